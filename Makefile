@@ -1,0 +1,43 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install demo migrate manager bench clean schema
+
+# The project is never installed as a wheel (its top-level names exist on PyPI);
+# only its dependencies, read from pyproject.toml, go into the virtualenv.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -c "import tomllib; d=tomllib.load(open('pyproject.toml','rb'))['project']; print('\n'.join(d['dependencies']+d['optional-dependencies']['test']))" > $(VENV)/requirements.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) -m cli migrate
+
+demo: migrate
+	$(PY) -m cli demo --if-empty
+
+run: demo
+	$(PY) -m cli serve --host $(HOST) --port $(PORT)
+
+manager: migrate
+	$(PY) -m cli create-manager
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+schema: install
+	$(PY) -m cli export-schema
+
+bench: migrate
+	$(PY) -m bench.search
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

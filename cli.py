@@ -1,0 +1,107 @@
+"""Command line: ``python -m cli migrate|demo|serve|create-manager|export-schema``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from models import StaffRole
+from models.db import Database
+from services import auth
+from services.config import get_settings
+from services.errors import DomainError
+from services.migrate import upgrade
+
+
+def _db() -> Database:
+    settings = get_settings()
+    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+async def _migrate() -> None:
+    db = _db()
+    await upgrade(db.engine)
+    await db.dispose()
+    print("database is up to date")
+
+
+async def _demo(if_empty: bool, customers: int, seed: int) -> None:
+    from services.demo import load_demo_salon
+
+    db = _db()
+    try:
+        await upgrade(db.engine)
+        await load_demo_salon(db, customers=customers, seed=seed, if_empty=if_empty)
+    finally:
+        await db.dispose()
+
+
+async def _create_manager(login_id: str, password: str | None, name: str) -> int:
+    if password is None:
+        password = getpass.getpass("パスワード: ")
+    db = _db()
+    try:
+        await upgrade(db.engine)
+        async with db.transaction() as session:
+            await auth.create_staff_account(session, login_id=login_id, password=password,
+                                            display_name=name or login_id, role=StaffRole.MANAGER)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    print(f"manager account '{login_id}' created")
+    return 0
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from server import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)
+
+
+def _export_schema(path: str) -> None:
+    from schema.sdl import export_sdl
+
+    export_sdl(path)
+    print(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cli", description="Salon back office commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    demo = sub.add_parser("demo", help="fill the database with a demo salon")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when customers exist")
+    demo.add_argument("--customers", type=int, default=2000)
+    demo.add_argument("--seed", type=int, default=20261124)
+    manager = sub.add_parser("create-manager", help="create a manager account (the first login)")
+    manager.add_argument("login_id", nargs="?", default="admin")
+    manager.add_argument("--password", help="read from a prompt when omitted")
+    manager.add_argument("--name", default="")
+    serve = sub.add_parser("serve", help="serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    export = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--path", default="schema.graphql")
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        asyncio.run(_migrate())
+    elif args.command == "demo":
+        asyncio.run(_demo(args.if_empty, args.customers, args.seed))
+    elif args.command == "create-manager":
+        return asyncio.run(_create_manager(args.login_id, args.password, args.name))
+    elif args.command == "serve":
+        _serve(args.host, args.port)
+    elif args.command == "export-schema":
+        _export_schema(args.path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

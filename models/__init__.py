@@ -1,0 +1,38 @@
+"""SQLAlchemy models: the one data model behind /admin and /graphql."""
+
+from models.base import Base
+from models.customer import (
+    Customer,
+    CustomerAttribute,
+    CustomerFreeItemValue,
+    Gender,
+    Referral,
+    RegistrationPath,
+    Withdrawal,
+    customer_inflow_routes,
+)
+from models.flags import BlacklistEntry, Caution
+from models.history import ActorKind, AuditLog, MergeLog
+from models.karte import KarteCategory, KarteDetail, KarteEntry, KarteImage, KartePhrase, SalesReport, VisitMemo
+from models.master import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Occupation
+from models.reservation import (
+    PREPAYMENT_ONLY_STATUSES,
+    CancelKind,
+    Reservation,
+    ReservationChannel,
+    ReservationMenu,
+    ReservationStatus,
+)
+from models.staff import ApiToken, StaffAccount, StaffMember, StaffRole, TokenKind
+from models.store import Menu, StoreSetting
+from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
+
+__all__ = [
+    "ActorKind", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "CancelKind", "Caution", "Customer",
+    "CustomerAttribute", "CustomerFreeItemValue", "FirstVisitMotive", "FreeItem", "FreeItemChoice", "Gender",
+    "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "Menu",
+    "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",
+    "ReservationChannel", "ReservationMenu", "ReservationStatus", "SalesReport", "StaffAccount",
+    "StaffMember", "StaffRole", "StoreSetting", "TicketExpiryChange", "TicketMenu", "TicketPurchase",
+    "TicketUse", "TokenKind", "VisitMemo", "Withdrawal", "customer_inflow_routes",
+]

@@ -1,0 +1,85 @@
+"""Staff members (who serve), staff accounts (who log in) and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, TimestampMixin, utcnow
+from models.types import LabeledEnum, enum_column
+
+
+class StaffRole(LabeledEnum):
+    MANAGER = ("MANAGER", "店長・管理者")
+    STAFF = ("STAFF", "スタッフ")
+
+
+class TokenKind(LabeledEnum):
+    STAFF = ("STAFF", "スタッフ")
+    CUSTOMER = ("CUSTOMER", "お客様")
+
+
+class StaffMember(TimestampMixin, Base):
+    """スタッフ: a stylist who can be assigned to reservations."""
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), comment="スタッフ名")
+    name_kana: Mapped[str] = mapped_column(String(64), default="", server_default="", comment="フリガナ")
+    display_order: Mapped[int] = mapped_column(default=0, server_default="0", comment="表示順")
+    active: Mapped[bool] = mapped_column(default=True, server_default="1", comment="在籍")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffAccount(TimestampMixin, Base):
+    """ログインアカウント. ``password_hash`` is argon2 and never leaves the server."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_id: Mapped[str] = mapped_column(String(64), unique=True, comment="ログインID")
+    display_name: Mapped[str] = mapped_column(String(64), comment="表示名")
+    password_hash: Mapped[str] = mapped_column(String(255), comment="パスワードハッシュ")
+    role: Mapped[StaffRole] = enum_column(StaffRole, default=StaffRole.STAFF, comment="権限")
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True, comment="スタッフ")
+    active: Mapped[bool] = mapped_column(default=True, server_default="1", comment="有効")
+    last_login_at: Mapped[datetime | None] = mapped_column(comment="最終ログイン")
+
+    staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == StaffRole.MANAGER
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class ApiToken(Base):
+    """A bearer token for GraphQL; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint(
+            "(staff_account_id IS NOT NULL AND customer_id IS NULL)"
+            " OR (staff_account_id IS NULL AND customer_id IS NOT NULL)",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[TokenKind] = enum_column(TokenKind)
+    staff_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"),
+                                                    index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column()

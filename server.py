@@ -1,0 +1,60 @@
+"""The one Starlette app: sqladmin at /admin, Strawberry GraphQL at /graphql, /healthz.
+
+Run it with ``make run`` (or ``python -m cli serve``).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from admin import mount_admin
+from models.db import Database
+from resolvers import graphql_routes
+from services.config import Settings, get_settings
+from services.migrate import upgrade
+
+
+async def healthz(request: Request) -> JSONResponse:
+    db: Database = request.app.state.db
+    try:
+        async with db.sessionmaker() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": db.engine.dialect.name})
+
+
+async def home(request: Request) -> RedirectResponse:
+    return RedirectResponse(url="/admin/")
+
+
+def create_app(
+    *, database: Database | None = None, settings: Settings | None = None, run_migrations: bool = True
+) -> Starlette:
+    """Build the app. Tests pass their own ``database``; the CLI lets it open DATABASE_URL."""
+    settings = settings or get_settings()
+    db = database or Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        if run_migrations:
+            await upgrade(db.engine)
+        yield
+        if database is None:
+            await db.dispose()
+
+    app = Starlette(
+        debug=settings.debug,
+        routes=[Route("/", home), Route("/healthz", healthz), *graphql_routes(db, settings)],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    mount_admin(app, db, settings)
+    return app

@@ -1,0 +1,118 @@
+"""Staff accounts, password hashing (argon2) and bearer tokens for GraphQL.
+
+Tokens are random strings handed out once; only their SHA-256 is stored, so a
+leaked database does not leak live tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
+from services.actor import Actor
+from services.config import get_settings
+from services.errors import DomainError, ErrorCode
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def actor_for_account(account: StaffAccount) -> Actor:
+    return Actor.staff(account.id, account.role, account.display_name)
+
+
+async def create_staff_account(
+    session: AsyncSession,
+    *,
+    login_id: str,
+    password: str,
+    display_name: str,
+    role: StaffRole = StaffRole.STAFF,
+    staff_member_id: int | None = None,
+) -> StaffAccount:
+    login_id = login_id.strip()
+    if not login_id:
+        raise DomainError(ErrorCode.REQUIRED, "ログインIDを入力してください。", "login_id")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(ErrorCode.INVALID, f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。",
+                          "password")
+    if await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login_id)):
+        raise DomainError(ErrorCode.DUPLICATE, "このログインIDは既に使われています。", "login_id")
+    account = StaffAccount(login_id=login_id, password_hash=hash_password(password),
+                           display_name=display_name or login_id, role=role,
+                           staff_member_id=staff_member_id)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def authenticate(session: AsyncSession, login_id: str, password: str) -> StaffAccount:
+    """The active account with that login and password, or INVALID_CREDENTIALS."""
+    account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id.strip()))
+    if account is None or not account.active or not verify_password(account.password_hash, password):
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "ログインIDまたはパスワードが正しくありません。")
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.last_login_at = datetime.now(timezone.utc)
+    return account
+
+
+async def issue_staff_token(session: AsyncSession, account: StaffAccount) -> tuple[str, datetime]:
+    hours = get_settings().staff_token_hours
+    return await _issue(session, TokenKind.STAFF, timedelta(hours=hours), staff_account_id=account.id)
+
+
+async def issue_customer_token(session: AsyncSession, customer: Customer) -> tuple[str, datetime]:
+    days = get_settings().customer_token_days
+    return await _issue(session, TokenKind.CUSTOMER, timedelta(days=days), customer_id=customer.id)
+
+
+async def _issue(session: AsyncSession, kind: TokenKind, ttl: timedelta, **owner: int) -> tuple[str, datetime]:
+    raw = secrets.token_urlsafe(32)
+    expires = datetime.now(timezone.utc) + ttl
+    session.add(ApiToken(token_hash=_token_hash(raw), kind=kind, expires_at=expires, **owner))
+    await session.flush()
+    return raw, expires
+
+
+async def revoke_token(session: AsyncSession, raw: str) -> None:
+    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = datetime.now(timezone.utc)
+
+
+async def actor_for_token(session: AsyncSession, raw: str) -> Actor | None:
+    """The actor a live bearer token stands for, or None."""
+    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    now = datetime.now(timezone.utc)
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.kind == TokenKind.STAFF:
+        account = await session.get(StaffAccount, token.staff_account_id)
+        return actor_for_account(account) if account is not None and account.active else None
+    customer = await session.get(Customer, token.customer_id)
+    if customer is None or customer.withdrawn_at is not None:
+        return None
+    return Actor.customer(customer.id, customer.full_name)

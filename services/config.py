@@ -1,0 +1,31 @@
+"""Process configuration (environment / .env), read once with pydantic-settings.
+
+Store rules that staff change at run time (prepayment, cancellation fee …) are
+not here: they live in the ``store_settings`` table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'salon.db'}"
+    secret_key: str = "dev-secret-change-me"
+    sqlite_busy_timeout_ms: int = 5000
+    staff_token_hours: int = 12
+    customer_token_days: int = 30
+    graphql_max_page_size: int = 200
+    debug: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

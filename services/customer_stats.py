@@ -1,0 +1,99 @@
+"""Derived customer statistics, recomputed from reservations (one rule, one place).
+
+Every service that changes a reservation's customer or status calls
+:func:`refresh_customer_stats`; nothing else writes these columns.
+
+- visits: VISITED reservations + pre_system_visit_count
+- reservations: every reservation of the customer
+- cancels: cancellations the customer caused (before the deadline, late, no-show);
+  store-fault cancels do not count
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import CancelKind, Customer, Reservation, ReservationMenu, ReservationStatus
+
+CUSTOMER_CANCEL = and_(
+    Reservation.status.in_([ReservationStatus.CANCELLED, ReservationStatus.CANCEL_FEE_UNPAID]),
+    or_(Reservation.cancel_kind.is_(None), Reservation.cancel_kind != CancelKind.STORE),
+)
+
+
+async def refresh_customer_stats(session: AsyncSession, customer_ids: Iterable[int]) -> None:
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        await _refresh_batch(session, ids[start:start + 500])
+
+
+async def _refresh_batch(session: AsyncSession, ids: list[int]) -> None:
+    visited = Reservation.status == ReservationStatus.VISITED
+    visit_time = func.coalesce(Reservation.visited_at, Reservation.start_at)
+    rows = (await session.execute(
+        select(
+            Reservation.customer_id,
+            func.count().label("reservations"),
+            func.sum(case((visited, 1), else_=0)).label("visits"),
+            func.sum(case((CUSTOMER_CANCEL, 1), else_=0)).label("cancels"),
+            func.max(case((Reservation.is_late_cancel, 1), else_=0)).label("late"),
+            func.max(case((Reservation.status == ReservationStatus.CANCEL_FEE_UNPAID, 1), else_=0)).label("unpaid"),
+            func.min(case((visited, visit_time))).label("first_visit"),
+            func.max(case((visited, visit_time))).label("last_visit"),
+        )
+        .where(Reservation.customer_id.in_(ids))
+        .group_by(Reservation.customer_id)
+    )).all()
+    stats = {r.customer_id: r for r in rows}
+    last_menus = await _last_menus(session, ids)
+    customers = (await session.scalars(select(Customer).where(Customer.id.in_(ids)))).all()
+    for customer in customers:
+        r = stats.get(customer.id)
+        visits = int(r.visits or 0) if r else 0
+        customer.reservation_count = int(r.reservations) if r else 0
+        customer.visit_count = visits + (customer.pre_system_visit_count or 0)
+        customer.cancel_count = int(r.cancels or 0) if r else 0
+        customer.has_late_cancel = bool(r and r.late)
+        customer.has_unpaid_cancel_fee = bool(r and r.unpaid)
+        customer.first_visit_at = _aware(r.first_visit) if r else None
+        customer.last_visit_at = _aware(r.last_visit) if r else None
+        customer.last_menu_id = last_menus.get(customer.id)
+        if visits >= 2 and customer.first_visit_at and customer.last_visit_at:
+            span = (customer.last_visit_at - customer.first_visit_at).total_seconds() / 86400
+            customer.average_visit_interval_days = round(span / (visits - 1), 2)
+        else:
+            customer.average_visit_interval_days = None
+    await session.flush()
+
+
+async def _last_menus(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    """The first menu of each customer's latest visited reservation."""
+    ranked = (
+        select(
+            Reservation.customer_id.label("customer_id"),
+            ReservationMenu.menu_id.label("menu_id"),
+            func.row_number().over(
+                partition_by=Reservation.customer_id,
+                order_by=(func.coalesce(Reservation.visited_at, Reservation.start_at).desc(),
+                          Reservation.id.desc(), ReservationMenu.id),
+            ).label("rn"),
+        )
+        .join(ReservationMenu, ReservationMenu.reservation_id == Reservation.id)
+        .where(Reservation.customer_id.in_(ids), Reservation.status == ReservationStatus.VISITED)
+        .subquery()
+    )
+    rows = (await session.execute(select(ranked.c.customer_id, ranked.c.menu_id).where(ranked.c.rn == 1))).all()
+    return {r.customer_id: r.menu_id for r in rows}
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """Aggregates bypass the column type on SQLite and come back as naive text/datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,87 @@
+"""Domain errors shared by every door.
+
+Services raise :class:`DomainError`; GraphQL resolvers turn it into ``UserError``
+payload entries and admin views into a message on the page.  ``code`` is stable
+(frontends branch on it), ``message`` is Japanese (staff and customers read it).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ErrorCode(str, enum.Enum):
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    INVALID_KANA = "INVALID_KANA"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    DUPLICATE_EMAIL = "DUPLICATE_EMAIL"
+    INVALID_DATE = "INVALID_DATE"
+    INVALID_POSTAL_CODE = "INVALID_POSTAL_CODE"
+    UNKNOWN_POSTAL_CODE = "UNKNOWN_POSTAL_CODE"
+    INVALID_CUSTOMER_NO = "INVALID_CUSTOMER_NO"
+    DUPLICATE_CUSTOMER_NO = "DUPLICATE_CUSTOMER_NO"
+    TOO_LONG = "TOO_LONG"
+    NOT_FOUND = "NOT_FOUND"
+    HAS_VISIT_HISTORY = "HAS_VISIT_HISTORY"
+    HAS_LINE_LINK = "HAS_LINE_LINK"
+    HAS_REFERRALS = "HAS_REFERRALS"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    DUPLICATE = "DUPLICATE"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field (``field`` is None for the whole input)."""
+
+    field: str | None
+    code: ErrorCode
+    message: str
+
+
+class DomainError(Exception):
+    """A rule was broken; carries one or more :class:`FieldError`."""
+
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        self.errors: list[FieldError] = [FieldError(field, code, message)]
+        super().__init__(message)
+
+    @classmethod
+    def many(cls, errors: list[FieldError]) -> DomainError:
+        """Raise several field errors at once (e.g. a form with three bad fields)."""
+        assert errors
+        first = errors[0]
+        err = cls(first.code, first.message, first.field)
+        err.errors = list(errors)
+        return err
+
+    @property
+    def code(self) -> ErrorCode:
+        return self.errors[0].code
+
+    @property
+    def message(self) -> str:
+        return self.errors[0].message
+
+    @property
+    def field(self) -> str | None:
+        return self.errors[0].field
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str, field: str | None = "id") -> None:
+        super().__init__(ErrorCode.NOT_FOUND, f"{what}が見つかりません。", field)
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, message: str = "この操作を行う権限がありません。") -> None:
+        super().__init__(ErrorCode.PERMISSION_DENIED, message, None)
+
+
+class Unauthenticated(DomainError):
+    def __init__(self, message: str = "ログインが必要です。") -> None:
+        super().__init__(ErrorCode.UNAUTHENTICATED, message, None)
