@@ -230,7 +230,8 @@ async def allocate_customer_no(session: AsyncSession) -> str:
             return candidate
 
 
-def _derive_keys(customer: Customer, placeholder_domain: str) -> None:
+def derive_keys(customer: Customer, placeholder_domain: str) -> None:
+    """Recompute the normalised search/merge/uniqueness keys from the customer's fields."""
     customer.name_key = normalize.name_key(customer.last_name, customer.first_name)
     customer.search_text = " ".join(
         filter(None, (
@@ -315,7 +316,7 @@ async def create_customer(
     customer.first_name_kana = customer.first_name_kana or ""
     customer.customer_no = values.get("customer_no") or await allocate_customer_no(session)
     customer.visit_count = customer.pre_system_visit_count or 0
-    _derive_keys(customer, settings.placeholder_email_domain)
+    derive_keys(customer, settings.placeholder_email_domain)
     await _apply_collections(session, customer, values)
     session.add(customer)
     await session.flush()
@@ -349,7 +350,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
         if key in FIELD_LABELS and not (key == "customer_no" and not value):
             setattr(customer, key, value)
     settings = await get_store_settings(session)
-    _derive_keys(customer, settings.placeholder_email_domain)
+    derive_keys(customer, settings.placeholder_email_domain)
     if "pre_system_visit_count" in values:
         customer.visit_count += customer.pre_system_visit_count - (before["pre_system_visit_count"] or 0)
     await _apply_collections(session, customer, values)

@@ -1,0 +1,112 @@
+"""Customer search (SPEC §2 basic search), shared by the admin list and GraphQL ``customers``.
+
+Every given criterion is AND-ed. Matching rules:
+
+- name: partial, against 姓名, セイメイ and the LINE name at once; spaces, full/half
+  width and hiragana/katakana are ignored (``normalize.search_key`` on both sides).
+- customer number: partial, case-insensitive (``A13`` finds ``A131``).
+- phone: partial, in any format (``090-1234`` finds ``09012345678``).
+- last menu: the customer's last used menu.
+- staff / menu: the customer has any reservation with that staff / that menu.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+
+from models import Customer, Reservation, ReservationMenu
+from services import normalize
+
+
+@dataclass
+class CustomerFilter:
+    name: str | None = None
+    customer_no: str | None = None
+    phone: str | None = None
+    last_menu_id: int | None = None
+    staff_member_id: int | None = None
+    menu_id: int | None = None
+    include_withdrawn: bool = False
+
+
+def name_clause(text: str) -> ColumnElement[bool] | None:
+    key = normalize.search_key(text)
+    return Customer.search_text.contains(key, autoescape=True) if key else None
+
+
+def customer_no_clause(text: str) -> ColumnElement[bool] | None:
+    key = unicodedata.normalize("NFKC", text).strip().upper()
+    return func.upper(Customer.customer_no).contains(key, autoescape=True) if key else None
+
+
+def phone_clause(text: str) -> ColumnElement[bool] | None:
+    digits = normalize.phone_digits(text)
+    if not digits:
+        # Letters typed into the phone box can match nobody, rather than everybody.
+        return false() if text.strip() else None
+    return Customer.phone.contains(digits, autoescape=True)
+
+
+def filter_clauses(f: CustomerFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool] | None] = []
+    if not f.include_withdrawn:
+        clauses.append(Customer.withdrawn_at.is_(None))
+    if f.name:
+        clauses.append(name_clause(f.name))
+    if f.customer_no:
+        clauses.append(customer_no_clause(f.customer_no))
+    if f.phone:
+        clauses.append(phone_clause(f.phone))
+    if f.last_menu_id is not None:
+        clauses.append(Customer.last_menu_id == f.last_menu_id)
+    if f.staff_member_id is not None:
+        clauses.append(exists().where(Reservation.customer_id == Customer.id,
+                                      Reservation.staff_member_id == f.staff_member_id))
+    if f.menu_id is not None:
+        clauses.append(
+            exists()
+            .where(Reservation.customer_id == Customer.id)
+            .where(ReservationMenu.reservation_id == Reservation.id, ReservationMenu.menu_id == f.menu_id)
+        )
+    return [c for c in clauses if c is not None]
+
+
+def customer_search_query(f: CustomerFilter) -> Select[tuple[Customer]]:
+    """``select(Customer)`` narrowed by ``f`` (no ordering, no paging)."""
+    return select(Customer).where(and_(*filter_clauses(f)))
+
+
+def free_text_clause(text: str) -> ColumnElement[bool] | None:
+    """One search box (the admin list): a name, a customer number or a phone number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    options = [name_clause(text), customer_no_clause(text)]
+    if _looks_like_phone(text):
+        options.append(phone_clause(text))
+    return or_(*[o for o in options if o is not None])
+
+
+def _looks_like_phone(text: str) -> bool:
+    stripped = re.sub(r"[\s\-‐ー−()+]", "", unicodedata.normalize("NFKC", text))
+    return len(stripped) >= 3 and stripped.isdigit()
+
+
+#: Sort keys offered to the doors, each a tuple of columns (id breaks ties, so cursors are stable).
+ORDER_COLUMNS = {
+    "customer_no": (Customer.customer_no,),
+    "registered_at": (Customer.registered_at,),
+    "last_visit_at": (Customer.last_visit_at,),
+    "visit_count": (Customer.visit_count,),
+    "name_kana": (Customer.last_name_kana, Customer.first_name_kana),
+}
+
+
+def order_columns(field: str, descending: bool = False) -> list:
+    cols = [c.desc() if descending else c.asc() for c in ORDER_COLUMNS[field]]
+    cols.append(Customer.id.desc() if descending else Customer.id.asc())
+    return cols
