@@ -36,6 +36,7 @@ from models import (
 )
 from services import audit, normalize
 from services.actor import Actor, require_manager, require_staff
+from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.store import get_store_settings
 
@@ -315,11 +316,12 @@ async def create_customer(
     customer.last_name_kana = customer.last_name_kana or ""
     customer.first_name_kana = customer.first_name_kana or ""
     customer.customer_no = values.get("customer_no") or await allocate_customer_no(session)
-    customer.visit_count = customer.pre_system_visit_count or 0
     derive_keys(customer, settings.placeholder_email_domain)
     await _apply_collections(session, customer, values)
     session.add(customer)
     await session.flush()
+    if customer.pre_system_visit_count:
+        await refresh_customer_stats(session, [customer.id])
     await audit.record(session, actor, entity="customer", entity_id=customer.id, action="create",
                        changes=audit.diff({}, _snapshot(customer)))
     return customer
@@ -351,10 +353,10 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
             setattr(customer, key, value)
     settings = await get_store_settings(session)
     derive_keys(customer, settings.placeholder_email_domain)
-    if "pre_system_visit_count" in values:
-        customer.visit_count += customer.pre_system_visit_count - (before["pre_system_visit_count"] or 0)
     await _apply_collections(session, customer, values)
     await session.flush()
+    if customer.pre_system_visit_count != before["pre_system_visit_count"]:
+        await refresh_customer_stats(session, [customer.id])
     changes = audit.diff(before, _snapshot(customer))
     for key in COLLECTION_FIELDS:
         if key in values:

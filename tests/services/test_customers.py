@@ -163,3 +163,10 @@ async def test_customers_cannot_use_staff_operations(session):
     with pytest.raises(DomainError) as exc:
         await svc.create_customer(session, GOOD, Actor.customer(1))
     assert exc.value.code == ErrorCode.PERMISSION_DENIED
+
+
+async def test_pre_system_visits_count_as_visits(session):
+    customer = await svc.create_customer(session, {**GOOD, "pre_system_visit_count": 4}, STAFF)
+    assert customer.visit_count == 4
+    await svc.update_customer(session, customer.id, {"pre_system_visit_count": 6}, STAFF)
+    assert customer.visit_count == 6
