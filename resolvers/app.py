@@ -1,7 +1,65 @@
-"""Placeholder: the Strawberry app lands here."""
+"""The /graphql endpoint: POST (and GET queries) for clients, GraphiQL on GET for people.
+
+GraphiQL's scripts are served from ``resolvers/static/graphiql`` (a salon's
+offline network cannot reach a CDN); see the README there for their origin.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def routes(db, settings) -> list:
-    return []
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from strawberry.asgi import GraphQL
+
+from models.db import Database
+from resolvers.schema import schema
+from schema.context import Context
+from schema.loaders import Loaders
+from services import auth
+from services.config import Settings
+
+HERE = Path(__file__).resolve().parent
+ASSETS_URL = "/graphql/assets"
+GRAPHIQL_HTML = (HERE / "graphiql.html").read_text(encoding="utf-8").replace("{{ASSETS}}", ASSETS_URL)
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+class SalonGraphQL(GraphQL[Context, None]):
+    def __init__(self, db: Database, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.db = db
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        token = bearer_token(request)
+        actor = None
+        if token is not None:
+            async with self.db.sessionmaker() as session:
+                actor = await auth.actor_for_token(session, token)
+        return Context(
+            db=self.db,
+            settings=self.settings,
+            actor=actor,
+            loaders=Loaders(self.db),
+            request=request,
+            token=token,
+        )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+        return HTMLResponse(GRAPHIQL_HTML)
+
+
+def routes(db: Database, settings: Settings) -> list[BaseRoute]:
+    # Route, not Mount: a Mount at /graphql would answer /graphql with a 307 to /graphql/.
+    return [
+        Route("/graphql", SalonGraphQL(db, settings), name="graphql"),
+        Mount(ASSETS_URL, app=StaticFiles(directory=HERE / "static" / "graphiql"), name="graphiql-assets"),
+    ]

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 
 from models import Customer, Reservation, ReservationMenu
 from services import normalize
@@ -77,7 +77,7 @@ def filter_clauses(f: CustomerFilter) -> list[ColumnElement[bool]]:
 
 def customer_search_query(f: CustomerFilter) -> Select[tuple[Customer]]:
     """``select(Customer)`` narrowed by ``f`` (no ordering, no paging)."""
-    return select(Customer).where(and_(*filter_clauses(f)))
+    return select(Customer).where(*filter_clauses(f))
 
 
 def free_text_clause(text: str) -> ColumnElement[bool] | None:
@@ -107,6 +107,8 @@ ORDER_COLUMNS = {
 
 
 def order_columns(field: str, descending: bool = False) -> list:
-    cols = [c.desc() if descending else c.asc() for c in ORDER_COLUMNS[field]]
+    """ORDER BY terms; customers without a value (never visited …) come last in both directions,
+    the same on SQLite and PostgreSQL."""
+    cols = [(c.desc() if descending else c.asc()).nulls_last() for c in ORDER_COLUMNS[field]]
     cols.append(Customer.id.desc() if descending else Customer.id.asc())
     return cols

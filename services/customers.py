@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models import (
+    ActorKind,
     Customer,
     CustomerAttribute,
     CustomerFreeItemValue,
@@ -37,7 +38,7 @@ from models import (
 from services import audit, normalize
 from services.actor import Actor, require_manager, require_staff
 from services.customer_stats import refresh_customer_stats
-from services.errors import DomainError, ErrorCode, FieldError, NotFound
+from services.errors import DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
 from services.store import get_store_settings
 
 #: Scalar fields a caller may set, with their admin label (used in messages and the audit log).
@@ -64,6 +65,11 @@ FIELD_LABELS: dict[str, str] = {
     "pre_system_visit_count": "システム導入前来店回数",
 }
 COLLECTION_FIELDS = ("attributes", "inflow_route_ids", "free_item_choice_ids")
+#: What customers may change about themselves (from the site, with a customer token).
+CUSTOMER_EDITABLE = frozenset({
+    "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email", "birth_date",
+    "gender", "postal_code", "prefecture", "city", "address_line", "mail_ok", "phone_ok", "dm_ok",
+})
 REQUIRED_ON_FULL = ("last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email")
 CUSTOMER_NO_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")
 MAX_ATTRIBUTES = 30
@@ -255,7 +261,10 @@ async def _apply_collections(session: AsyncSession, customer: Customer, values: 
             text = normalize.normalize_name(raw)[:100]
             if text and text not in wanted:
                 wanted.append(text)
-        customer.attributes = [CustomerAttribute(value=v) for v in wanted]
+        # Keep the rows of values that stay: a new row with the same value would be inserted
+        # before the old one is deleted and break uq(customer_id, value).
+        kept = {a.value: a for a in customer.attributes}
+        customer.attributes = [kept.get(v) or CustomerAttribute(value=v) for v in wanted]
     if "inflow_route_ids" in values:
         ids = list(dict.fromkeys(values["inflow_route_ids"] or []))
         routes = (await session.scalars(select(InflowRoute).where(InflowRoute.id.in_(ids)))).all() if ids else []
@@ -329,8 +338,10 @@ async def create_customer(
 
 async def update_customer(session: AsyncSession, customer_id: int, data: dict[str, Any],
                           actor: Actor) -> Customer:
-    """Change the given fields of a customer; others stay as they are."""
-    require_staff(actor)
+    """Change the given fields of a customer; others stay as they are.
+
+    Staff change any customer; a customer changes only its own profile fields."""
+    _authorize_update(actor, customer_id, data)
     customer = await load_customer(session, customer_id)
     before = _snapshot(customer)
     errors = _Collector()
@@ -365,6 +376,18 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
         await audit.record(session, actor, entity="customer", entity_id=customer.id, action="update",
                            changes=changes)
     return customer
+
+
+def _authorize_update(actor: Actor, customer_id: int, data: dict[str, Any]) -> None:
+    if actor is not None and actor.kind == ActorKind.CUSTOMER:
+        if actor.customer_id != customer_id:
+            raise NotFound("お客様")  # never reveal that another customer exists
+        forbidden = sorted(set(data) - CUSTOMER_EDITABLE)
+        if forbidden:
+            labels = "、".join(FIELD_LABELS.get(k, k) for k in forbidden)
+            raise PermissionDenied(f"{labels}はお客様ご自身では変更できません。")
+        return
+    require_staff(actor)
 
 
 async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[FieldError]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import StoreSetting
+from models import PREPAYMENT_ONLY_STATUSES, ReservationStatus, StoreSetting
 
 
 async def get_store_settings(session: AsyncSession) -> StoreSetting:
@@ -15,3 +15,9 @@ async def get_store_settings(session: AsyncSession) -> StoreSetting:
         session.add(settings)
         await session.flush()
     return settings
+
+
+async def offered_statuses(session: AsyncSession) -> list[ReservationStatus]:
+    """The reservation statuses offered under the store's prepayment setting (SPEC §3)."""
+    settings = await get_store_settings(session)
+    return [s for s in ReservationStatus if settings.use_prepayment or s not in PREPAYMENT_ONLY_STATUSES]

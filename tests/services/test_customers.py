@@ -170,3 +170,20 @@ async def test_pre_system_visits_count_as_visits(session):
     assert customer.visit_count == 4
     await svc.update_customer(session, customer.id, {"pre_system_visit_count": 6}, STAFF)
     assert customer.visit_count == 6
+
+
+async def test_customers_change_only_their_own_profile(session):
+    customer = await svc.create_customer(session, GOOD, STAFF)
+    other = await svc.create_customer(session, {**GOOD, "email": "o@example.jp"}, STAFF)
+    me = Actor.customer(customer.id)
+    await svc.update_customer(session, customer.id, {"phone": "080-1111-2222", "mail_ok": False}, me)
+    assert customer.phone == "08011112222" and customer.mail_ok is False
+    with pytest.raises(DomainError) as exc:
+        await svc.update_customer(session, customer.id, {"notes": "VIP", "customer_no": "X1"}, me)
+    assert exc.value.code == ErrorCode.PERMISSION_DENIED and "備考" in exc.value.message
+    with pytest.raises(DomainError) as exc:
+        await svc.update_customer(session, other.id, {"phone": "080-1111-2222"}, me)
+    assert exc.value.code == ErrorCode.NOT_FOUND
+    await session.flush()
+    log = (await session.scalars(select(AuditLog).where(AuditLog.action == "update"))).one()
+    assert log.actor_customer_id == customer.id and log.actor_account_id is None

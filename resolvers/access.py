@@ -1,0 +1,54 @@
+"""Who may read what through GraphQL, and ID parsing.
+
+Authentication (is there a live token?) is the door's job; what an actor may do
+is decided by the services, which get the actor passed in.
+"""
+
+from __future__ import annotations
+
+from resolvers.errors import graphql_error
+from schema.context import Info
+from services.actor import Actor
+from services.errors import DomainError, ErrorCode, PermissionDenied, Unauthenticated
+
+
+def acting(info: Info) -> Actor:
+    """The actor of a mutation; anonymous callers get an UNAUTHENTICATED user error."""
+    if info.context.actor is None:
+        raise Unauthenticated()
+    return info.context.actor
+
+
+def reader(info: Info) -> Actor:
+    """The actor of a query that reads customer data; anonymous callers get an error."""
+    if info.context.actor is None:
+        raise graphql_error(Unauthenticated())
+    return info.context.actor
+
+
+def staff_reader(info: Info) -> Actor:
+    actor = reader(info)
+    if not actor.is_staff:
+        raise graphql_error(PermissionDenied("スタッフのみが参照できます。"))
+    return actor
+
+
+def may_read_customer(actor: Actor, customer_id: int) -> bool:
+    """Staff read every customer; a customer token reads only its own record."""
+    return actor.is_staff or actor.customer_id == customer_id
+
+
+def to_int(value: object) -> int | None:
+    """A GraphQL ``ID`` as a database id, or None when it cannot be one."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+def id_or_not_found(value: object, what: str, field: str) -> int:
+    """For mutation inputs: an ID that cannot exist is reported like a missing record."""
+    parsed = to_int(value)
+    if parsed is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"指定された{what}が見つかりません。", field)
+    return parsed

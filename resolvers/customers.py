@@ -1,0 +1,210 @@
+"""Customer queries and mutations: thin wrappers around services.customers and services.customer_search."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import Customer as CustomerModel
+from resolvers.access import acting, id_or_not_found, may_read_customer, reader, staff_reader, to_int
+from resolvers.errors import invalid_argument
+from resolvers.pagination import paginate
+from schema.context import Info
+from schema.enums import CustomerOrderField, OrderDirection
+from schema.errors import UserError, user_errors
+from schema.inputs import (
+    CreateCustomerInput,
+    CustomerFilterInput,
+    CustomerOrder,
+    DeleteCustomerInput,
+    UpdateCustomerInput,
+)
+from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+from schema.types.customer import Customer, CustomerConnection
+from services import customers as customer_service
+from services.customer_search import CustomerFilter, customer_search_query, order_columns
+from services.errors import DomainError, ErrorCode, FieldError
+
+logger = logging.getLogger(__name__)
+
+CustomerId = Annotated[strawberry.ID, strawberry.argument(description="顧客ID (customer id)")]
+INPUT = strawberry.argument(description="入力 (input)")
+DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=OrderDirection.ASC)
+#: Input fields that hold ids of other records, with the label used when one does not exist.
+ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
+ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
+#: Fields a payload may leave out but not set to null (they have no "empty" value).
+NOT_NULL_ON_UPDATE = ("mail_ok", "phone_ok", "dm_ok", "pre_system_visit_count")
+CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(
+        description="顧客 (a customer by id; null when absent, or not the token's own customer)"
+    )
+    async def customer(self, info: Info, id: CustomerId) -> Customer | None:
+        actor = reader(info)
+        customer_id = to_int(id)
+        if customer_id is None or not may_read_customer(actor, customer_id):
+            return None
+        return await info.context.loaders.customer.load(customer_id)
+
+    @strawberry.field(description="顧客 (a customer by お客様番号; null when absent, or not the token's own)")
+    async def customer_by_no(
+        self,
+        info: Info,
+        customer_no: Annotated[str, strawberry.argument(description="お客様番号 (customer number, exact)")],
+    ) -> Customer | None:
+        actor = reader(info)
+        number = unicodedata.normalize("NFKC", customer_no).strip()
+        async with info.context.db.sessionmaker() as session:
+            customer = await session.scalar(select(CustomerModel).where(CustomerModel.customer_no == number))
+        if customer is None or not may_read_customer(actor, customer.id):
+            return None
+        return customer
+
+    @strawberry.field(description="顧客一覧 (customer list: basic search, sort, cursor pages; staff only)")
+    async def customers(
+        self,
+        info: Info,
+        filter: Annotated[
+            CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")
+        ] = None,
+        order_by: Annotated[
+            CustomerOrder | None,
+            strawberry.argument(description="並び順 (sort order; default customerNo ascending)"),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)"),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
+        ] = None,
+    ) -> CustomerConnection:
+        staff_reader(info)
+        order = order_by or DEFAULT_ORDER
+        return await paginate(
+            info.context.db,
+            CustomerConnection,
+            customer_search_query(_search_filter(filter or CustomerFilterInput())),
+            order_columns(order.field.value, order.direction == OrderDirection.DESC),
+            first=first,
+            after=after,
+            max_size=info.context.settings.graphql_max_page_size,
+        )
+
+
+@strawberry.type
+class CustomerMutation:
+    @strawberry.mutation(description="顧客登録 (register a customer; staff only)")
+    async def create_customer(
+        self, info: Info, input: Annotated[CreateCustomerInput, INPUT]
+    ) -> CreateCustomerPayload:
+        try:
+            actor = acting(info)
+            data = _customer_data(input)
+            async with info.context.db.transaction() as session:
+                customer = await customer_service.create_customer(session, data, actor)
+        except DomainError as exc:
+            return CreateCustomerPayload(errors=user_errors(exc))
+        except IntegrityError:
+            return CreateCustomerPayload(errors=[_conflict()])
+        return CreateCustomerPayload(customer=customer)
+
+    @strawberry.mutation(description="顧客情報の変更 (change the given fields of a customer; staff only)")
+    async def update_customer(
+        self, info: Info, input: Annotated[UpdateCustomerInput, INPUT]
+    ) -> UpdateCustomerPayload:
+        try:
+            actor = acting(info)
+            customer_id = id_or_not_found(input.id, "お客様", "id")
+            data = _customer_data(input)
+            async with info.context.db.transaction() as session:
+                customer = await customer_service.update_customer(session, customer_id, data, actor)
+        except DomainError as exc:
+            return UpdateCustomerPayload(errors=user_errors(exc))
+        except IntegrityError:
+            return UpdateCustomerPayload(errors=[_conflict()])
+        return UpdateCustomerPayload(customer=customer)
+
+    @strawberry.mutation(
+        description="顧客の削除 (managers only; refused with the reasons while it has "
+        "visit history, a LINE link or referrals)"
+    )
+    async def delete_customer(
+        self, info: Info, input: Annotated[DeleteCustomerInput, INPUT]
+    ) -> DeleteCustomerPayload:
+        try:
+            actor = acting(info)
+            customer_id = id_or_not_found(input.id, "お客様", "id")
+            async with info.context.db.transaction() as session:
+                await customer_service.delete_customer(session, customer_id, actor)
+        except DomainError as exc:
+            return DeleteCustomerPayload(errors=user_errors(exc))
+        except IntegrityError:
+            return DeleteCustomerPayload(errors=[_conflict()])
+        return DeleteCustomerPayload(deleted_id=strawberry.ID(str(customer_id)))
+
+
+def _search_filter(f: CustomerFilterInput) -> CustomerFilter:
+    def ref(value: strawberry.ID | None, argument: str) -> int | None:
+        if value is None:
+            return None
+        parsed = to_int(value)
+        if parsed is None:
+            raise invalid_argument(f"{argument} の形式が正しくありません。")
+        return parsed
+
+    return CustomerFilter(
+        name=f.name,
+        customer_no=f.customer_no,
+        phone=f.phone,
+        last_menu_id=ref(f.last_menu_id, "lastMenuId"),
+        staff_member_id=ref(f.staff_id, "staffId"),
+        menu_id=ref(f.menu_id, "menuId"),
+        include_withdrawn=f.include_withdrawn,
+    )
+
+
+def _customer_data(input: CreateCustomerInput | UpdateCustomerInput) -> dict[str, Any]:
+    """The service's ``data`` dict: the fields given (UNSET = leave as is), ids parsed."""
+    data: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    for key in (*customer_service.FIELD_LABELS, *customer_service.COLLECTION_FIELDS):
+        value = getattr(input, key, strawberry.UNSET)
+        if value is strawberry.UNSET:
+            continue
+        try:
+            data[key] = _field_value(key, value)
+        except DomainError as exc:
+            problems.extend(exc.errors)
+    if problems:
+        raise DomainError.many(problems)
+    return data
+
+
+def _field_value(key: str, value: Any) -> Any:
+    if value is None and key in NOT_NULL_ON_UPDATE:
+        label = customer_service.FIELD_LABELS[key]
+        raise DomainError(ErrorCode.REQUIRED, f"{label}にnullは指定できません。", key)
+    if key in ID_FIELDS and value is not None:
+        return id_or_not_found(value, ID_FIELDS[key], key)
+    if key in ID_LIST_FIELDS:
+        return [id_or_not_found(v, ID_LIST_FIELDS[key], key) for v in value or []]
+    if key == "attributes":
+        return list(value or [])
+    return value
+
+
+def _conflict() -> UserError:
+    # The service checked uniqueness first; a constraint still firing means a concurrent write won.
+    logger.warning("customer write refused by a database constraint", exc_info=True)
+    return UserError(field=None, code=ErrorCode.DUPLICATE, message=CONFLICT_MESSAGE)

@@ -1,0 +1,30 @@
+"""How failures leave the API.
+
+- A mutation catches :class:`DomainError` and returns it as ``UserError`` entries.
+- A query that cannot answer raises :func:`graphql_error` (a ``GraphQLError`` with
+  ``extensions.code``, e.g. ``UNAUTHENTICATED``), which clients see as is.
+- Anything else is a bug: its message is replaced by :data:`UNEXPECTED_MESSAGE`
+  and it is logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+from services.errors import DomainError, ErrorCode
+
+UNEXPECTED_MESSAGE = "予期しないエラーが発生しました。時間をおいて再度お試しください。"
+
+
+def graphql_error(exc: DomainError) -> GraphQLError:
+    return GraphQLError(exc.message, extensions={"code": exc.code.value})
+
+
+def invalid_argument(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": ErrorCode.INVALID.value})
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """True for errors raised by a bug (masked), False for validation and expected failures."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (GraphQLError, DomainError))

@@ -1,0 +1,53 @@
+"""The Strawberry schema: Query and Mutation composed from one class per domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers.accounts import AccountMutation, AccountQuery
+from resolvers.catalog import CatalogQuery
+from resolvers.customers import CustomerMutation, CustomerQuery
+from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
+from schema.scalars import SCALAR_MAP
+
+#: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
+MAX_QUERY_DEPTH = 10
+
+
+@strawberry.type(description="照会 (root query)")
+class Query(AccountQuery, CustomerQuery, CatalogQuery):
+    pass
+
+
+@strawberry.type(
+    description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
+)
+class Mutation(AccountMutation, CustomerMutation):
+    pass
+
+
+class SalonSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Expected failures (UNAUTHENTICATED, a bad cursor, query validation) are answers, not
+        # incidents: only bugs are logged, with their traceback.
+        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    return SalonSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,82 @@
+"""GraphQL enums: the models' labelled enums, the error codes and the sort options.
+
+Values are the UPPER_SNAKE member names; each carries its Japanese label as the
+GraphQL description, so the SDL documents what staff see in the admin.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from models import Gender, RegistrationPath, ReservationStatus, StaffRole
+from models.types import LabeledEnum
+from services.errors import ErrorCode
+
+ERROR_CODE_LABELS: dict[str, str] = {
+    "REQUIRED": "必須項目が未入力 (a required field is empty)",
+    "INVALID": "値が正しくない (the value is not valid)",
+    "INVALID_KANA": "フリガナが全角カタカナでない (kana that is not katakana)",
+    "INVALID_PHONE": "電話番号の形式が正しくない (not a Japanese phone number)",
+    "INVALID_EMAIL": "メールアドレスの形式が正しくない (not an e-mail address)",
+    "DUPLICATE_EMAIL": "メールアドレスが他のお客様と重複 (e-mail used by another active customer)",
+    "INVALID_DATE": "日付が正しくない (impossible, out-of-era or future date)",
+    "INVALID_POSTAL_CODE": "郵便番号が7桁の数字でない (postal code is not seven digits)",
+    "UNKNOWN_POSTAL_CODE": "該当する住所がない郵便番号 (postal code not in Japan Post data)",
+    "INVALID_CUSTOMER_NO": "お客様番号が半角英数字でない (customer number is not letters and digits)",
+    "DUPLICATE_CUSTOMER_NO": "お客様番号が重複 (customer number already used)",
+    "TOO_LONG": "文字数が多すぎる (too long)",
+    "NOT_FOUND": "対象が見つからない (not found)",
+    "HAS_VISIT_HISTORY": "来店・予約履歴があるため削除不可 (has history: merge instead)",
+    "HAS_LINE_LINK": "LINE連携済みのため削除不可 (linked to LINE)",
+    "HAS_REFERRALS": "紹介者・紹介した人がいるため削除不可 (has referrals)",
+    "UNAUTHENTICATED": "ログインが必要 (no valid bearer token)",
+    "PERMISSION_DENIED": "権限がない (the account's role does not allow it)",
+    "INVALID_CREDENTIALS": "ログインIDまたはパスワードが正しくない (wrong login or password)",
+    "DUPLICATE": "重複 (already exists)",
+}
+
+
+def _expose(enum_cls: type[enum.Enum], description: str, labels: dict[str, str] | None = None) -> None:
+    """Register an existing Python enum with Strawberry, one description per member."""
+    strawberry.enum(enum_cls, description=description)
+    for value in enum_cls.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        member = enum_cls[value.name]
+        if labels is not None:
+            value.description = labels.get(value.name, value.name)
+        elif isinstance(member, LabeledEnum):
+            value.description = member.label
+
+
+_expose(Gender, "性別 (gender)")
+_expose(RegistrationPath, "登録経路 (how the customer was registered)")
+_expose(StaffRole, "権限 (role of a staff account)")
+_expose(ReservationStatus, "予約ステータス (reservation status, SPEC §3)")
+_expose(ErrorCode, "エラーコード (stable code of a UserError; frontends branch on it)", ERROR_CODE_LABELS)
+
+
+@strawberry.enum(description="並び順の方向 (sort direction)")
+class OrderDirection(enum.Enum):
+    ASC = strawberry.enum_value("ASC", description="昇順 (ascending)")
+    DESC = strawberry.enum_value("DESC", description="降順 (descending)")
+
+
+@strawberry.enum(description="顧客一覧の並び替え項目 (customer sort key)")
+class CustomerOrderField(enum.Enum):
+    CUSTOMER_NO = strawberry.enum_value("customer_no", description="お客様番号 (customer number)")
+    REGISTERED_AT = strawberry.enum_value("registered_at", description="初回登録日 (registration date)")
+    LAST_VISIT_AT = strawberry.enum_value("last_visit_at", description="最終来店日 (last visit)")
+    VISIT_COUNT = strawberry.enum_value("visit_count", description="来店回数 (visit count)")
+    NAME_KANA = strawberry.enum_value("name_kana", description="フリガナ (name in katakana)")
+
+
+__all__ = [
+    "CustomerOrderField",
+    "ErrorCode",
+    "Gender",
+    "OrderDirection",
+    "RegistrationPath",
+    "ReservationStatus",
+    "StaffRole",
+]

@@ -1,0 +1,177 @@
+"""顧客: the Customer type, its referrals and free-item values.
+
+Columns come from the model (``schema.generate``); relationships and derived
+fields are resolved through the request's dataloaders.  Flags that must not
+reach the customer-facing site (caution, blacklist, referrals of other people)
+are null unless a staff token asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+import models
+from schema.context import Info
+from schema.generate import model_type
+from schema.relay import Connection
+from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
+from services.normalize import format_wareki
+
+Parent = strawberry.Parent[models.Customer]
+
+CUSTOMER_COLUMNS = {
+    "id": "identifier",
+    "customer_no": "customer number: letters and digits, unique",
+    "last_name": "family name",
+    "first_name": "given name",
+    "last_name_kana": "family name in full-width katakana",
+    "first_name_kana": "given name in full-width katakana",
+    "phone": "phone number, digits only",
+    "email": "e-mail address",
+    "birth_date": "birth date",
+    "gender": "gender",
+    "postal_code": "postal code, seven digits",
+    "prefecture": "prefecture",
+    "city": "city",
+    "address_line": "rest of the address",
+    "line_user_id": "LINE user id; set by LINE linking",
+    "line_name": "LINE display name",
+    "line_picture_url": "LINE profile picture",
+    "notes": "notes: hobbies, drink preference …",
+    "mail_ok": "e-mail allowed",
+    "phone_ok": "phone calls allowed",
+    "dm_ok": "direct mail allowed",
+    "pre_system_visit_count": "visits before the system was introduced",
+    "registered_at": "first registration",
+    "registration_path": "registration path",
+    "withdrawn_at": "withdrawal date; null while a member",
+    "visit_count": "visited reservations + visits before the system; derived",
+    "reservation_count": "all reservations; derived",
+    "cancel_count": "cancellations by the customer incl. late and no-show; derived",
+    "has_late_cancel": "has a last-minute cancellation; derived",
+    "first_visit_at": "first visit; derived",
+    "last_visit_at": "last visit; derived",
+    "average_visit_interval_days": "(last − first visit) / (visits − 1), with two visits or more; derived",
+    "has_unpaid_cancel_fee": "owes a cancellation fee; derived",
+}
+
+
+@strawberry.type(description="紹介 (a referral link: the other customer and the memo)")
+class CustomerReferral:
+    customer_id: strawberry.Private[int]
+    memo: str | None = strawberry.field(description="メモ (memo, e.g. the discount given)")
+    created_at: datetime = strawberry.field(description="登録日時 (when the link was recorded)")
+
+    @strawberry.field(description="お客様 (the other customer of the link)")
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loaders.customer.load(self.customer_id)
+
+    @classmethod
+    def of(cls, referral: models.Referral, other_id: int) -> CustomerReferral:
+        return cls(customer_id=other_id, memo=referral.memo, created_at=referral.created_at)
+
+
+@strawberry.type(description="フリー項目の回答 (the customer's choice for one free item)")
+class CustomerFreeItemValue:
+    @strawberry.field(description="フリー項目 (the item)")
+    async def free_item(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItem:
+        return await info.context.loaders.free_item.load(root.free_item_id)
+
+    @strawberry.field(description="選択肢 (the chosen value)")
+    async def choice(
+        self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info
+    ) -> FreeItemChoice:
+        return await info.context.loaders.free_item_choice.load(root.choice_id)
+
+
+@model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")
+class Customer:
+    @strawberry.field(description="氏名 (full name: 姓 名)")
+    def full_name(self, root: Parent) -> str:
+        return root.full_name
+
+    @strawberry.field(description="フリガナ (full name in katakana: セイ メイ)")
+    def full_name_kana(self, root: Parent) -> str:
+        return root.full_name_kana
+
+    @strawberry.field(description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
+    def birth_date_wareki(self, root: Parent) -> str | None:
+        return format_wareki(root.birth_date) if root.birth_date else None
+
+    @strawberry.field(description="LINE登録済み (LINE registered: a LINE user id is linked)")
+    def is_line_registered(self, root: Parent) -> bool:
+        return root.is_line_registered
+
+    @strawberry.field(description="電話番号のみ登録 (phone-only: the e-mail is still the placeholder)")
+    def is_phone_only(self, root: Parent) -> bool:
+        return root.email_is_placeholder
+
+    @strawberry.field(description="職業 (occupation)")
+    async def occupation(self, root: Parent, info: Info) -> Occupation | None:
+        return await _load(info.context.loaders.occupation, root.occupation_id)
+
+    @strawberry.field(description="初回来店動機 (first-visit motive)")
+    async def first_visit_motive(self, root: Parent, info: Info) -> FirstVisitMotive | None:
+        return await _load(info.context.loaders.first_visit_motive, root.first_visit_motive_id)
+
+    @strawberry.field(description="最終利用メニュー (menu of the last visit; derived)")
+    async def last_menu(self, root: Parent, info: Info) -> Menu | None:
+        return await _load(info.context.loaders.menu, root.last_menu_id)
+
+    @strawberry.field(description="顧客属性 (attributes, e.g. 車椅子の方)")
+    async def attributes(self, root: Parent, info: Info) -> list[str]:
+        return await info.context.loaders.attributes_by_customer.load(root.id)
+
+    @strawberry.field(description="流入経路 (inflow routes)")
+    async def inflow_routes(self, root: Parent, info: Info) -> list[InflowRoute]:
+        return await info.context.loaders.inflow_routes_by_customer.load(root.id)
+
+    @strawberry.field(description="フリー項目 (free item values, by item number)")
+    async def free_item_values(self, root: Parent, info: Info) -> list[CustomerFreeItemValue]:
+        return await info.context.loaders.free_item_values_by_customer.load(root.id)
+
+    @strawberry.field(description="要注意人物 (caution: shown with ❗; staff only, null otherwise)")
+    async def is_caution(self, root: Parent, info: Info) -> bool | None:
+        if not info.context.is_staff:
+            return None
+        return await info.context.loaders.caution_by_customer.load(root.id) is not None
+
+    @strawberry.field(description="要注意人物メモ (caution memo; staff only, null otherwise)")
+    async def caution_memo(self, root: Parent, info: Info) -> str | None:
+        if not info.context.is_staff:
+            return None
+        caution = await info.context.loaders.caution_by_customer.load(root.id)
+        return caution.memo if caution is not None else None
+
+    @strawberry.field(description="ブラックリスト (blacklisted; staff only, null otherwise)")
+    async def is_blacklisted(self, root: Parent, info: Info) -> bool | None:
+        if not info.context.is_staff:
+            return None
+        return await info.context.loaders.blacklist_by_customer.load(root.id) is not None
+
+    @strawberry.field(description="紹介者 (customers who referred this customer; staff only, null otherwise)")
+    async def referred_by(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
+        if not info.context.is_staff:
+            return None
+        rows = await info.context.loaders.referrals_by_referred.load(root.id)
+        return [CustomerReferral.of(r, r.referrer_id) for r in rows]
+
+    @strawberry.field(
+        description="紹介したお客様 (customers this customer referred; staff only, null otherwise)"
+    )
+    async def referred(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
+        if not info.context.is_staff:
+            return None
+        rows = await info.context.loaders.referrals_by_referrer.load(root.id)
+        return [CustomerReferral.of(r, r.referred_id) for r in rows]
+
+
+@strawberry.type(name="CustomerConnection", description="顧客一覧 (a page of customers)")
+class CustomerConnection(Connection[Customer]):
+    pass
+
+
+async def _load(loader, key: int | None):
+    return await loader.load(key) if key is not None else None

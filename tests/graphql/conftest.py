@@ -1,0 +1,166 @@
+"""Givens for GraphQL tests: customers, masters and reservations written through the services."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from models import (
+    AuditLog,
+    Customer,
+    FreeItem,
+    FreeItemChoice,
+    InflowRoute,
+    Menu,
+    Occupation,
+    Reservation,
+    ReservationChannel,
+    ReservationMenu,
+    ReservationStatus,
+    StaffMember,
+)
+from models.db import Database
+from services import auth
+from services import customers as customer_service
+from services.actor import Actor
+from services.customer_stats import refresh_customer_stats
+
+SYSTEM = Actor.system("test")
+_serial = itertools.count(1)
+
+
+def customer_data(**overrides: Any) -> dict[str, Any]:
+    """A valid full registration; phone and e-mail differ on every call."""
+    n = next(_serial)
+    return {
+        "last_name": "山田",
+        "first_name": "太郎",
+        "last_name_kana": "ヤマダ",
+        "first_name_kana": "タロウ",
+        "phone": f"0901234{n:04d}",
+        "email": f"taro{n}@example.jp",
+        **overrides,
+    }
+
+
+async def count(db: Database, model: Any = Customer) -> int:
+    async with db.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)))
+
+
+async def audit_rows(db: Database, action: str) -> list[AuditLog]:
+    async with db.sessionmaker() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(AuditLog)
+                    .where(AuditLog.entity == "customer", AuditLog.action == action)
+                    .order_by(AuditLog.id)
+                )
+            ).all()
+        )
+
+
+@dataclass
+class Given:
+    """Writes the state a test starts from, through the services where they exist."""
+
+    db: Database
+
+    async def customer(self, **overrides: Any) -> Customer:
+        async with self.db.transaction() as session:
+            return await customer_service.create_customer(session, customer_data(**overrides), SYSTEM)
+
+    async def customer_token(self, customer: Customer) -> str:
+        async with self.db.transaction() as session:
+            token, _ = await auth.issue_customer_token(session, customer)
+        return token
+
+    async def rows(self, *objects: Any) -> None:
+        async with self.db.transaction() as session:
+            session.add_all(objects)
+
+    async def menu(self, name: str, **kw: Any) -> Menu:
+        menu = Menu(name=name, price=kw.pop("price", 5000), **kw)
+        await self.rows(menu)
+        return menu
+
+    async def staff_member(self, name: str, **kw: Any) -> StaffMember:
+        member = StaffMember(name=name, **kw)
+        await self.rows(member)
+        return member
+
+    async def occupation(self, name: str, **kw: Any) -> Occupation:
+        occupation = Occupation(name=name, **kw)
+        await self.rows(occupation)
+        return occupation
+
+    async def inflow_route(self, name: str, **kw: Any) -> InflowRoute:
+        route = InflowRoute(name=name, **kw)
+        await self.rows(route)
+        return route
+
+    async def free_item(self, position: int, name: str, choices: list[str]) -> FreeItem:
+        item = FreeItem(
+            position=position,
+            name=name,
+            choices=[FreeItemChoice(name=c, sort_order=i) for i, c in enumerate(choices)],
+        )
+        await self.rows(item)
+        return item
+
+    async def choices_of(self, item: FreeItem) -> list[FreeItemChoice]:
+        async with self.db.sessionmaker() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(FreeItemChoice)
+                        .where(FreeItemChoice.free_item_id == item.id)
+                        .order_by(FreeItemChoice.sort_order)
+                    )
+                ).all()
+            )
+
+    async def visit(
+        self,
+        customer: Customer,
+        *,
+        menu: Menu,
+        staff: StaffMember | None = None,
+        days_ago: int = 10,
+        status: ReservationStatus = ReservationStatus.VISITED,
+    ) -> Reservation:
+        """A reservation (visited by default), with the customer's statistics refreshed."""
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+        async with self.db.transaction() as session:
+            reservation = Reservation(
+                customer_id=customer.id,
+                staff_member_id=staff.id if staff else None,
+                start_at=start,
+                end_at=start + timedelta(hours=1),
+                channel=ReservationChannel.ADMIN,
+                status=status,
+                visited_at=start if status == ReservationStatus.VISITED else None,
+                items=[ReservationMenu(menu_id=menu.id, price=menu.price)],
+            )
+            session.add(reservation)
+            await session.flush()
+            await refresh_customer_stats(session, [customer.id])
+        return reservation
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with production parameters costs ~0.2 s per hash; these tests are not about its strength."""
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def given(db: Database) -> Given:
+    return Given(db)

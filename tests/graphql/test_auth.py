@@ -1,0 +1,122 @@
+"""login / logout / me, and what an anonymous caller may read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+LOGIN = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) {
+    token expiresAt
+    account { id loginId displayName role }
+    errors { field code message }
+  }
+}
+"""
+
+LOGOUT = """
+mutation Logout { logout { revoked errors { field code message } } }
+"""
+
+ME = """
+query Me {
+  me {
+    __typename
+    ... on StaffAccount { loginId role }
+    ... on Customer { customerNo fullName isBlacklisted }
+  }
+}
+"""
+
+CUSTOMERS = "query { customers { totalCount } }"
+
+
+async def test_login_issues_a_token_that_identifies_the_account(gql, manager_token):
+    # given the "manager" account of the fixture (password "password-123")
+    # when
+    result = (await gql(LOGIN, {"input": {"loginId": "manager", "password": "password-123"}}))["login"]
+
+    # then
+    assert result["errors"] == []
+    assert result["account"]["loginId"] == "manager" and result["account"]["role"] == "MANAGER"
+    assert datetime.fromisoformat(result["expiresAt"]) > datetime.now(UTC)
+    me = (await gql(ME, token=result["token"]))["me"]
+    assert me == {"__typename": "StaffAccount", "loginId": "manager", "role": "MANAGER"}
+
+
+async def test_login_with_a_bad_password_is_refused(gql, staff_token):
+    result = (await gql(LOGIN, {"input": {"loginId": "staff", "password": "wrong-password"}}))["login"]
+
+    assert result["token"] is None and result["account"] is None
+    assert result["errors"] == [
+        {
+            "field": None,
+            "code": "INVALID_CREDENTIALS",
+            "message": "ログインIDまたはパスワードが正しくありません。",
+        }
+    ]
+
+
+async def test_login_with_an_unknown_account_says_the_same(gql, db):
+    result = (await gql(LOGIN, {"input": {"loginId": "nobody", "password": "password-123"}}))["login"]
+
+    assert [e["code"] for e in result["errors"]] == ["INVALID_CREDENTIALS"]
+
+
+async def test_logout_revokes_the_token(gql, staff_token):
+    result = (await gql(LOGOUT, token=staff_token))["logout"]
+
+    assert result == {"revoked": True, "errors": []}
+    assert (await gql(ME, token=staff_token))["me"] is None
+
+
+async def test_logout_without_a_token_is_an_error(gql, db):
+    result = (await gql(LOGOUT))["logout"]
+
+    assert result["revoked"] is False
+    assert result["errors"][0]["code"] == "UNAUTHENTICATED"
+
+
+async def test_me_is_null_for_anonymous_callers(gql, db):
+    assert (await gql(ME))["me"] is None
+
+
+async def test_me_is_the_customer_for_a_customer_token(gql, given):
+    customer = await given.customer()
+    token = await given.customer_token(customer)
+
+    me = (await gql(ME, token=token))["me"]
+
+    # the blacklist flag is never shown to the customer themselves
+    assert me == {
+        "__typename": "Customer",
+        "customerNo": customer.customer_no,
+        "fullName": "山田 太郎",
+        "isBlacklisted": None,
+    }
+
+
+async def test_anonymous_callers_read_no_customer_data(gql, given):
+    await given.customer()
+
+    body = await gql(CUSTOMERS, expect_errors=True)
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["errors"][0]["message"] == "ログインが必要です。"
+
+
+async def test_an_unknown_token_is_anonymous(gql, given):
+    await given.customer()
+
+    body = await gql(CUSTOMERS, token="not-a-token", expect_errors=True)
+
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_customer_token_cannot_list_customers(gql, given):
+    customer = await given.customer()
+
+    body = await gql(CUSTOMERS, token=await given.customer_token(customer), expect_errors=True)
+
+    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"

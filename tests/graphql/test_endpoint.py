@@ -1,0 +1,75 @@
+"""The /graphql endpoint itself: GraphiQL offline, error masking, query depth."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from resolvers import catalog
+from resolvers.errors import UNEXPECTED_MESSAGE
+
+ADDRESS = 'query { addressByPostalCode(postalCode: "1000001") { city } }'
+
+
+async def test_get_serves_graphiql_without_any_cdn(client):
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    html = response.text
+    assert "GraphiQL" in html and "Authorization" in html
+    assert "unpkg.com" not in html and "jsdelivr" not in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+async def test_every_graphiql_asset_is_served_and_matches_its_integrity_hash(client):
+    html = (await client.get("/graphql", headers={"Accept": "text/html"})).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"\s+integrity="sha384-([^"]+)"', html)
+
+    assert len(assets) == 6
+    for url, digest in assets:
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert base64.b64encode(hashlib.sha384(response.content).digest()).decode() == digest, url
+
+
+async def test_graphql_is_not_redirected(client):
+    response = await client.post("/graphql", json={"query": "{ __typename }"})
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_queries_work_over_get_too(client):
+    response = await client.get("/graphql", params={"query": ADDRESS})
+
+    assert response.json() == {"data": {"addressByPostalCode": {"city": "千代田区"}}}
+
+
+async def test_unexpected_errors_are_masked(gql, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(catalog.normalize, "lookup_postal_code", broken)
+
+    body = await gql(ADDRESS, expect_errors=True)
+
+    assert body["errors"][0]["message"] == UNEXPECTED_MESSAGE
+    assert "hunter2" not in str(body)
+
+
+async def test_validation_errors_are_not_masked(gql):
+    body = await gql("query { customers { nope } }", expect_errors=True)
+
+    assert "nope" in body["errors"][0]["message"]
+
+
+async def test_absurdly_deep_queries_are_refused(gql):
+    selection = "id"
+    for _ in range(6):
+        selection = f"referredBy {{ customer {{ {selection} }} }}"
+
+    body = await gql(f'query {{ customer(id: "1") {{ {selection} }} }}', expect_errors=True)
+
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
