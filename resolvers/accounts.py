@@ -9,8 +9,9 @@ import strawberry
 from models import StaffAccount as StaffAccountModel
 from schema.context import Info
 from schema.errors import user_errors
-from schema.inputs import LoginInput, LogoutInput
-from schema.payloads import LoginPayload, LogoutPayload
+from resolvers.access import acting, id_or_not_found
+from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
+from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer
 from services import auth
 from services.errors import DomainError, Unauthenticated
@@ -46,6 +47,25 @@ class AccountMutation:
         except DomainError as exc:
             return LoginPayload(errors=user_errors(exc))
         return LoginPayload(token=token, expires_at=expires_at, account=account)
+
+    @strawberry.mutation(
+        description="お客様トークンの発行 (managers only: the reservation site's server, after its own "
+        "LINE login of the customer, gets a token that sees only that customer's data)"
+    )
+    async def issue_customer_token(
+        self,
+        info: Info,
+        input: Annotated[IssueCustomerTokenInput, strawberry.argument(description="入力 (input)")],
+    ) -> IssueCustomerTokenPayload:
+        try:
+            actor = acting(info)
+            customer_id = id_or_not_found(input.customer_id, "お客様", "customerId")
+            async with info.context.db.transaction() as session:
+                token, expires_at = await auth.grant_customer_token(session, customer_id, actor)
+        except DomainError as exc:
+            return IssueCustomerTokenPayload(errors=user_errors(exc))
+        customer = await info.context.loaders.customer.load(customer_id)
+        return IssueCustomerTokenPayload(token=token, expires_at=expires_at, customer=customer)
 
     @strawberry.mutation(description="ログアウト (revoke the token)")
     async def logout(

@@ -48,6 +48,11 @@ class LoginInput:
     password: str = strawberry.field(description="パスワード (password)")
 
 
+@strawberry.input(description="お客様トークンの発行 (customer token for the reservation site's server)")
+class IssueCustomerTokenInput:
+    customer_id: strawberry.ID = strawberry.field(description="顧客ID (customer id)")
+
+
 @strawberry.input(description="ログアウト (revoke a bearer token)")
 class LogoutInput:
     token: str | None = strawberry.field(

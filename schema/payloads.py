@@ -23,6 +23,16 @@ class LoginPayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
 
 
+@strawberry.type(description="お客様トークン発行の結果 (issueCustomerToken result)")
+class IssueCustomerTokenPayload:
+    token: str | None = strawberry.field(
+        default=None, description="トークン (customer bearer token: sees only this customer's data)"
+    )
+    expires_at: datetime | None = strawberry.field(default=None, description="有効期限 (token expiry)")
+    customer: Customer | None = strawberry.field(default=None, description="顧客 (the customer)")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
+
+
 @strawberry.type(description="ログアウトの結果 (logout result)")
 class LogoutPayload:
     revoked: bool = strawberry.field(default=False, description="無効化した (the token no longer works)")

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
-from services.actor import Actor
+from services import audit
+from services.actor import Actor, require_manager
 from services.config import get_settings
-from services.errors import DomainError, ErrorCode
+from services.errors import DomainError, ErrorCode, NotFound
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -87,6 +88,22 @@ async def issue_staff_token(session: AsyncSession, account: StaffAccount) -> tup
 async def issue_customer_token(session: AsyncSession, customer: Customer) -> tuple[str, datetime]:
     days = get_settings().customer_token_days
     return await _issue(session, TokenKind.CUSTOMER, timedelta(days=days), customer_id=customer.id)
+
+
+async def grant_customer_token(session: AsyncSession, customer_id: int, actor: Actor) -> tuple[str, datetime]:
+    """A customer token for the reservation site's server.
+
+    The site authenticates the customer itself (LINE login) and, signed in with a
+    manager service account, exchanges that for a token that sees only this
+    customer's data.  Recorded in the audit log.
+    """
+    require_manager(actor)
+    customer = await session.get(Customer, customer_id)
+    if customer is None or customer.withdrawn_at is not None:
+        raise NotFound("お客様", "customerId")
+    token, expires = await issue_customer_token(session, customer)
+    await audit.record(session, actor, entity="customer", entity_id=customer.id, action="issue_token")
+    return token, expires
 
 
 async def _issue(session: AsyncSession, kind: TokenKind, ttl: timedelta, **owner: int) -> tuple[str, datetime]:

@@ -120,3 +120,40 @@ async def test_a_customer_token_cannot_list_customers(gql, given):
     body = await gql(CUSTOMERS, token=await given.customer_token(customer), expect_errors=True)
 
     assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+ISSUE_CUSTOMER_TOKEN = """
+mutation Issue($input: IssueCustomerTokenInput!) {
+  issueCustomerToken(input: $input) { token expiresAt customer { id } errors { field code message } }
+}
+"""
+ME_CUSTOMER = "{ me { ... on Customer { id customerNo } } }"
+
+
+async def test_a_manager_issues_a_customer_token_that_sees_only_that_customer(gql, given, manager_token):
+    customer = await given.customer()
+
+    result = (await gql(ISSUE_CUSTOMER_TOKEN, {"input": {"customerId": str(customer.id)}},
+                        token=manager_token))["issueCustomerToken"]
+
+    assert result["errors"] == [] and result["customer"]["id"] == str(customer.id)
+    me = await gql(ME_CUSTOMER, token=result["token"])
+    assert me["me"]["id"] == str(customer.id)
+
+
+async def test_staff_cannot_issue_customer_tokens(gql, given, staff_token):
+    customer = await given.customer()
+
+    result = (await gql(ISSUE_CUSTOMER_TOKEN, {"input": {"customerId": str(customer.id)}},
+                        token=staff_token))["issueCustomerToken"]
+
+    assert result["token"] is None
+    assert result["errors"] == [
+        {"field": None, "code": "PERMISSION_DENIED", "message": "店長・管理者のみが行える操作です。"}]
+
+
+async def test_issuing_a_token_for_an_unknown_customer_is_not_found(gql, manager_token):
+    result = (await gql(ISSUE_CUSTOMER_TOKEN, {"input": {"customerId": "424242"}},
+                        token=manager_token))["issueCustomerToken"]
+
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("customerId", "NOT_FOUND")]
