@@ -44,6 +44,19 @@ def actor_for_account(account: StaffAccount) -> Actor:
     return Actor.staff(account.id, account.role, account.display_name)
 
 
+def check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(ErrorCode.INVALID, f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。", field)
+
+
+#: Account fields recorded in the audit log (never the hash).
+AUDITED_ACCOUNT_FIELDS = ("login_id", "display_name", "role", "staff_member_id", "active")
+
+
+def _account_snapshot(account: StaffAccount) -> dict:
+    return {key: getattr(account, key) for key in AUDITED_ACCOUNT_FIELDS}
+
+
 async def create_staff_account(
     session: AsyncSession,
     *,
@@ -52,21 +65,77 @@ async def create_staff_account(
     display_name: str,
     role: StaffRole = StaffRole.STAFF,
     staff_member_id: int | None = None,
+    active: bool = True,
+    actor: Actor | None = None,
 ) -> StaffAccount:
+    """A new login. ``actor`` (a manager) is required except for the CLI's first manager."""
+    if actor is not None:
+        require_manager(actor)
     login_id = login_id.strip()
     if not login_id:
         raise DomainError(ErrorCode.REQUIRED, "ログインIDを入力してください。", "login_id")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(ErrorCode.INVALID, f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。",
-                          "password")
+    check_password(password)
     if await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login_id)):
         raise DomainError(ErrorCode.DUPLICATE, "このログインIDは既に使われています。", "login_id")
     account = StaffAccount(login_id=login_id, password_hash=hash_password(password),
-                           display_name=display_name or login_id, role=role,
-                           staff_member_id=staff_member_id)
+                           display_name=display_name.strip() or login_id, role=role,
+                           staff_member_id=staff_member_id, active=active)
     session.add(account)
     await session.flush()
+    await audit.record(session, actor or Actor.system("cli"), entity="staff_account", entity_id=account.id,
+                       action="create", changes=audit.diff({}, _account_snapshot(account)))
     return account
+
+
+async def update_staff_account(
+    session: AsyncSession,
+    account_id: int,
+    *,
+    display_name: str,
+    role: StaffRole,
+    staff_member_id: int | None,
+    active: bool,
+    new_password: str = "",
+    actor: Actor,
+) -> StaffAccount:
+    """Managers change an account; nobody removes their own manager role or deactivates themselves."""
+    require_manager(actor)
+    account = await session.get(StaffAccount, account_id)
+    if account is None:
+        raise NotFound("スタッフアカウント")
+    if account.id == actor.account_id and (role != StaffRole.MANAGER or not active):
+        raise DomainError(ErrorCode.PERMISSION_DENIED,
+                          "自分自身のアカウントの権限を外したり無効にしたりすることはできません。")
+    if new_password:
+        check_password(new_password, "new_password")
+    before = _account_snapshot(account)
+    account.display_name = display_name.strip() or account.login_id
+    account.role = role
+    account.staff_member_id = staff_member_id
+    account.active = active
+    changes = audit.diff(before, _account_snapshot(account))
+    if new_password:
+        account.password_hash = hash_password(new_password)
+        changes["password"] = "changed"
+    if changes:
+        await audit.record(session, actor, entity="staff_account", entity_id=account.id, action="update",
+                           changes=changes)
+    return account
+
+
+async def delete_staff_account(session: AsyncSession, account_id: int, actor: Actor) -> None:
+    """Managers delete an account, never the one they are logged in with."""
+    require_manager(actor)
+    if account_id == actor.account_id:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "ログイン中の自分のアカウントは削除できません。")
+    account = await session.get(StaffAccount, account_id)
+    if account is None:
+        raise NotFound("スタッフアカウント")
+    before = _account_snapshot(account)
+    await session.delete(account)
+    await session.flush()
+    await audit.record(session, actor, entity="staff_account", entity_id=account_id, action="delete",
+                       changes={k: [v, None] for k, v in before.items()})
 
 
 async def authenticate(session: AsyncSession, login_id: str, password: str) -> StaffAccount:

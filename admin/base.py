@@ -1,0 +1,278 @@
+"""Japanese defaults shared by every admin view.
+
+- labels come from the columns' ``comment`` (the Japanese term staff know);
+- ``LabeledEnum`` columns show and offer their Japanese ``.label``;
+- datetimes are shown in Japan time; wtforms messages are Japanese;
+- a failure of the database or of a service comes back as a Japanese message
+  on the page (:class:`AdminError`), never as SQL text.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from sqladmin import ModelView
+from sqladmin.fields import SelectField
+from sqladmin.formatters import BASE_FORMATTERS
+from sqladmin.forms import ModelConverter, converts
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty
+from starlette.requests import Request
+from wtforms import Form
+
+from admin.auth import current_actor, is_manager
+from models.types import LabeledEnum
+from services.actor import require_manager
+from services.errors import DomainError, FieldError
+
+JST = ZoneInfo("Asia/Tokyo")
+BLANK_CHOICE = "（未選択）"
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+class AdminError(Exception):
+    """A refusal to show on the page (its text is Japanese and meant for staff)."""
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+    @classmethod
+    def from_domain(cls, request: Request, exc: DomainError) -> AdminError:
+        """Keep the field errors on ``request.state`` so the form template can show them per field."""
+        request.state.domain_errors = list(exc.errors)
+        return cls(" ".join(dict.fromkeys(e.message for e in exc.errors)), list(exc.errors))
+
+
+def integrity_message(exc: IntegrityError) -> str:
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return "同じ内容が既に登録されています。重複しない値を入力してください。"
+    if "foreign key" in text or "violates foreign" in text:
+        return "他のデータから使われているため、この操作はできません。"
+    if "check" in text:
+        return "入力された値が許容範囲外です。"
+    return "データベースの制約により保存できませんでした。入力内容をご確認ください。"
+
+
+# ----------------------------------------------------------------------------- display
+
+
+def format_datetime(value: datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(JST)
+    return value.strftime("%Y/%m/%d %H:%M")
+
+
+def format_date(value: date) -> str:
+    return value.strftime("%Y/%m/%d")
+
+
+def format_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+TYPE_FORMATTERS = {
+    **BASE_FORMATTERS,
+    datetime: format_datetime,
+    date: format_date,
+    dict: format_json,
+}
+
+
+def enum_label_formatter(model: Any, attribute: str) -> str:
+    value = getattr(model, attribute, None)
+    if value is None:
+        return ""
+    return getattr(value, "label", None) or str(getattr(value, "value", value))
+
+
+def mark(text: str, memo: str | None, *, symbol: str = "❗") -> Markup:
+    """A name with the caution mark and its memo (SPEC §3: every list shows both)."""
+    if memo is None:
+        return Markup("{}").format(text)
+    short = memo if len(memo) <= 30 else memo[:30] + "…"
+    return Markup(
+        '<span class="text-danger" title="{memo}">{symbol}</span> {text}'
+        ' <small class="text-danger d-block text-wrap" title="{memo}">{short}</small>'
+    ).format(symbol=symbol, text=text, memo=memo, short=short)
+
+
+# ----------------------------------------------------------------------------- forms
+
+
+class _JapaneseTranslations:
+    """wtforms' Japanese catalog, plus the messages sqladmin's own fields add."""
+
+    EXTRA = {"Invalid Choice: could not coerce": "選択肢が正しくありません。"}
+
+    def __init__(self, base: Any) -> None:
+        self.base = base
+
+    def gettext(self, string: str) -> str:
+        return self.EXTRA.get(string) or self.base.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.base.ngettext(singular, plural, n)
+
+
+class JapaneseForm(Form):
+    class Meta:
+        locales = ("ja_JP", "ja")
+
+        def get_translations(self, form: Form) -> Any:
+            return _JapaneseTranslations(super().get_translations(form))
+
+
+def enum_coerce(enum_cls: type[enum.Enum]) -> Callable[[Any], Any]:
+    def coerce(value: Any) -> Any:
+        if value is None or isinstance(value, enum_cls):
+            return value
+        return enum_cls(value)
+
+    return coerce
+
+
+class JapaneseConverter(ModelConverter):
+    """Enum selects show the Japanese label; datetimes are edited in Japan time."""
+
+    @converts("Enum")
+    def conv_enum(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
+        column = prop.columns[0]
+        enum_cls = getattr(column.type, "enum_class", None)
+        if enum_cls is None or not issubclass(enum_cls, LabeledEnum):
+            return super().conv_enum(model, prop, kwargs)
+        kwargs["choices"] = enum_cls.choices()
+        kwargs["coerce"] = enum_coerce(enum_cls)
+        if column.nullable:
+            kwargs.setdefault("allow_blank", True)
+            kwargs.setdefault("blank_text", BLANK_CHOICE)
+        return SelectField(**kwargs)
+
+    @converts("DateTime")
+    def conv_datetime(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
+        kwargs.setdefault("display_timezone", JST)
+        kwargs.setdefault("description", "日本時間")
+        return super().conv_datetime(model, prop, kwargs)
+
+    async def _prepare_relationship(self, prop, kwargs, session_maker, loader=None):
+        kwargs.setdefault("blank_text", BLANK_CHOICE)
+        return await super()._prepare_relationship(prop, kwargs, session_maker, loader)
+
+
+async def choices_of(session_maker: Any, model: type, *order_by: Any) -> list[tuple[str, str]]:
+    """``(id, str(row))`` of every row of a master, for a select box."""
+    async with session_maker() as session:
+        rows = (await session.scalars(select(model).order_by(*order_by, model.id))).all()
+    return [(str(row.id), str(row)) for row in rows]
+
+
+# ----------------------------------------------------------------------------- views
+
+
+def _labels_from_comments(model: type) -> dict[str, str]:
+    mapper = sa_inspect(model)
+    labels: dict[str, str] = {"id": "ID"}
+    for prop in mapper.attrs:
+        if isinstance(prop, ColumnProperty) and prop.columns[0].comment:
+            labels[prop.key] = prop.columns[0].comment
+        elif isinstance(prop, RelationshipProperty) and not prop.uselist:
+            comments = [c.comment for c, _ in prop.local_remote_pairs or [] if c.comment]
+            if comments:
+                labels[prop.key] = comments[0]
+    return labels
+
+
+def _enum_columns(model: type) -> list[str]:
+    return [
+        prop.key
+        for prop in sa_inspect(model).column_attrs
+        if isinstance(getattr(prop.columns[0].type, "enum_class", None), type)
+        and issubclass(prop.columns[0].type.enum_class, LabeledEnum)
+    ]
+
+
+class JapaneseModelView(ModelView):
+    """Base of every view: Japanese labels and messages, page size 50, no CSV export."""
+
+    page_size = 50
+    page_size_options = [25, 50, 100, 200]
+    can_export = False  # spreadsheets come from the xlsx export of SPEC §10, with formula guards
+    can_view_details = True
+    form_converter = JapaneseConverter
+    form_base_class = JapaneseForm
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    form_excluded_columns = ["created_at", "updated_at"]
+    search_auto_submit = False
+    icon = "fa-solid fa-table-list"
+    manager_only_delete: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        cls = type(self)
+        labels = _labels_from_comments(cls.model)
+        labels.update({self._get_prop_name(k): v for k, v in cls.column_labels.items()})
+        self.column_labels = labels
+        enum_fmt = {name: enum_label_formatter for name in _enum_columns(cls.model)}
+        self.column_formatters = {**enum_fmt, **cls.column_formatters}
+        self.column_formatters_detail = {**enum_fmt, **cls.column_formatters_detail}
+        super().__init__()
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        # sqladmin appends validators to the lists inside form_args on every call: hand it a copy.
+        self.form_args = copy.deepcopy(type(self).form_args)
+        return await super().scaffold_form(rules)
+
+    # Generic CRUD for masters: Japanese messages instead of SQL errors; deletes for managers only.
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        try:
+            return await super().insert_model(request, data)
+        except IntegrityError as exc:
+            raise AdminError(integrity_message(exc)) from exc
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        try:
+            return await super().update_model(request, pk, data)
+        except IntegrityError as exc:
+            raise AdminError(integrity_message(exc)) from exc
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        if self.manager_only_delete:
+            try:
+                require_manager(current_actor(request))
+            except DomainError as exc:
+                raise AdminError(exc.message) from exc
+        try:
+            await super().delete_model(request, pk)
+        except IntegrityError as exc:
+            raise AdminError(integrity_message(exc)) from exc
+
+
+class ReadOnlyView(JapaneseModelView):
+    """Lists that later issues give behaviour to; today they only show rows."""
+
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+
+class ManagerEditMixin:
+    """Everyone may look; only managers may change (the view's ``can_*`` flags still apply)."""
+
+    async def check_can_create(self, request: Request) -> bool:
+        return await super().check_can_create(request) and is_manager(request)  # type: ignore[misc]
+
+    async def check_can_edit(self, request: Request, model: Any) -> bool:
+        return await super().check_can_edit(request, model) and is_manager(request)  # type: ignore[misc]

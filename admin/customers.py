@@ -1,0 +1,306 @@
+"""顧客: list, search, details, and create / edit / delete through services.customers.
+
+sqladmin's generic create/edit/delete would open their own session and set
+attributes one by one, skipping normalisation, validation and the audit log;
+here they call the customer service, and a DomainError comes back on the form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markupsafe import Markup
+from sqladmin.fields import BooleanField, SelectField
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import validators as v
+
+from admin.auth import current_actor
+from admin.base import (
+    BLANK_CHOICE,
+    AdminError,
+    JapaneseForm,
+    JapaneseModelView,
+    choices_of,
+    enum_coerce,
+    integrity_message,
+    mark,
+)
+from admin.flags import caution_memos, remember_flags
+from models import (
+    Customer,
+    CustomerFreeItemValue,
+    FirstVisitMotive,
+    FreeItem,
+    Gender,
+    InflowRoute,
+    Occupation,
+)
+from services import customers as customer_service
+from services.customer_search import free_text_clause, order_columns
+from services.errors import DomainError
+
+LABELS = customer_service.FIELD_LABELS
+TEXT_FIELDS = (
+    "customer_no", "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email",
+    "birth_date", "postal_code", "prefecture", "city", "address_line", "notes",
+)
+BOOL_FIELDS = ("mail_ok", "phone_ok", "dm_ok")
+FREE_ITEM_PREFIX = "free_item_"
+#: Sortable list columns → services.customer_search order keys (or plain columns).
+SORT_KEYS = {
+    "customer_no": "customer_no",
+    "full_name": "name_kana",  # Japanese lists sort names by their reading
+    "full_name_kana": "name_kana",
+    "last_visit_at": "last_visit_at",
+    "visit_count": "visit_count",
+    "registered_at": "registered_at",
+}
+
+
+def _text(label: str, description: str | None = None, placeholder: str | None = None) -> StringField:
+    render_kw = {"class": "form-control"}
+    if placeholder:
+        render_kw["placeholder"] = placeholder
+    return StringField(label, description=description, render_kw=render_kw)
+
+
+def _select(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> SelectField:
+    return SelectField(label, choices=choices, coerce=int, allow_blank=True, blank_text=BLANK_CHOICE,
+                       render_kw={"class": "form-control"}, **kwargs)
+
+
+async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], list[int]]:
+    """The create/edit form with today's masters as choices (and the free-item ids it offers)."""
+    async with session_maker() as session:
+        free_items = (await session.scalars(
+            select(FreeItem).where(FreeItem.active.is_(True)).options(selectinload(FreeItem.choices))
+            .order_by(FreeItem.position)
+        )).all()
+    fields: dict[str, Any] = {
+        "customer_no": _text(LABELS["customer_no"], "空欄のときは自動で採番します（半角英数字）。"),
+        "last_name": _text(LABELS["last_name"]),
+        "first_name": _text(LABELS["first_name"]),
+        "last_name_kana": _text(LABELS["last_name_kana"], "全角カタカナ（ひらがな・半角カナは自動で変換）"),
+        "first_name_kana": _text(LABELS["first_name_kana"]),
+        "phone": _text(LABELS["phone"], "ハイフンや全角数字も入力できます。", "090-1234-5678"),
+        "email": _text(LABELS["email"]),
+        "birth_date": _text(LABELS["birth_date"], "和暦も入力できます（例: 平成2年4月1日、H2.4.1）。",
+                            "1990-04-01"),
+        "gender": SelectField(LABELS["gender"], choices=Gender.choices(), coerce=enum_coerce(Gender),
+                              default=Gender.UNANSWERED, render_kw={"class": "form-control"}),
+        "postal_code": _text(LABELS["postal_code"], "7桁の郵便番号から都道府県・市区町村を補完します。",
+                             "100-0001"),
+        "prefecture": _text(LABELS["prefecture"]),
+        "city": _text(LABELS["city"]),
+        "address_line": _text(LABELS["address_line"]),
+        "occupation_id": _select(LABELS["occupation_id"], await choices_of(
+            session_maker, Occupation, Occupation.sort_order)),
+        "first_visit_motive_id": _select(LABELS["first_visit_motive_id"], await choices_of(
+            session_maker, FirstVisitMotive, FirstVisitMotive.sort_order)),
+        "inflow_route_ids": SelectMultipleField(
+            "流入経路", coerce=int, choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
+            description="複数選択できます（Ctrl / ⌘ を押しながらクリック）。",
+            render_kw={"class": "form-control", "size": 5}),
+        "attributes": TextAreaField("顧客属性", description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",
+                                    render_kw={"class": "form-control", "rows": 3}),
+    }
+    for item in free_items:
+        fields[f"{FREE_ITEM_PREFIX}{item.id}"] = _select(
+            f"フリー項目{item.position}: {item.name}", [(str(c.id), c.name) for c in item.choices])
+    fields["notes"] = TextAreaField(LABELS["notes"], render_kw={"class": "form-control", "rows": 3})
+    for key in BOOL_FIELDS:
+        fields[key] = BooleanField(f"{LABELS[key]}可", default=True, render_kw={"class": "form-check-input"})
+    fields["pre_system_visit_count"] = IntegerField(
+        LABELS["pre_system_visit_count"], default=0, validators=[v.Optional()],
+        render_kw={"class": "form-control"})
+    return type("CustomerForm", (JapaneseForm,), fields), [item.id for item in free_items]
+
+
+def service_data(form_data: dict[str, Any]) -> dict[str, Any]:
+    """The form's values as the ``data`` dict of services.customers."""
+    data: dict[str, Any] = {key: form_data.get(key) or "" for key in TEXT_FIELDS}
+    data["gender"] = form_data.get("gender") or Gender.UNANSWERED
+    data["occupation_id"] = form_data.get("occupation_id")
+    data["first_visit_motive_id"] = form_data.get("first_visit_motive_id")
+    for key in BOOL_FIELDS:
+        data[key] = bool(form_data.get(key))
+    data["pre_system_visit_count"] = form_data.get("pre_system_visit_count") or 0
+    data["attributes"] = [line.strip() for line in re.split(r"[\r\n]+", form_data.get("attributes") or "")
+                          if line.strip()]
+    data["inflow_route_ids"] = [int(i) for i in form_data.get("inflow_route_ids") or []]
+    data["free_item_choice_ids"] = [
+        int(value) for key, value in form_data.items() if key.startswith(FREE_ITEM_PREFIX) and value]
+    return data
+
+
+def _name_cell(model: Customer, attribute: str, request: Request) -> Markup:
+    return mark(model.full_name, caution_memos(request).get(model.id))
+
+
+def _line_cell(model: Customer, attribute: str) -> str:
+    return "登録済み" if model.line_user_id else ""
+
+
+def _free_items_cell(model: Customer, attribute: str) -> list[str]:
+    return [f"{fv.free_item.name}: {fv.choice.name}" for fv in model.free_item_values]
+
+
+def _flags_cell(model: Customer, attribute: str, request: Request) -> Markup:
+    caution = caution_memos(request).get(model.id)
+    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    parts = []
+    if caution is not None:
+        parts.append(Markup('<div class="text-danger">❗ 要注意人物: {}</div>').format(caution))
+    if blacklist is not None:
+        parts.append(Markup('<div class="text-danger">⛔ ブラックリスト: {}</div>').format(blacklist))
+    return Markup("").join(parts) if parts else Markup("なし")
+
+
+def _interval_cell(model: Customer, attribute: str) -> str:
+    days = model.average_visit_interval_days
+    return "" if days is None else f"{days:.1f}日"
+
+
+class CustomerAdmin(JapaneseModelView, model=Customer):
+    name = "顧客"
+    name_plural = "顧客"
+    category = "顧客管理"
+    icon = "fa-solid fa-user"
+    manager_only_delete = False  # the service decides, and says why
+
+    column_list = [
+        Customer.customer_no, "full_name", "full_name_kana", Customer.phone, Customer.email,
+        Customer.last_visit_at, Customer.visit_count, Customer.line_user_id,
+    ]
+    column_labels = {
+        "full_name": "氏名",
+        "full_name_kana": "セイメイ",
+        Customer.line_user_id: "LINE",
+        "flags": "要注意・ブラックリスト",
+        Customer.inflow_routes: "流入経路",
+        Customer.attributes: "顧客属性",
+        Customer.free_item_values: "フリー項目",
+        Customer.last_menu: "最終利用メニュー",
+    }
+    column_formatters = {"full_name": _name_cell, Customer.line_user_id: _line_cell}
+    column_details_list = [
+        Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
+        Customer.first_name_kana, Customer.phone, Customer.email, Customer.email_is_placeholder,
+        Customer.birth_date, Customer.gender, Customer.postal_code, Customer.prefecture, Customer.city,
+        Customer.address_line, Customer.line_name, Customer.line_user_id, Customer.line_picture_url,
+        Customer.line_linked_at, Customer.attributes, Customer.inflow_routes, Customer.occupation,
+        Customer.first_visit_motive, Customer.free_item_values, Customer.notes, Customer.mail_ok,
+        Customer.phone_ok, Customer.dm_ok, Customer.pre_system_visit_count, Customer.registered_at,
+        Customer.registration_path, Customer.withdrawn_at,
+        # Derived from reservations (services.customer_stats): shown, never edited.
+        Customer.visit_count, Customer.reservation_count, Customer.cancel_count, Customer.has_late_cancel,
+        Customer.has_unpaid_cancel_fee, Customer.first_visit_at, Customer.last_visit_at, Customer.last_menu,
+        Customer.average_visit_interval_days, Customer.created_at, Customer.updated_at,
+    ]
+    column_formatters_detail = {
+        "flags": _flags_cell,
+        Customer.free_item_values: _free_items_cell,
+        Customer.average_visit_interval_days: _interval_cell,
+    }
+    non_link_related_fields = [Customer.attributes, Customer.free_item_values]
+    column_sortable_list = list(SORT_KEYS)
+    column_default_sort = [("registered_at", True)]
+    # Any non-empty list shows sqladmin's search box; the matching is search_query's.
+    column_searchable_list = [Customer.customer_no]
+
+    def search_placeholder(self) -> str:
+        return "氏名・フリガナ・お客様番号・電話番号"
+
+    def list_query(self, request: Request) -> Select:
+        return select(Customer).where(Customer.withdrawn_at.is_(None))
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        clause = free_text_clause(term)
+        return stmt if clause is None else stmt.where(clause)
+
+    def sort_query(self, stmt: Select, request: Request) -> Select:
+        key = request.query_params.get("sortBy")
+        descending = request.query_params.get("sort", "asc") == "desc"
+        if key not in SORT_KEYS:
+            key, descending = "registered_at", True
+        return stmt.order_by(*order_columns(SORT_KEYS[key], descending))
+
+    async def list(self, request: Request):
+        pagination = await super().list(request)
+        await remember_flags(self.session_maker, request, [c.id for c in pagination.rows])
+        return pagination
+
+    def details_query(self, request: Request) -> Select:
+        return super().details_query(request).options(
+            selectinload(Customer.free_item_values).selectinload(CustomerFreeItemValue.free_item),
+            selectinload(Customer.free_item_values).selectinload(CustomerFreeItemValue.choice),
+        )
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        customer = await super().get_object_for_details(request)
+        if customer is not None:
+            await remember_flags(self.session_maker, request, [customer.id], blacklist=True)
+        return customer
+
+    # ------------------------------------------------------------------ forms
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        form_class, _ = await build_customer_form(self.session_maker)
+        return form_class
+
+    def form_edit_query(self, request: Request) -> Select:
+        return self._stmt_by_identifier(request.path_params["pk"]).options(
+            selectinload(Customer.attributes),
+            selectinload(Customer.inflow_routes),
+            selectinload(Customer.free_item_values),
+        )
+
+    async def get_form_data_for_edit(self, obj: Customer) -> dict[str, Any]:
+        data: dict[str, Any] = {key: getattr(obj, key) for key in TEXT_FIELDS if key != "birth_date"}
+        data["birth_date"] = obj.birth_date.isoformat() if obj.birth_date else ""
+        data["gender"] = obj.gender
+        data["occupation_id"] = obj.occupation_id
+        data["first_visit_motive_id"] = obj.first_visit_motive_id
+        for key in BOOL_FIELDS:
+            data[key] = getattr(obj, key)
+        data["pre_system_visit_count"] = obj.pre_system_visit_count
+        data["attributes"] = "\n".join(a.value for a in obj.attributes)
+        data["inflow_route_ids"] = [r.id for r in obj.inflow_routes]
+        for fv in obj.free_item_values:
+            data[f"{FREE_ITEM_PREFIX}{fv.free_item_id}"] = fv.choice_id
+        return data
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        actor = current_actor(request)
+        try:
+            async with self.session_maker() as session, session.begin():
+                return await customer_service.create_customer(session, service_data(data), actor)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
+            raise AdminError(integrity_message(exc)) from exc
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        actor = current_actor(request)
+        try:
+            async with self.session_maker() as session, session.begin():
+                return await customer_service.update_customer(session, int(pk), service_data(data), actor)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
+            raise AdminError(integrity_message(exc)) from exc
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        actor = current_actor(request)
+        try:
+            async with self.session_maker() as session, session.begin():
+                await customer_service.delete_customer(session, int(pk), actor)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
+            raise AdminError(integrity_message(exc)) from exc

@@ -1,0 +1,322 @@
+"""Read-only lists: reservations, sales reports, cautions, blacklist, merges, tickets, audit, withdrawals.
+
+Later issues give them behaviour (booking, merge, withdrawal …) through their
+services; today they list with Japanese labels and eager-load what they show
+(every relationship is ``lazy="raise"``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqladmin.filters import StaticValuesFilter
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+
+from admin.base import ReadOnlyView, format_json
+from admin.flags import CautionMarkMixin, customer_cell
+from models import (
+    AuditLog,
+    BlacklistEntry,
+    Caution,
+    Customer,
+    MergeLog,
+    Reservation,
+    ReservationMenu,
+    ReservationStatus,
+    SalesReport,
+    StaffAccount,
+    TicketPurchase,
+    Withdrawal,
+)
+from services import customers as customer_service
+from services.customer_search import free_text_clause
+
+CUSTOMERS = "顧客管理"
+RESERVATIONS = "予約"
+SETTINGS = "設定"
+
+
+def _menus_cell(model: Reservation, attribute: str) -> list[str]:
+    return [item.menu.name for item in model.items]
+
+
+def _reservation_cell(model: SalesReport, attribute: str) -> str:
+    r = model.reservation
+    return "" if r is None else f"#{r.id} {r.start_at:%Y/%m/%d}"
+
+
+ACTION_LABELS = {"create": "登録", "update": "変更", "delete": "削除", "merge": "統合"}
+FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "inflow_route_ids": "流入経路",
+                "free_item_choice_ids": "フリー項目", "password": "パスワード", "login_id": "ログインID",
+                "display_name": "表示名", "role": "権限", "active": "有効", "name": "名称"}
+
+
+@lru_cache(maxsize=1)
+def _entity_labels() -> dict[str, str]:
+    from admin.site import VIEWS  # the views name the entities their changes are logged under
+
+    return {view.identity.replace("-", "_"): view.name for view in VIEWS}
+
+
+def _entity_cell(model: AuditLog, attribute: str) -> str:
+    return _entity_labels().get(model.entity, model.entity)
+
+
+def _action_cell(model: AuditLog, attribute: str) -> str:
+    return ACTION_LABELS.get(model.action, model.action)
+
+
+def _actor_cell(model: AuditLog, attribute: str, request: Request) -> str:
+    if model.actor_account_id is None:
+        return model.actor_kind.label if model.actor_kind else ""
+    name = getattr(request.state, "account_names", {}).get(model.actor_account_id, "")
+    return f"{name} (#{model.actor_account_id})"
+
+
+def _value_text(value: Any) -> str:
+    if value is None or value == "":
+        return "（なし）"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, (dict, list)):
+        return format_json(value)
+    return str(value)
+
+
+def _changes_text(changes: dict[str, Any]) -> str:
+    parts = []
+    for key, value in changes.items():
+        label = FIELD_LABELS.get(key, key)
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{label}: {_value_text(value[0])} → {_value_text(value[1])}")
+        else:
+            parts.append(f"{label}: {_value_text(value)}")
+    return "、".join(parts)
+
+
+def _changes_cell(model: Any, attribute: str) -> str:
+    text = _changes_text(getattr(model, attribute) or {})
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+def _changes_detail(model: Any, attribute: str) -> str:
+    return _changes_text(getattr(model, attribute) or {})
+
+
+def _counts_cell(model: MergeLog, attribute: str) -> str:
+    return "、".join(f"{k}: {n}" for k, n in (model.moved_counts or {}).items())
+
+
+def _search_customers(stmt: Select, term: str, relationship: Any) -> Select:
+    clause = free_text_clause(term)
+    return stmt if clause is None else stmt.join(relationship).where(clause)
+
+
+class ReservationAdmin(CautionMarkMixin, ReadOnlyView, model=Reservation):
+    name = name_plural = "予約"
+    category = RESERVATIONS
+    icon = "fa-solid fa-calendar-check"
+    column_list = [Reservation.start_at, Reservation.customer, Reservation.staff_member, Reservation.items,
+                   Reservation.status, Reservation.channel, Reservation.is_late_cancel,
+                   Reservation.cancel_fee_yen]
+    column_labels = {Reservation.customer: "お客様", Reservation.items: "メニュー",
+                     Reservation.staff_member: "担当スタッフ",
+                     Reservation.cancel_fee_waived_by: "キャンセル料取消者"}
+    column_formatters = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
+    column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
+    non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
+    column_details_exclude_list = [Reservation.created_by_id, Reservation.cancel_fee_waived_by_id,
+                                   Reservation.customer_id, Reservation.staff_member_id]
+    column_sortable_list = [Reservation.start_at, Reservation.status, Reservation.cancel_fee_yen]
+    column_default_sort = [("start_at", True)]
+    column_searchable_list = [Reservation.guest_name]
+    column_filters = [StaticValuesFilter(Reservation.status, ReservationStatus.choices(), title="予約ステータス")]
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        clause = free_text_clause(term)
+        guest = Reservation.guest_name.contains(term.strip(), autoescape=True)
+        return stmt.outerjoin(Reservation.customer).where(guest if clause is None else or_(clause, guest))
+
+    def list_query(self, request: Request) -> Select:
+        return select(Reservation).options(selectinload(Reservation.items).selectinload(ReservationMenu.menu))
+
+    def details_query(self, request: Request) -> Select:
+        return super().details_query(request).options(
+            selectinload(Reservation.items).selectinload(ReservationMenu.menu))
+
+
+class SalesReportAdmin(CautionMarkMixin, ReadOnlyView, model=SalesReport):
+    name = name_plural = "営業報告"
+    category = RESERVATIONS
+    icon = "fa-solid fa-clipboard"
+    column_list = [SalesReport.reservation, SalesReport.customer, SalesReport.staff_member,
+                   SalesReport.treatment, SalesReport.amount_yen, SalesReport.created_at]
+    column_labels = {SalesReport.reservation: "予約", SalesReport.customer: "お客様",
+                     SalesReport.staff_member: "担当スタッフ"}
+    column_formatters = {SalesReport.reservation: _reservation_cell, SalesReport.customer: customer_cell}
+    column_formatters_detail = column_formatters
+    column_details_exclude_list = [SalesReport.reservation_id, SalesReport.customer_id,
+                                   SalesReport.staff_member_id]
+    column_sortable_list = [SalesReport.amount_yen, SalesReport.created_at]
+    column_default_sort = [("created_at", True)]
+    column_searchable_list = [SalesReport.treatment]
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        return _search_customers(stmt, term, SalesReport.customer)
+
+
+class _FlagAdmin(CautionMarkMixin, ReadOnlyView):
+    category = CUSTOMERS
+    column_labels = {"customer": "お客様"}
+    column_formatters = {"customer": customer_cell}
+    column_formatters_detail = {"customer": customer_cell}
+    column_sortable_list = ["created_at", "updated_at"]
+    column_default_sort = [("updated_at", True)]
+    column_searchable_list = ["memo"]
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        return _search_customers(stmt, term, self.model.customer)
+
+
+class CautionAdmin(_FlagAdmin, model=Caution):
+    name = name_plural = "要注意人物"
+    icon = "fa-solid fa-triangle-exclamation"
+    column_list = [Caution.customer, Caution.memo, Caution.created_at, Caution.updated_at]
+    column_details_exclude_list = [Caution.customer_id]
+
+
+class BlacklistAdmin(_FlagAdmin, model=BlacklistEntry):
+    name = name_plural = "ブラックリスト"
+    icon = "fa-solid fa-ban"
+    column_list = [BlacklistEntry.customer, BlacklistEntry.memo, BlacklistEntry.created_at,
+                   BlacklistEntry.updated_at]
+    column_details_exclude_list = [BlacklistEntry.customer_id]
+
+
+class MergeLogAdmin(ReadOnlyView, model=MergeLog):
+    name = name_plural = "統合履歴"
+    category = CUSTOMERS
+    icon = "fa-solid fa-code-merge"
+    column_list = [MergeLog.merged_at, MergeLog.source_customer_no, MergeLog.source_name,
+                   MergeLog.source_phone, MergeLog.source_email, MergeLog.target_customer_no,
+                   MergeLog.moved_counts]
+    column_formatters = {MergeLog.moved_counts: _counts_cell}
+    column_formatters_detail = {MergeLog.moved_counts: _counts_cell}
+    column_sortable_list = [MergeLog.merged_at, MergeLog.source_customer_no, MergeLog.target_customer_no]
+    column_default_sort = [("merged_at", True)]
+    column_searchable_list = [MergeLog.source_customer_no, MergeLog.source_name, MergeLog.target_customer_no]
+
+
+class TicketPurchaseAdmin(CautionMarkMixin, ReadOnlyView, model=TicketPurchase):
+    name = name_plural = "回数券購入"
+    category = CUSTOMERS
+    icon = "fa-solid fa-ticket-simple"
+    column_list = [TicketPurchase.customer, TicketPurchase.ticket_menu, TicketPurchase.purchased_on,
+                   TicketPurchase.expires_on, TicketPurchase.total_uses, TicketPurchase.used_count,
+                   "remaining", TicketPurchase.price_paid]
+    column_labels = {TicketPurchase.customer: "お客様", TicketPurchase.ticket_menu: "回数券",
+                     "remaining": "残り回数"}
+    column_formatters = {TicketPurchase.customer: customer_cell}
+    column_formatters_detail = {TicketPurchase.customer: customer_cell}
+    column_details_exclude_list = [TicketPurchase.customer_id, TicketPurchase.ticket_menu_id]
+    column_sortable_list = [TicketPurchase.purchased_on, TicketPurchase.expires_on]
+    column_default_sort = [("purchased_on", True)]
+    column_searchable_list = [TicketPurchase.purchased_on]
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        return _search_customers(stmt, term, TicketPurchase.customer)
+
+
+class AuditLogAdmin(ReadOnlyView, model=AuditLog):
+    name = name_plural = "変更履歴"
+    category = SETTINGS
+    icon = "fa-solid fa-clock-rotate-left"
+    column_list = [AuditLog.at, AuditLog.actor_kind, AuditLog.actor_account_id, AuditLog.entity,
+                   AuditLog.entity_id, AuditLog.action, AuditLog.changes]
+    column_labels = {AuditLog.actor_account_id: "実行者"}
+    column_formatters = {AuditLog.changes: _changes_cell, AuditLog.entity: _entity_cell,
+                         AuditLog.action: _action_cell, AuditLog.actor_account_id: _actor_cell}
+    column_formatters_detail = {**column_formatters, AuditLog.changes: _changes_detail}
+    column_sortable_list = [AuditLog.at, AuditLog.entity, AuditLog.action]
+    column_default_sort = [("at", True), ("id", True)]
+    column_searchable_list = [AuditLog.entity, AuditLog.action]
+
+    async def _remember_accounts(self, request: Request, rows: list[AuditLog]) -> None:
+        wanted = {row.actor_account_id for row in rows if row.actor_account_id is not None}
+        names: dict[int, str] = {}
+        if wanted:
+            async with self.session_maker() as session:
+                result = await session.execute(
+                    select(StaffAccount.id, StaffAccount.display_name).where(StaffAccount.id.in_(wanted)))
+                names = {r.id: r.display_name for r in result}
+        request.state.account_names = names
+
+    async def list(self, request: Request):
+        pagination = await super().list(request)
+        await self._remember_accounts(request, pagination.rows)
+        return pagination
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        row = await super().get_object_for_details(request)
+        await self._remember_accounts(request, [row] if row is not None else [])
+        return row
+
+
+def _withdrawn_cell(attribute: str):
+    def cell(model: Withdrawal, _attribute: str) -> Any:
+        value = getattr(model.customer, attribute)
+        if attribute == "inflow_routes":
+            return "、".join(r.name for r in value)
+        return value or ""
+
+    return cell
+
+
+WITHDRAWN_COLUMNS = {
+    "customer.customer_no": "お客様番号",
+    "customer.full_name": "氏名",
+    "customer.line_name": "LINE名",
+    "customer.email": "メールアドレス",
+    "customer.phone": "電話番号",
+    "customer.inflow_routes": "流入経路",
+}
+
+
+class WithdrawalAdmin(ReadOnlyView, model=Withdrawal):
+    """退会者 (SPEC §9): number, name, LINE name, e-mail, phone, inflow routes, reason, date."""
+
+    name = name_plural = "退会者"
+    category = CUSTOMERS
+    icon = "fa-solid fa-user-slash"
+    column_list = [*WITHDRAWN_COLUMNS, Withdrawal.reason, Withdrawal.withdrawn_at]
+    column_labels = {**WITHDRAWN_COLUMNS, Withdrawal.customer: "お客様"}
+    column_formatters = {name: _withdrawn_cell(name.split(".", 1)[1]) for name in WITHDRAWN_COLUMNS}
+    column_details_exclude_list = [Withdrawal.customer_id]
+    column_sortable_list = [Withdrawal.withdrawn_at]
+    column_default_sort = [("withdrawn_at", True)]
+    column_searchable_list = [Withdrawal.reason]
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        return _search_customers(stmt, term, Withdrawal.customer)
+
+    def list_query(self, request: Request) -> Select:
+        return select(Withdrawal).options(
+            selectinload(Withdrawal.customer).selectinload(Customer.inflow_routes))

@@ -1,0 +1,105 @@
+"""スタッフアカウント (managers only): list, create with a password, edit, delete.
+
+Passwords go through services.auth (argon2); the hash is never listed, shown,
+exported or written to the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqladmin.fields import BooleanField, SelectField
+from starlette.requests import Request
+from wtforms import PasswordField, StringField
+from wtforms import validators as v
+
+from admin.auth import current_actor, is_manager
+from admin.base import BLANK_CHOICE, AdminError, JapaneseForm, JapaneseModelView, choices_of, enum_coerce
+from models import StaffAccount, StaffMember, StaffRole
+from services import auth
+from services.errors import DomainError
+
+CREATE_FIELDS = ["login_id", "display_name", "password", "role", "staff_member_id", "active"]
+EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "new_password"]
+
+
+async def build_account_form(session_maker: Any, fields: list[str]) -> type[JapaneseForm]:
+    css = {"class": "form-control"}
+    available: dict[str, Any] = {
+        "login_id": StringField("ログインID", [v.InputRequired()], render_kw=css),
+        "display_name": StringField("表示名", description="空欄のときはログインIDを使います。", render_kw=css),
+        "password": PasswordField("パスワード", [v.InputRequired()],
+                                  description=f"{auth.MIN_PASSWORD_LENGTH}文字以上", render_kw=css),
+        "role": SelectField("権限", choices=StaffRole.choices(), coerce=enum_coerce(StaffRole),
+                            default=StaffRole.STAFF, render_kw=css),
+        "staff_member_id": SelectField(
+            "スタッフ", choices=await choices_of(session_maker, StaffMember, StaffMember.display_order),
+            coerce=int, allow_blank=True, blank_text=BLANK_CHOICE, render_kw=css,
+            description="施術を担当するスタッフと結びつける場合に選びます。"),
+        "active": BooleanField("有効", default=True, render_kw={"class": "form-check-input"}),
+        "new_password": PasswordField(
+            "新しいパスワード", description=f"変更するときだけ入力（{auth.MIN_PASSWORD_LENGTH}文字以上）",
+            render_kw=css),
+    }
+    return type("StaffAccountForm", (JapaneseForm,), {name: available[name] for name in fields})
+
+
+class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
+    name = name_plural = "スタッフアカウント"
+    category = "設定"
+    icon = "fa-solid fa-id-badge"
+    column_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
+                   StaffAccount.staff_member, StaffAccount.active, StaffAccount.last_login_at]
+    column_details_list = [*column_list, StaffAccount.created_at, StaffAccount.updated_at]
+    column_labels = {StaffAccount.staff_member: "スタッフ"}
+    column_searchable_list = [StaffAccount.login_id, StaffAccount.display_name]
+    column_sortable_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
+                            StaffAccount.last_login_at]
+    column_default_sort = [("login_id", False)]
+    form_columns = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
+                    StaffAccount.staff_member, StaffAccount.active]
+    form_create_rules = CREATE_FIELDS
+    form_edit_rules = EDIT_FIELDS
+
+    def is_accessible(self, request: Request) -> bool:
+        return is_manager(request)
+
+    def is_visible(self, request: Request) -> bool:
+        return is_manager(request)
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        return await build_account_form(self.session_maker, list(rules or EDIT_FIELDS))
+
+    async def get_form_data_for_edit(self, obj: StaffAccount) -> dict[str, Any]:
+        return {"display_name": obj.display_name, "role": obj.role, "staff_member_id": obj.staff_member_id,
+                "active": obj.active}
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        try:
+            actor = current_actor(request)
+            async with self.session_maker() as session, session.begin():
+                return await auth.create_staff_account(
+                    session, login_id=data["login_id"] or "", password=data["password"] or "",
+                    display_name=data.get("display_name") or "", role=data["role"],
+                    staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
+                    actor=actor)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        try:
+            actor = current_actor(request)
+            async with self.session_maker() as session, session.begin():
+                return await auth.update_staff_account(
+                    session, int(pk), display_name=data.get("display_name") or "", role=data["role"],
+                    staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
+                    new_password=data.get("new_password") or "", actor=actor)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        try:
+            async with self.session_maker() as session, session.begin():
+                await auth.delete_staff_account(session, int(pk), current_actor(request))
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc

@@ -1,0 +1,111 @@
+"""Login, logout, access control and the CSRF defence of /admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import StaffRole
+from tests.admin.helpers import PASSWORD, create_account, csrf_from
+
+PROTECTED = ["/admin/", "/admin/customer/list", "/admin/customer/create", "/admin/customer/details/1",
+             "/admin/customer/edit/1", "/admin/reservation/list", "/admin/store-setting/list"]
+
+
+async def test_login_page_is_japanese(browser):
+    response = await browser.get("/admin/login")
+    assert response.status_code == 200
+    assert '<html lang="ja">' in response.text
+    for text in ("サロン顧客管理", "ログインID", "パスワード", "ログイン"):
+        assert text in response.text
+    assert csrf_from(response.text)
+
+
+@pytest.mark.parametrize("url", PROTECTED)
+async def test_pages_redirect_to_login_when_logged_out(browser, url):
+    response = await browser.get(url)
+    assert response.status_code == 302
+    assert response.headers["location"].endswith("/admin/login")
+
+
+async def test_wrong_password_is_refused_in_japanese(browser, db):
+    await create_account(db, "yamada", StaffRole.STAFF)
+    response = await browser.login("yamada", "not-the-password")
+    assert response.status_code == 400
+    assert "ログインIDまたはパスワードが正しくありません。" in response.text
+    assert 'value="yamada"' in response.text  # the login id is kept
+    assert (await browser.get("/admin/customer/list")).status_code == 302
+
+
+async def test_inactive_account_is_refused(browser, db):
+    await create_account(db, "retired", StaffRole.MANAGER, active=False)
+    response = await browser.login("retired")
+    assert response.status_code == 400
+    assert "ログインIDまたはパスワードが正しくありません。" in response.text
+
+
+async def test_login_then_logout(browser, db):
+    await create_account(db, "sato", StaffRole.STAFF)
+    response = await browser.login("sato", PASSWORD)
+    assert response.status_code == 302
+    home = await browser.get("/admin/")
+    assert home.status_code == 200
+    assert "satoさん" in home.text and "ログアウト" in home.text
+    await browser.get("/admin/logout")
+    assert (await browser.get("/admin/")).status_code == 302
+
+
+async def test_deactivating_an_account_ends_its_session(staff, db):
+    from sqlalchemy import update
+
+    from models import StaffAccount
+
+    assert (await staff.get("/admin/customer/list")).status_code == 200
+    async with db.transaction() as session:
+        await session.execute(update(StaffAccount).values(active=False))
+    assert (await staff.get("/admin/customer/list")).status_code == 302
+
+
+async def test_post_without_csrf_token_is_refused(manager):
+    response = await manager.http.post("/admin/inflow-route/create", data={"name": "看板", "save": "保存"})
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+
+
+async def test_post_with_a_wrong_token_or_foreign_origin_is_refused(manager):
+    page = await manager.get("/admin/inflow-route/create")
+    token = csrf_from(page.text)
+    wrong = await manager.http.post("/admin/inflow-route/create",
+                                    data={"name": "看板", "save": "保存", "csrf_token": token + "x"})
+    assert wrong.status_code == 403
+    foreign = await manager.http.post("/admin/inflow-route/create",
+                                      data={"name": "看板", "save": "保存", "csrf_token": token},
+                                      headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    same = await manager.http.post("/admin/inflow-route/create",
+                                   data={"name": "看板", "save": "保存", "csrf_token": token},
+                                   headers={"Origin": "http://testserver"})
+    assert same.status_code == 302
+
+
+async def test_login_form_needs_the_csrf_token(browser, db):
+    await create_account(db, "kato", StaffRole.STAFF)
+    response = await browser.http.post("/admin/login", data={"username": "kato", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+async def test_delete_without_token_header_is_refused(manager):
+    response = await manager.http.delete("/admin/inflow-route/delete", params={"pks": "1"})
+    assert response.status_code == 403
+
+
+async def test_staff_accounts_are_for_managers_only(staff, manager):
+    listing = await staff.get("/admin/staff-account/list")
+    assert listing.status_code == 403
+    assert "権限がありません" in listing.text
+    assert "スタッフアカウント" not in (await staff.get("/admin/")).text
+    assert (await manager.get("/admin/staff-account/list")).status_code == 200
+
+
+async def test_ui_stays_japanese_for_an_english_browser(manager):
+    response = await manager.get("/admin/customer/list", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "ログアウト" in response.text and "Logout" not in response.text

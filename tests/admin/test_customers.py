@@ -1,0 +1,245 @@
+"""顧客 in the admin: list, search, details, and create / edit / delete through services.customers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditLog, Caution, Customer, Reservation, ReservationChannel, ReservationStatus, StaffAccount
+from services import customers as svc
+from services.actor import Actor
+
+HANAKO = {
+    "last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
+    "phone": "09012345678", "email": "hanako@example.jp",
+}
+#: The create form as a browser posts it (unchecked boxes are simply absent).
+FORM = {
+    "customer_no": "", "last_name": "佐藤", "first_name": "美咲", "last_name_kana": "さとう",
+    "first_name_kana": "ﾐｻｷ", "phone": "080-9876-5432", "email": "misaki@example.jp", "birth_date": "平成2年4月1日",
+    "gender": "FEMALE", "postal_code": "", "prefecture": "", "city": "", "address_line": "",
+    "occupation_id": "__None", "first_visit_motive_id": "__None", "attributes": "車椅子の方\nお子様と一緒にご来店",
+    "notes": "コーヒー好き", "mail_ok": "y", "phone_ok": "y", "pre_system_visit_count": "2",
+}
+
+
+async def add_customer(db, **overrides) -> Customer:
+    async with db.transaction() as session:
+        return await svc.create_customer(session, {**HANAKO, **overrides}, Actor.system("test"))
+
+
+async def count(db, model=Customer) -> int:
+    async with db.sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def account_id(db, login_id: str) -> int:
+    async with db.sessionmaker() as session:
+        return await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login_id))
+
+
+def list_error(response) -> str:
+    """sqladmin answers a DELETE with the list URL to go to, carrying ``?error=…``."""
+    return unquote(response.text.replace("+", " "))
+
+
+# ----------------------------------------------------------------------------- list and search
+
+
+async def test_list_shows_customers_with_japanese_columns(manager, db):
+    customer = await add_customer(db)
+    response = await manager.get("/admin/customer/list")
+    assert response.status_code == 200
+    header = response.text.split("<thead>")[1].split("</thead>")[0]
+    for label in ("お客様番号", "氏名", "セイメイ", "電話番号", "メールアドレス", "最終来店日", "来店回数", "LINE"):
+        assert label in header, label
+    assert customer.customer_no in response.text
+    assert "山田 花子" in response.text and "ヤマダ ハナコ" in response.text
+    # Internal keys are never listed.
+    assert "検索用テキスト" not in response.text and "氏名キー" not in response.text
+
+
+async def test_list_marks_cautions_with_their_memo(manager, db):
+    customer = await add_customer(db)
+    await add_customer(db, last_name="鈴木", first_name="一郎", phone="09011112222", email="ichiro@example.jp")
+    async with db.transaction() as session:
+        session.add(Caution(customer_id=customer.id, memo="施術中の私語が多い"))
+    response = await manager.get("/admin/customer/list")
+    row = next(r for r in response.text.split("<tr>") if "山田 花子" in r)
+    assert "❗" in row and "施術中の私語が多い" in row
+    other = next(r for r in response.text.split("<tr>") if "鈴木 一郎" in r)
+    assert "❗" not in other
+
+
+@pytest.mark.parametrize("term", ["ヤマダ", "やまだ", "ﾔﾏﾀﾞ ﾊﾅｺ", "山田", "花子", "090-1234-5678",
+                                  "０９０１２３４", "1234-5678"])
+async def test_search_finds_by_name_kana_or_phone(manager, db, term):
+    await add_customer(db)
+    await add_customer(db, last_name="鈴木", first_name="一郎", last_name_kana="スズキ", first_name_kana="イチロウ",
+                       phone="0311112222", email="ichiro@example.jp")
+    response = await manager.get("/admin/customer/list", params={"search": term})
+    assert response.status_code == 200
+    assert "山田 花子" in response.text
+    assert "鈴木 一郎" not in response.text
+
+
+async def test_search_by_customer_number(manager, db):
+    await add_customer(db, customer_no="A131")
+    await add_customer(db, customer_no="G511", last_name="鈴木", phone="09011112222", email="i@example.jp")
+    response = await manager.get("/admin/customer/list", params={"search": "a13"})
+    assert "A131" in response.text and "G511" not in response.text
+
+
+async def test_list_sorts_by_kana(manager, db):
+    await add_customer(db)
+    await add_customer(db, last_name="阿部", first_name="一郎", last_name_kana="アベ", first_name_kana="イチロウ",
+                       phone="09011112222", email="ichiro@example.jp")
+    asc = (await manager.get("/admin/customer/list", params={"sortBy": "full_name_kana", "sort": "asc"})).text
+    desc = (await manager.get("/admin/customer/list", params={"sortBy": "full_name_kana", "sort": "desc"})).text
+    assert asc.index("阿部") < asc.index("山田")
+    assert desc.index("山田") < desc.index("阿部")
+
+
+async def test_details_show_derived_stats_read_only(manager, db):
+    customer = await add_customer(db, pre_system_visit_count=3)
+    response = await manager.get(f"/admin/customer/details/{customer.id}")
+    assert response.status_code == 200
+    for label in ("来店回数", "予約回数", "キャンセル回数", "最終来店日", "平均来店間隔(日)", "性別", "未回答"):
+        assert label in response.text, label
+    assert "検索用テキスト" not in response.text and "氏名キー" not in response.text
+
+
+async def test_forms_offer_only_editable_fields(manager, db):
+    customer = await add_customer(db)
+    for url in ("/admin/customer/create", f"/admin/customer/edit/{customer.id}"):
+        html = (await manager.get(url)).text
+        for field in ("last_name", "last_name_kana", "phone", "email", "birth_date", "gender", "inflow_route_ids",
+                      "attributes", "mail_ok", "pre_system_visit_count"):
+            assert f'name="{field}"' in html, (url, field)
+        for field in ("visit_count", "cancel_count", "last_visit_at", "name_key", "search_text", "email_key",
+                      "email_is_placeholder", "registration_path", "line_user_id"):
+            assert f'name="{field}"' not in html, (url, field)
+        assert '<option selected value="FEMALE">' in html or ">女性<" in html
+
+
+# ----------------------------------------------------------------------------- create
+
+
+async def test_create_with_a_bad_phone_shows_the_japanese_error_and_writes_nothing(manager, db):
+    before = await count(db), await count(db, AuditLog)
+    response = await manager.submit("/admin/customer/create", {**FORM, "phone": "12-34"})
+    assert response.status_code == 400
+    assert "電話番号の形式が正しくありません。" in response.text
+    assert 'value="12-34"' in response.text and 'value="佐藤"' in response.text  # values kept
+    assert re.search(r'name="phone"[^>]*is-invalid|is-invalid[^>]*name="phone"', response.text)
+    assert (await count(db), await count(db, AuditLog)) == before
+
+
+async def test_create_reports_every_bad_field(manager, db):
+    response = await manager.submit("/admin/customer/create",
+                                    {**FORM, "last_name_kana": "佐藤", "email": "not-an-address",
+                                     "birth_date": "平成31年5月1日"})
+    assert response.status_code == 400
+    assert "セイは全角カタカナで入力してください。" in response.text
+    assert "メールアドレスの形式が正しくありません。" in response.text
+    assert await count(db) == 0
+
+
+async def test_create_goes_through_the_service_and_is_audited(manager, db):
+    response = await manager.submit("/admin/customer/create", FORM)
+    assert response.status_code == 302, response.text
+    async with db.sessionmaker() as session:
+        customer = await session.scalar(select(Customer))
+        log = await session.scalar(select(AuditLog).where(AuditLog.entity == "customer"))
+    assert customer.customer_no == "000001"  # auto-numbered
+    assert customer.last_name_kana == "サトウ" and customer.first_name_kana == "ミサキ"
+    assert customer.phone == "08098765432"
+    assert customer.birth_date.isoformat() == "1990-04-01"
+    assert customer.mail_ok and customer.phone_ok and not customer.dm_ok
+    assert customer.visit_count == 2
+    assert log.action == "create" and log.entity_id == customer.id
+    assert log.actor_account_id == await account_id(db, "tencho")
+
+
+async def test_duplicate_email_is_refused(manager, db):
+    await add_customer(db, email="misaki@example.jp")
+    response = await manager.submit("/admin/customer/create", FORM)
+    assert response.status_code == 400
+    assert "このメールアドレスは既に他のお客様が登録しています。" in response.text
+    assert await count(db) == 1
+
+
+# ----------------------------------------------------------------------------- edit
+
+
+async def test_edit_goes_through_the_service(staff, db):
+    customer = await add_customer(db)
+    url = f"/admin/customer/edit/{customer.id}"
+    page = await staff.get(url)
+    assert 'value="09012345678"' in page.text
+    form = {**FORM, "customer_no": customer.customer_no, "last_name": "山田", "first_name": "花子",
+            "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ", "email": "hanako@example.jp",
+            "phone": "０９０−１１１１−２２２２"}
+    response = await staff.submit(url, form)
+    assert response.status_code == 302, response.text
+    async with db.sessionmaker() as session:
+        stored = await session.get(Customer, customer.id)
+        log = await session.scalar(select(AuditLog).where(AuditLog.action == "update"))
+    assert stored.phone == "09011112222"
+    assert log.changes["phone"] == ["09012345678", "09011112222"]
+    assert log.actor_account_id == await account_id(db, "stylist")
+
+
+async def test_edit_with_a_bad_value_keeps_the_record(staff, db):
+    customer = await add_customer(db)
+    url = f"/admin/customer/edit/{customer.id}"
+    response = await staff.submit(url, {**FORM, "customer_no": customer.customer_no, "phone": ""})
+    assert response.status_code == 400
+    assert "電話番号を入力してください。" in response.text
+    async with db.sessionmaker() as session:
+        assert (await session.get(Customer, customer.id)).last_name == "山田"
+
+
+# ----------------------------------------------------------------------------- delete
+
+
+async def test_staff_cannot_delete_customers(staff, db):
+    customer = await add_customer(db)
+    response = await staff.delete("customer", customer.id)
+    assert response.status_code == 200
+    assert "店長・管理者のみが行える操作です。" in list_error(response)
+    assert await count(db) == 1
+    page = await staff.get(response.text)
+    assert "店長・管理者のみが行える操作です。" in page.text
+
+
+async def test_customer_with_a_reservation_is_not_deleted(manager, db):
+    customer = await add_customer(db)
+    start = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    async with db.transaction() as session:
+        session.add(Reservation(customer_id=customer.id, start_at=start, end_at=start + timedelta(hours=1),
+                                channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED))
+    response = await manager.delete("customer", customer.id)
+    assert "来店・予約履歴があるお客様は削除できません。" in list_error(response)
+    assert await count(db) == 1
+
+
+async def test_manager_deletes_a_customer_without_history(manager, db):
+    customer = await add_customer(db)
+    response = await manager.delete("customer", customer.id)
+    assert "error" not in response.text
+    assert await count(db) == 0
+    async with db.sessionmaker() as session:
+        assert await session.scalar(select(AuditLog.action).where(AuditLog.action == "delete")) == "delete"
+
+
+async def test_form_level_checks_are_japanese_too(manager, db):
+    response = await manager.submit("/admin/customer/create", {**FORM, "pre_system_visit_count": "abc",
+                                                               "gender": "ROBOT"})
+    assert response.status_code == 400
+    assert "無効な整数です。" in response.text and "選択肢が正しくありません。" in response.text
+    assert await count(db) == 0
