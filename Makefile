@@ -36,7 +36,7 @@ test: install
 schema: install
 	$(PY) -m cli export-schema
 
-bench: migrate
+bench: install
 	$(PY) -m bench.search
 
 clean:

@@ -60,4 +60,8 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        if is_sqlite(self.url):
+            # Keeps the planner's statistics fresh for the searches (SQLite's advice for long-lived apps).
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA optimize")
         await self.engine.dispose()

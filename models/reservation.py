@@ -62,6 +62,7 @@ class Reservation(TimestampMixin, Base):
         CheckConstraint("cancel_fee_yen >= 0", name="fee_nonneg"),
         Index("ix_reservations_customer_start", "customer_id", "start_at"),
         Index("ix_reservations_staff_start", "staff_member_id", "start_at"),
+        Index("ix_reservations_staff_customer", "staff_member_id", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,13 +102,15 @@ class ReservationMenu(Base):
     """One menu of a reservation, with the price charged."""
 
     __tablename__ = "reservation_menus"
-    __table_args__ = (UniqueConstraint("reservation_id", "menu_id"),)
+    __table_args__ = (
+        UniqueConstraint("reservation_id", "menu_id"),
+        Index("ix_reservation_menus_menu_reservation", "menu_id", "reservation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id", ondelete="CASCADE"),
                                                 index=True)
-    menu_id: Mapped[int] = mapped_column(ForeignKey("menus.id", ondelete="RESTRICT"), index=True,
-                                         comment="メニュー")
+    menu_id: Mapped[int] = mapped_column(ForeignKey("menus.id", ondelete="RESTRICT"), comment="メニュー")
     price: Mapped[int] = mapped_column(default=0, server_default="0", comment="料金(円)")
 
     reservation: Mapped[Reservation] = relationship(back_populates="items", lazy="raise")

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from models import Customer, Reservation, ReservationMenu
 from services import normalize
@@ -63,15 +63,16 @@ def filter_clauses(f: CustomerFilter) -> list[ColumnElement[bool]]:
         clauses.append(phone_clause(f.phone))
     if f.last_menu_id is not None:
         clauses.append(Customer.last_menu_id == f.last_menu_id)
+    # IN (subquery) rather than a correlated EXISTS: SQLite without planner statistics
+    # would otherwise walk a stylist's whole history once per customer (bench/README.md).
     if f.staff_member_id is not None:
-        clauses.append(exists().where(Reservation.customer_id == Customer.id,
-                                      Reservation.staff_member_id == f.staff_member_id))
+        clauses.append(Customer.id.in_(
+            select(Reservation.customer_id).where(Reservation.staff_member_id == f.staff_member_id)))
     if f.menu_id is not None:
-        clauses.append(
-            exists()
-            .where(Reservation.customer_id == Customer.id)
-            .where(ReservationMenu.reservation_id == Reservation.id, ReservationMenu.menu_id == f.menu_id)
-        )
+        clauses.append(Customer.id.in_(
+            select(Reservation.customer_id)
+            .join(ReservationMenu, ReservationMenu.reservation_id == Reservation.id)
+            .where(ReservationMenu.menu_id == f.menu_id)))
     return [c for c in clauses if c is not None]
 
 

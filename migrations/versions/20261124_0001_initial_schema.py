@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 12:18:29.920663
+Create Date: 2026-11-24 13:13:25.135891
 
 """
 from typing import Sequence, Union
@@ -440,6 +440,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.create_index('ix_reservations_customer_start', ['customer_id', 'start_at'], unique=False)
+        batch_op.create_index('ix_reservations_staff_customer', ['staff_member_id', 'customer_id'], unique=False)
         batch_op.create_index('ix_reservations_staff_start', ['staff_member_id', 'start_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reservations_start_at'), ['start_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reservations_status'), ['status'], unique=False)
@@ -517,7 +518,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('reservation_id', 'menu_id', name=op.f('uq_reservation_menus_reservation_id_menu_id'))
     )
     with op.batch_alter_table('reservation_menus', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reservation_menus_menu_id'), ['menu_id'], unique=False)
+        batch_op.create_index('ix_reservation_menus_menu_reservation', ['menu_id', 'reservation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reservation_menus_reservation_id'), ['reservation_id'], unique=False)
 
     op.create_table('sales_reports',
@@ -616,7 +617,7 @@ def downgrade() -> None:
     op.drop_table('sales_reports')
     with op.batch_alter_table('reservation_menus', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reservation_menus_reservation_id'))
-        batch_op.drop_index(batch_op.f('ix_reservation_menus_menu_id'))
+        batch_op.drop_index('ix_reservation_menus_menu_reservation')
 
     op.drop_table('reservation_menus')
     with op.batch_alter_table('karte_entries', schema=None) as batch_op:
@@ -641,6 +642,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reservations_status'))
         batch_op.drop_index(batch_op.f('ix_reservations_start_at'))
         batch_op.drop_index('ix_reservations_staff_start')
+        batch_op.drop_index('ix_reservations_staff_customer')
         batch_op.drop_index('ix_reservations_customer_start')
 
     op.drop_table('reservations')

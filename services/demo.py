@@ -1,0 +1,497 @@
+"""Demo salon: fills an empty database with a believable Japanese salon (``python -m cli demo``).
+
+Deterministic: every choice comes from one ``random.Random(seed)`` and dates are
+offsets from ``now``, so a seed and a day give the same salon; built on another day, the
+same seed gives the same customers, reservations and statuses (only which stylist takes a
+visit, and so a few ticket uses, follow the calendar).
+
+Customers are registered through ``services.customers.create_customer`` (the one
+place that validates and normalises). ``bulk=True``, for benchmarks with tens of
+thousands of customers, inserts the rows directly instead, normalised by the same
+``services.normalize`` functions and keyed by ``services.customers.derive_keys``
+(no audit log rows). Reservations and their details are always bulk-inserted; the
+derived statistics come from ``services.customer_stats.refresh_customer_stats``.
+What the salon contains is drawn by ``services.demo_data.Planner``.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    BlacklistEntry,
+    Caution,
+    Customer,
+    CustomerAttribute,
+    CustomerFreeItemValue,
+    FirstVisitMotive,
+    FreeItem,
+    FreeItemChoice,
+    Gender,
+    InflowRoute,
+    KarteCategory,
+    KarteDetail,
+    KarteEntry,
+    KartePhrase,
+    Menu,
+    Occupation,
+    Referral,
+    Reservation,
+    ReservationMenu,
+    SalesReport,
+    StaffAccount,
+    StaffMember,
+    StaffRole,
+    TicketExpiryChange,
+    TicketMenu,
+    TicketPurchase,
+    TicketUse,
+    VisitMemo,
+    Withdrawal,
+    customer_inflow_routes,
+)
+from models.db import Database
+from models.ticket import ticket_menu_menus, ticket_menu_staff
+from services import auth, normalize
+from services import demo_data as data
+from services.actor import Actor
+from services.customer_stats import refresh_customer_stats
+from services.customers import create_customer, derive_keys
+from services.demo_data import Booking, Masters, MenuInfo, Person, Planner, StaffInfo, TicketInfo
+from services.store import get_store_settings
+
+CHUNK = 250  # customers written (and flushed) at a time
+#: Defaults of the fields a Person's data may leave out (as create_customer would store them).
+_OPTIONAL = dict.fromkeys(("birth_date", "postal_code", "address_line", "occupation_id",
+                           "first_visit_motive_id", "notes")) | {"mail_ok": True, "phone_ok": True,
+                                                                  "dm_ok": True, "pre_system_visit_count": 0}
+
+
+@dataclass
+class DemoSummary:
+    """What one run of :func:`load_demo_salon` wrote."""
+
+    customers: int = 0
+    reservations: int = 0
+    walk_ins: int = 0
+    sales_reports: int = 0
+    karte_entries: int = 0
+    visit_memos: int = 0
+    ticket_purchases: int = 0
+    ticket_uses: int = 0
+    cautions: int = 0
+    blacklisted: int = 0
+    withdrawn: int = 0
+    referrals: int = 0
+    accounts: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+    def counts(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.type in ("int", int)}
+
+
+async def load_demo_salon(
+    db: Database,
+    *,
+    customers: int = 2000,
+    seed: int = 20261124,
+    if_empty: bool = False,
+    bulk: bool = False,
+    now: datetime | None = None,
+    console: Console | None = None,
+) -> DemoSummary:
+    """Fill ``db`` with a demo salon of ``customers`` customers (about 10 reservations each).
+
+    With ``if_empty`` nothing happens when any customer exists. Masters, menus, staff
+    and accounts are reused by name when present; the store settings are written only
+    while the store has no name. One transaction: a failure leaves the database as it was.
+    """
+    console = console or Console()
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    async with db.transaction() as session:
+        existing = await session.scalar(select(func.count()).select_from(Customer))
+        if existing and if_empty:
+            console.print(f"demo: the database already has {existing:,} customers; nothing loaded.")
+            return DemoSummary(skipped=True)
+        summary = await _Loader(session, console, bulk=bulk).run(random.Random(seed), now, customers)
+    print_summary(summary, console)
+    return summary
+
+
+def print_summary(summary: DemoSummary, console: Console) -> None:
+    table = Table(title="demo salon", show_header=False)
+    for name, value in summary.counts().items():
+        table.add_row(name, f"{value:,}")
+    console.print(table)
+    for login, password, display, is_manager, _ in data.STAFF_ACCOUNTS:
+        if login in summary.accounts:
+            role = "manager" if is_manager else "staff"
+            console.print(f"login ({role}, {display}): [bold]{login}[/bold] / [bold]{password}[/bold]")
+    if not summary.accounts:
+        console.print("demo accounts already existed: none created.")
+
+
+class _Loader:
+    def __init__(self, session: AsyncSession, console: Console, *, bulk: bool) -> None:
+        self.session = session
+        self.console = console
+        self.bulk = bulk
+        self.summary = DemoSummary()
+        self.actor = Actor.system("demo")
+        self.ids: list[int] = []  # customer id by Person.index
+
+    async def run(self, rng: random.Random, now: datetime, count: int) -> DemoSummary:
+        masters = await ensure_masters(self.session)
+        self.summary.accounts = await ensure_accounts(self.session, masters)
+        settings = await get_store_settings(self.session)
+        self._no_next, self._no_prefix = settings.customer_no_next, settings.customer_no_prefix
+        self._no_digits = settings.customer_no_digits
+        in_use = select(Customer.email_key, Customer.phone, Customer.customer_no)
+        rows = (await self.session.execute(in_use)).all()
+        self.numbers = {r.customer_no for r in rows}
+        self.planner = Planner(rng, masters, now, ({r.email_key for r in rows if r.email_key},
+                                                   {r.phone for r in rows if r.phone}, self.numbers))
+        people = self.planner.people(count)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=self.console, disable=not self.console.is_terminal)
+        if not self.console.is_terminal:
+            self.console.print(f"demo: loading {len(people):,} customers and their reservations …")
+        with progress:
+            task = progress.add_task("customers and reservations", total=len(people))
+            for start in range(0, len(people), CHUNK):
+                await self._write_chunk(people[start:start + CHUNK], first=start == 0)
+                progress.advance(task, min(CHUNK, len(people) - start))
+            task = progress.add_task("walk-ins and statistics", total=2)
+            await self._write_bookings(self.planner.walk_ins(self.summary.reservations))
+            progress.advance(task)
+            await refresh_customer_stats(self.session, self.ids)
+            progress.advance(task)
+        if self.bulk:
+            settings = await get_store_settings(self.session)
+            settings.customer_no_next = self._no_next
+        await self.session.flush()
+        # Planner statistics after a bulk load: without them SQLite picks poor indexes for
+        # correlated subqueries (the staff / menu searches).
+        await self.session.execute(text("ANALYZE"))
+        return self.summary
+
+    async def _write_chunk(self, people: list[Person], *, first: bool) -> None:
+        if self.bulk:
+            self.ids += await self._insert_customers(people)
+        else:
+            for person in people:
+                self.ids.append(await self._create_customer(person))
+        self.summary.customers += len(people)
+        bookings = [b for person in people for b in self.planner.bookings(person)]
+        if first:
+            self.planner.ensure_every_status(bookings)
+        await self._write_bookings(bookings)
+        await self._write_flags(people)
+        await self.session.flush()
+        self.session.expunge_all()  # keep the identity map small on big loads
+
+    # ------------------------------------------------------------------ customers
+
+    async def _create_customer(self, person: Person) -> int:
+        values = {**person.data, "customer_no": person.customer_no} if person.customer_no else person.data
+        customer = await create_customer(self.session, values, self.actor, path=person.path,
+                                         required=person.required)
+        for key, value in person.extra(self.planner.at).items():
+            setattr(customer, key, value)
+        derive_keys(customer, data.PLACEHOLDER_DOMAIN)  # the LINE name is searchable too
+        return customer.id
+
+    async def _insert_customers(self, people: list[Person]) -> list[int]:
+        """Bulk path: what create_customer would store, without its per-row queries."""
+        rows = []
+        for person in people:
+            row = self._normalised_row(person)
+            row.update(person.extra(self.planner.at))
+            keys = Customer(**{k: row.get(k) for k in ("last_name", "first_name", "last_name_kana",
+                                                        "first_name_kana", "line_name", "email", "phone")})
+            derive_keys(keys, data.PLACEHOLDER_DOMAIN)
+            row.update(name_key=keys.name_key, search_text=keys.search_text, email_key=keys.email_key,
+                       email_is_placeholder=keys.email_is_placeholder)
+            rows.append(row)
+        ids = await self._insert_returning(Customer, rows)
+        attrs, routes, choices = [], [], []
+        for cid, person in zip(ids, people, strict=True):
+            values = dict.fromkeys(normalize.normalize_name(a)[:100] for a in person.data["attributes"])
+            attrs += [{"customer_id": cid, "value": v} for v in values if v]
+            routes += [{"customer_id": cid, "inflow_route_id": r} for r in person.data["inflow_route_ids"]]
+            choices += [{"customer_id": cid, "free_item_id": i, "choice_id": c} for i, c in person.free_items]
+        await self._insert(CustomerAttribute, attrs)
+        await self._insert(customer_inflow_routes, routes)
+        await self._insert(CustomerFreeItemValue, choices)
+        return ids
+
+    def _normalised_row(self, person: Person) -> dict[str, Any]:
+        d = {**_OPTIONAL, **person.data}
+        postal = normalize.normalize_postal_code(d["postal_code"]) or None
+        found = self.planner.postal(postal) if postal else None
+        notes = unicodedata.normalize("NFC", d["notes"]).strip() or None if d["notes"] else None
+        return {
+            "customer_no": person.customer_no or self._next_number(),
+            "last_name": normalize.normalize_name(d["last_name"]),
+            "first_name": normalize.normalize_name(d["first_name"]),
+            "last_name_kana": normalize.to_katakana(d["last_name_kana"]),
+            "first_name_kana": normalize.to_katakana(d["first_name_kana"]),
+            "phone": normalize.normalize_phone(d["phone"]) or None,
+            "email": normalize.normalize_email(d["email"]) or None,
+            "birth_date": normalize.parse_japanese_date(d["birth_date"]),
+            "gender": Gender(d["gender"]), "postal_code": postal,
+            "prefecture": found.prefecture if found else None, "city": found.city if found else None,
+            "address_line": d["address_line"] or (found.town or None if found else None),
+            "occupation_id": d["occupation_id"], "first_visit_motive_id": d["first_visit_motive_id"],
+            "notes": notes, "mail_ok": d["mail_ok"], "phone_ok": d["phone_ok"], "dm_ok": d["dm_ok"],
+            "pre_system_visit_count": d["pre_system_visit_count"], "visit_count": d["pre_system_visit_count"],
+            "registration_path": person.path,
+        }
+
+    def _next_number(self) -> str:
+        """The store's numbering (as services.customers.allocate_customer_no), counted in memory."""
+        while True:
+            candidate = f"{self._no_prefix}{self._no_next:0{self._no_digits}d}"
+            self._no_next += 1
+            if candidate not in self.numbers:
+                self.numbers.add(candidate)
+                return candidate
+
+    # ------------------------------------------------------------------ reservations
+
+    async def _write_bookings(self, bookings: list[Booking]) -> None:
+        for b in bookings:
+            b.row["customer_id"] = None if b.person is None else self.ids[b.person]
+        items, reports, kartes, memos = [], [], [], []
+        res_ids = await self._insert_returning(Reservation, [b.row for b in bookings])
+        for rid, b in zip(res_ids, bookings, strict=True):
+            b.id, cid = rid, b.row["customer_id"]
+            items += [{"reservation_id": rid, "menu_id": m, "price": p} for m, p in b.menus]
+            if b.report:
+                reports.append({**b.report, "reservation_id": rid, "customer_id": cid})
+            kartes += [{**k, "reservation_id": rid, "customer_id": cid} for k in b.karte]
+            if b.visit_memo:
+                memos.append({**b.visit_memo, "reservation_id": rid, "customer_id": cid})
+        for model, rows in ((ReservationMenu, items), (SalesReport, reports), (KarteEntry, kartes),
+                            (VisitMemo, memos)):
+            await self._insert(model, rows)
+        await self._write_tickets(bookings)
+        s = self.summary
+        s.reservations += len(bookings)
+        s.walk_ins += sum(1 for b in bookings if b.person is None)
+        s.sales_reports, s.karte_entries = s.sales_reports + len(reports), s.karte_entries + len(kartes)
+        s.visit_memos += len(memos)
+
+    async def _write_tickets(self, bookings: list[Booking]) -> None:
+        purchases = list({id(b.purchase): b.purchase for b in bookings if b.purchase}.values())
+        rows = [{"customer_id": self.ids[p.person], **p.row()} for p in purchases]
+        uses, changes = [], []
+        for pid, p in zip(await self._insert_returning(TicketPurchase, rows), purchases, strict=True):
+            uses += [{"purchase_id": pid, "reservation_id": b.id, "uses": 1, "used_at": b.row["visited_at"]}
+                     for b in p.uses]
+            if p.change:
+                changes.append({**p.change, "purchase_id": pid})
+        await self._insert(TicketUse, uses)
+        await self._insert(TicketExpiryChange, changes)
+        self.summary.ticket_purchases += len(purchases)
+        self.summary.ticket_uses += len(uses)
+
+    async def _write_flags(self, people: list[Person]) -> None:
+        """Cautions, blacklist entries, withdrawals and referrals of the customers just written."""
+        manager, at = self.planner.m.manager_id, self.planner.at
+        cautions, blacklist, withdrawals, referrals = [], [], [], []
+        for person in people:
+            cid = self.ids[person.index]
+            for flag, rows in ((person.caution, cautions), (person.blacklist, blacklist)):
+                if flag:
+                    rows.append({"customer_id": cid, "memo": flag[1], "created_by_id": manager,
+                                 "created_at": at(flag[0]), "updated_at": at(flag[0])})
+            if person.withdrawn:
+                day, reason = person.withdrawn
+                withdrawals.append({"customer_id": cid, "reason": reason, "withdrawn_at": at(day)})
+            if person.referrer is not None:
+                referrals.append({"referrer_id": self.ids[person.referrer], "referred_id": cid,
+                                  "memo": person.referral_memo, "created_at": at(person.registered_day)})
+        for model, rows in ((Caution, cautions), (BlacklistEntry, blacklist), (Withdrawal, withdrawals),
+                            (Referral, referrals)):
+            await self._insert(model, rows)
+        s = self.summary
+        s.cautions, s.blacklisted = s.cautions + len(cautions), s.blacklisted + len(blacklist)
+        s.withdrawn, s.referrals = s.withdrawn + len(withdrawals), s.referrals + len(referrals)
+
+    async def _insert_returning(self, model, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert and return the new ids in row order."""
+        if not rows:
+            return []
+        table = model.__table__
+        if self.session.bind.dialect.name == "sqlite":
+            # An ordered RETURNING runs row by row on SQLite. This transaction has written
+            # already, so it holds SQLite's only write lock: the ids after max(id) are ours.
+            first = await self.session.scalar(select(func.max(table.c.id))) or 0
+            ids = list(range(first + 1, first + 1 + len(rows)))
+            await self._insert(table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+            return ids
+        ids = []
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        for start in range(0, len(rows), 1000):  # results of bigger calls are spliced quadratically
+            ids += (await self.session.execute(stmt, rows[start:start + 1000])).scalars().all()
+        return ids
+
+    async def _insert(self, target, rows: list[dict[str, Any]]) -> None:
+        """Core executemany (the ORM's bulk insert costs ten times more here); rows share their keys."""
+        if rows:
+            await self.session.execute(insert(getattr(target, "__table__", target)), rows)
+
+
+# ---------------------------------------------------------------------- masters and accounts
+
+
+async def ensure_masters(session: AsyncSession) -> Masters:
+    """Store settings and every master the demo refers to, created when missing (matched by name)."""
+    settings = await get_store_settings(session)
+    if not settings.store_name:
+        settings.store_name, settings.use_prepayment = data.STORE_NAME, True
+        settings.cancel_deadline_hours, settings.cancel_fee_percent = 24, 50
+        settings.placeholder_email_domain = data.PLACEHOLDER_DOMAIN
+    menus = await _menus(session)
+    staff = await _staff(session)
+    masters = Masters(
+        fee_percent=settings.cancel_fee_percent,
+        routes=await _named(session, InflowRoute, [n for n, _ in data.INFLOW_ROUTES]),
+        occupations=await _named(session, Occupation, data.OCCUPATIONS),
+        motives=await _named(session, FirstVisitMotive, data.FIRST_VISIT_MOTIVES),
+        choices=await _free_items(session), menus=menus, staff=staff,
+        tickets=await _tickets(session, menus, staff), karte=await _karte(session),
+        manager_id=None, staff_account_id=None,
+    )
+    return masters
+
+
+async def ensure_accounts(session: AsyncSession, masters: Masters) -> list[str]:
+    """The demo logins (skipped when the login exists); returns the ones created."""
+    created = []
+    staff_ids = {s.name: s.id for s in masters.staff}
+    for login, password, display, is_manager, member in data.STAFF_ACCOUNTS:
+        account_id = await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login))
+        if account_id is None:
+            account = await auth.create_staff_account(
+                session, login_id=login, password=password, display_name=display,
+                role=StaffRole.MANAGER if is_manager else StaffRole.STAFF,
+                staff_member_id=staff_ids.get(member))
+            account_id = account.id
+            created.append(login)
+        if is_manager:
+            masters.manager_id = account_id
+        else:
+            masters.staff_account_id = account_id
+    return created
+
+
+async def _named(session: AsyncSession, model, names) -> dict[str, int]:
+    """``{name: id}`` for a master list, adding the missing names."""
+    found = dict((await session.execute(select(model.name, model.id).where(model.name.in_(names)))).all())
+    new = {name: model(name=name, sort_order=i) for i, name in enumerate(names) if name not in found}
+    session.add_all(new.values())
+    await session.flush()
+    return found | {name: obj.id for name, obj in new.items()}
+
+
+async def _free_items(session: AsyncSession) -> dict[str, list[tuple[int, int]]]:
+    items = {i.name: i for i in (await session.scalars(select(FreeItem))).all()}
+    free_positions = [p for p in range(1, 5) if p not in {i.position for i in items.values()}]
+    result = {}
+    for name, choices in data.FREE_ITEMS:
+        item = items.get(name)
+        if item is None:
+            if not free_positions:
+                continue  # the store already uses all four free items
+            item = FreeItem(position=free_positions.pop(0), name=name)
+            session.add(item)
+            await session.flush()
+        ids = await _named_choices(session, item.id, choices)
+        result[name] = [(item.id, ids[c]) for c in choices]
+    return result
+
+
+async def _named_choices(session: AsyncSession, item_id: int, names) -> dict[str, int]:
+    stmt = select(FreeItemChoice.name, FreeItemChoice.id).where(FreeItemChoice.free_item_id == item_id)
+    found = dict((await session.execute(stmt)).all())
+    new = {n: FreeItemChoice(free_item_id=item_id, name=n, sort_order=i) for i, n in enumerate(names)
+           if n not in found}
+    session.add_all(new.values())
+    await session.flush()
+    return found | {n: c.id for n, c in new.items()}
+
+
+async def _menus(session: AsyncSession) -> dict[str, MenuInfo]:
+    found = {m.name: m for m in (await session.scalars(select(Menu))).all()}
+    for order, (name, category, price, minutes) in enumerate(data.MENUS):
+        if name not in found:
+            found[name] = Menu(name=name, category=category, price=price, duration_minutes=minutes,
+                               sort_order=order)
+            session.add(found[name])
+    await session.flush()
+    return {name: MenuInfo(m.id, name, m.category or "", m.price, m.duration_minutes)
+            for name, m in found.items() if name in {row[0] for row in data.MENUS}}
+
+
+async def _staff(session: AsyncSession) -> list[StaffInfo]:
+    names = [row[0] for row in data.STAFF]
+    found = {s.name: s for s in await session.scalars(select(StaffMember).where(StaffMember.name.in_(names)))}
+    for order, (name, kana, _, left, _) in enumerate(data.STAFF):
+        if name not in found:
+            found[name] = StaffMember(name=name, name_kana=kana, display_order=order, active=left is None)
+            session.add(found[name])
+    await session.flush()
+    return [StaffInfo(found[name].id, name, joined, left, weight)
+            for name, _, joined, left, weight in data.STAFF]
+
+
+async def _tickets(session: AsyncSession, menus: dict[str, MenuInfo],
+                   staff: list[StaffInfo]) -> list[TicketInfo]:
+    staff_ids = {s.name: s.id for s in staff}
+    result = []
+    for name, price, days, uses, menu_names, staff_names in data.TICKET_MENUS:
+        ticket = await session.scalar(select(TicketMenu).where(TicketMenu.name == name))
+        if ticket is None:
+            ticket = TicketMenu(name=name, price=price, validity_days=days, uses=uses, menus=[],
+                                staff_members=[])
+            ticket.menus = [await session.get(Menu, menus[m].id) for m in menu_names]
+            ticket.staff_members = [await session.get(StaffMember, staff_ids[s]) for s in staff_names or ()]
+            session.add(ticket)
+            await session.flush()
+        menu_ids = (await session.scalars(select(ticket_menu_menus.c.menu_id)
+                                          .where(ticket_menu_menus.c.ticket_menu_id == ticket.id))).all()
+        allowed = (await session.scalars(select(ticket_menu_staff.c.staff_member_id)
+                                         .where(ticket_menu_staff.c.ticket_menu_id == ticket.id))).all()
+        result.append(TicketInfo(ticket.id, ticket.price, ticket.validity_days, ticket.uses,
+                                 frozenset(menu_ids), frozenset(allowed) or None))
+    return result
+
+
+async def _karte(session: AsyncSession) -> dict[str, tuple[int, dict[str, int]]]:
+    categories = await _named(session, KarteCategory, [name for name, _ in data.KARTE_CATEGORIES])
+    result = {}
+    for name, details in data.KARTE_CATEGORIES:
+        stmt = select(KarteDetail.name, KarteDetail.id).where(KarteDetail.category_id == categories[name])
+        found = dict((await session.execute(stmt)).all())
+        new = {d: KarteDetail(category_id=categories[name], name=d, sort_order=i)
+               for i, d in enumerate(details) if d not in found}
+        session.add_all(new.values())
+        await session.flush()
+        result[name] = (categories[name], found | {d: obj.id for d, obj in new.items()})
+    texts = set((await session.scalars(select(KartePhrase.text))).all())
+    session.add_all(KartePhrase(category_id=categories[c], text=t, sort_order=i)
+                    for i, (c, t) in enumerate(data.KARTE_PHRASES) if t not in texts)
+    await session.flush()
+    return result
