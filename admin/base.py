@@ -22,6 +22,7 @@ from sqladmin import ModelView
 from sqladmin.fields import SelectField
 from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin.forms import ModelConverter, converts
+from sqladmin.helpers import get_object_identifier
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -216,8 +217,15 @@ class JapaneseModelView(ModelView):
     column_type_formatters_detail = TYPE_FORMATTERS
     form_excluded_columns = ["created_at", "updated_at"]
     search_auto_submit = False
+    show_compact_lists = False  # related rows one per line, not "(a) (b)"
     icon = "fa-solid fa-table-list"
     manager_only_delete: ClassVar[bool] = True
+
+    def detail_title(self, model: Any) -> str:
+        """The heading of a details page: the row as staff call it (its ``__str__``), else 「No. 12」."""
+        if type(model).__str__ is not object.__str__:
+            return f"{self.name}: {model}"
+        return f"{self.name} No. {get_object_identifier(model)}"
 
     def __init__(self) -> None:
         cls = type(self)

@@ -43,6 +43,7 @@ from models import (
 from services import customers as customer_service
 from services.customer_search import free_text_clause, order_columns
 from services.errors import DomainError
+from services.normalize import format_phone
 
 LABELS = customer_service.FIELD_LABELS
 TEXT_FIELDS = (
@@ -142,6 +143,10 @@ def _name_cell(model: Customer, attribute: str, request: Request) -> Markup:
     return mark(model.full_name, caution_memos(request).get(model.id))
 
 
+def _phone_cell(model: Customer, attribute: str) -> str:
+    return format_phone(model.phone)
+
+
 def _line_cell(model: Customer, attribute: str) -> str:
     return "登録済み" if model.line_user_id else ""
 
@@ -187,7 +192,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.free_item_values: "フリー項目",
         Customer.last_menu: "最終利用メニュー",
     }
-    column_formatters = {"full_name": _name_cell, Customer.line_user_id: _line_cell}
+    column_formatters = {"full_name": _name_cell, Customer.phone: _phone_cell, Customer.line_user_id: _line_cell}
     column_details_list = [
         Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
         Customer.first_name_kana, Customer.phone, Customer.email, Customer.email_is_placeholder,
@@ -204,6 +209,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     ]
     column_formatters_detail = {
         "flags": _flags_cell,
+        Customer.phone: _phone_cell,
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,
     }

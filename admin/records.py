@@ -15,7 +15,7 @@ from sqladmin.filters import StaticValuesFilter
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 
-from admin.base import ReadOnlyView, format_json
+from admin.base import ReadOnlyView, format_datetime, format_json
 from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     AuditLog,
@@ -33,6 +33,7 @@ from models import (
 )
 from services import customers as customer_service
 from services.customer_search import free_text_clause
+from services.normalize import format_phone
 
 CUSTOMERS = "顧客管理"
 RESERVATIONS = "予約"
@@ -137,6 +138,10 @@ class ReservationAdmin(CautionMarkMixin, ReadOnlyView, model=Reservation):
 
     def search_placeholder(self) -> str:
         return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def detail_title(self, model: Reservation) -> str:
+        who = str(model.customer) if model.customer is not None else f"{model.guest_name}（非会員）"
+        return f"予約: {format_datetime(model.start_at)} {who}"
 
     def search_query(self, stmt: Select, term: str) -> Select:
         clause = free_text_clause(term)
@@ -282,6 +287,8 @@ def _withdrawn_cell(attribute: str):
         value = getattr(model.customer, attribute)
         if attribute == "inflow_routes":
             return "、".join(r.name for r in value)
+        if attribute == "phone":
+            return format_phone(value)
         return value or ""
 
     return cell

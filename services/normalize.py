@@ -175,6 +175,23 @@ def normalize_phone(value: str | None, field: str = "phone") -> str:
     return re.sub(r"[^0-9]", "", national)
 
 
+def format_phone(digits: str | None) -> str:
+    """A stored phone number as people write it: ``09012345678`` → ``090-1234-5678``.
+
+    Hyphens follow libphonenumber's Japanese area-code table (``03-1234-5678``,
+    ``0422-26-5190``, ``0120-123-456``); anything it cannot place is returned unchanged.
+    """
+    if not digits:
+        return ""
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_valid_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def _phone_error(field: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_PHONE, "電話番号の形式が正しくありません。", field)
 

@@ -17,7 +17,7 @@ from schema.context import Info
 from schema.generate import model_type
 from schema.relay import Connection
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
-from services.normalize import format_wareki
+from services.normalize import format_phone, format_wareki
 
 Parent = strawberry.Parent[models.Customer]
 
@@ -99,6 +99,10 @@ class Customer:
     @strawberry.field(description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
     def birth_date_wareki(self, root: Parent) -> str | None:
         return format_wareki(root.birth_date) if root.birth_date else None
+
+    @strawberry.field(description="電話番号(表示用) (phone number with hyphens, e.g. 090-1234-5678)")
+    def phone_display(self, root: Parent) -> str | None:
+        return format_phone(root.phone) if root.phone else None
 
     @strawberry.field(description="LINE登録済み (LINE registered: a LINE user id is linked)")
     def is_line_registered(self, root: Parent) -> bool:

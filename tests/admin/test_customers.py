@@ -59,6 +59,7 @@ async def test_list_shows_customers_with_japanese_columns(manager, db):
         assert label in header, label
     assert customer.customer_no in response.text
     assert "山田 花子" in response.text and "ヤマダ ハナコ" in response.text
+    assert "090-1234-5678" in response.text  # stored as digits, shown with hyphens
     # Internal keys are never listed.
     assert "検索用テキスト" not in response.text and "氏名キー" not in response.text
 

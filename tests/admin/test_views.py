@@ -130,6 +130,8 @@ async def test_every_view_lists_and_shows_details(manager, salon, db, identity):
         pk = await session.scalar(select(row_model.id).order_by(row_model.id).limit(1))
     details = await manager.get(f"/admin/{identity}/details/{pk}")
     assert details.status_code == 200, details.text
+    heading = details.text.split('<h3 class="card-title">')[1].split("</h3>")[0]
+    assert "Id:" not in heading and " object at " not in heading, heading
 
 
 @pytest.mark.parametrize("identity", CREATABLE)
@@ -157,15 +159,26 @@ async def test_reservations_show_japanese_status_menus_and_caution(manager, salo
 
 async def test_withdrawn_customers_list_their_data_and_leave_the_customer_list(manager, salon):
     html = (await manager.get("/admin/withdrawal/list")).text
-    for text in ("鈴木 一郎", "09011112222", "ichiro@example.jp", "Instagram", "引っ越しのため"):
+    for text in ("鈴木 一郎", "090-1111-2222", "ichiro@example.jp", "Instagram", "引っ越しのため"):
         assert text in html, text
     assert "鈴木 一郎" not in (await manager.get("/admin/customer/list")).text
 
 
 async def test_customer_details_show_masters_and_flags(manager, salon):
-    html = (await manager.get(f"/admin/customer/details/{salon['customer'].id}")).text
+    customer = salon["customer"]
+    html = (await manager.get(f"/admin/customer/details/{customer.id}")).text
     for text in ("Instagram", "会社員", "口コミ", "髪質: くせ毛", "車椅子の方", "遅刻が多い", "来店回数"):
         assert text in html, text
+    assert "(Instagram)" not in html  # related rows one per line, not sqladmin's "(a) (b)"
+    assert f'<h3 class="card-title">顧客: {customer.customer_no} 山田 花子</h3>' in html
+
+
+async def test_reservation_details_are_titled_by_time_and_customer(manager, salon, db):
+    async with db.sessionmaker() as session:
+        walk_in = await session.scalar(select(Reservation).where(Reservation.guest_name.is_not(None)))
+    html = (await manager.get(f"/admin/reservation/details/{walk_in.id}")).text
+    heading = html.split('<h3 class="card-title">')[1].split("</h3>")[0]
+    assert heading.startswith("予約: ") and heading.endswith("飛び込みのお客様（非会員）"), heading
 
 
 async def test_master_create_edit_and_duplicate(manager, staff, db):

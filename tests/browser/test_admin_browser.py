@@ -149,7 +149,7 @@ def test_staff_finds_and_registers_customers(page: Page, server, seeded: Seeded,
     row = _rows(page).first
     expect(row).to_contain_text("山田")
     expect(row).to_contain_text("ヤマダ ハナコ")
-    expect(row).to_contain_text("08033334444")
+    expect(row).to_contain_text("080-3333-4444")
     shot(page, "06-customer-created")
 
     page.goto(CUSTOMERS)

@@ -12,7 +12,7 @@ CREATE = """
 mutation Create($input: CreateCustomerInput!) {
   createCustomer(input: $input) {
     customer {
-      id customerNo fullName fullNameKana phone email birthDate birthDateWareki
+      id customerNo fullName fullNameKana phone phoneDisplay email birthDate birthDateWareki
       postalCode prefecture city addressLine attributes inflowRoutes { name } occupation { name }
       freeItemValues { choice { name } } mailOk visitCount preSystemVisitCount isPhoneOnly
     }
@@ -80,7 +80,7 @@ async def test_create_normalises_and_returns_the_customer(gql, given, staff_toke
     customer = result["customer"]
     assert customer["customerNo"] == "000001"
     assert customer["fullName"] == "山田 花子" and customer["fullNameKana"] == "ヤマダ ハナコ"
-    assert customer["phone"] == "09012345678"
+    assert customer["phone"] == "09012345678" and customer["phoneDisplay"] == "090-1234-5678"
     assert customer["birthDate"] == "1990-04-01" and customer["birthDateWareki"] == "平成2年4月1日"
     assert (customer["postalCode"], customer["prefecture"], customer["city"], customer["addressLine"]) == (
         "1000001",

@@ -11,6 +11,7 @@ from services.errors import DomainError, ErrorCode
 from services.normalize import (
     PostalAddress,
     email_key,
+    format_phone,
     format_wareki,
     lookup_postal_code,
     name_key,
@@ -276,6 +277,28 @@ def test_normalize_phone_custom_field() -> None:
 )
 def test_phone_digits(value: str | None, expected: str) -> None:
     assert phone_digits(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [
+        ("09012345678", "090-1234-5678"),
+        ("05012345678", "050-1234-5678"),
+        ("0312345678", "03-1234-5678"),
+        ("0422265190", "0422-26-5190"),
+        ("0120123456", "0120-123-456"),
+        ("", ""),
+        (None, ""),
+        ("1234", "1234"),  # not a number libphonenumber can place: shown as stored
+    ],
+)
+def test_format_phone(digits: str | None, expected: str) -> None:
+    assert format_phone(digits) == expected
+
+
+@pytest.mark.parametrize("typed", ["090-1234-5678", "０３（１２３４）５６７８", "+81 422 26 5190"])
+def test_format_phone_round_trips_normalised_numbers(typed: str) -> None:
+    assert normalize_phone(format_phone(normalize_phone(typed))) == normalize_phone(typed)
 
 
 # --------------------------------------------------------------------------- email
