@@ -14,15 +14,16 @@ from sqlalchemy import select
 import models
 from resolvers.errors import graphql_error
 from schema.context import Info
+from resolvers.pagination import C, paginate
 from schema.types.catalog import (
-    FirstVisitMotive,
-    FreeItem,
-    InflowRoute,
-    Menu,
-    Occupation,
+    FirstVisitMotiveConnection,
+    FreeItemConnection,
+    InflowRouteConnection,
+    MenuConnection,
+    OccupationConnection,
     PostalAddress,
     ReservationStatusOption,
-    StaffMember,
+    StaffMemberConnection,
 )
 from services import normalize
 from services.errors import DomainError, ErrorCode
@@ -36,45 +37,80 @@ IncludeInactive = Annotated[
 ]
 
 
-async def _listing(info: Info, model: Any, order: tuple[Any, ...], include_inactive: bool) -> list[Any]:
-    query = select(model).order_by(*order)
+First = Annotated[
+    int | None,
+    strawberry.argument(description="件数 (page size; default and cap: the server maximum, 200)"),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
+]
+
+
+async def _listing(
+    info: Info,
+    connection: type[C],
+    model: Any,
+    order: tuple[Any, ...],
+    *,
+    include_inactive: bool,
+    first: int | None,
+    after: str | None,
+) -> C:
+    """A master list as a connection; a whole list fits one default page (the server maximum)."""
+    query = select(model)
     if not (include_inactive and info.context.is_staff):
         query = query.where(model.active.is_(True))
-    async with info.context.db.sessionmaker() as session:
-        return list((await session.scalars(query)).all())
+    max_size = info.context.settings.graphql_max_page_size
+    return await paginate(info.context.db, connection, query, [*order, model.id],
+                          first=max_size if first is None else first, after=after, max_size=max_size)
 
 
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(description="メニュー一覧 (menus, in display order)")
-    async def menus(self, info: Info, include_inactive: IncludeInactive = False) -> list[Menu]:
-        return await _listing(info, models.Menu, (models.Menu.sort_order, models.Menu.id), include_inactive)
+    async def menus(
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> MenuConnection:
+        return await _listing(info, MenuConnection, models.Menu, (models.Menu.sort_order,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(description="スタッフ一覧 (staff members, in display order)")
-    async def staff(self, info: Info, include_inactive: IncludeInactive = False) -> list[StaffMember]:
-        order = (models.StaffMember.display_order, models.StaffMember.id)
-        return await _listing(info, models.StaffMember, order, include_inactive)
+    async def staff(
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> StaffMemberConnection:
+        return await _listing(info, StaffMemberConnection, models.StaffMember,
+                              (models.StaffMember.display_order,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(description="流入経路一覧 (inflow routes)")
-    async def inflow_routes(self, info: Info, include_inactive: IncludeInactive = False) -> list[InflowRoute]:
-        order = (models.InflowRoute.sort_order, models.InflowRoute.id)
-        return await _listing(info, models.InflowRoute, order, include_inactive)
+    async def inflow_routes(
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> InflowRouteConnection:
+        return await _listing(info, InflowRouteConnection, models.InflowRoute, (models.InflowRoute.sort_order,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(description="職業一覧 (occupations)")
-    async def occupations(self, info: Info, include_inactive: IncludeInactive = False) -> list[Occupation]:
-        order = (models.Occupation.sort_order, models.Occupation.id)
-        return await _listing(info, models.Occupation, order, include_inactive)
+    async def occupations(
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> OccupationConnection:
+        return await _listing(info, OccupationConnection, models.Occupation, (models.Occupation.sort_order,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(description="初回来店動機一覧 (first-visit motives)")
     async def first_visit_motives(
-        self, info: Info, include_inactive: IncludeInactive = False
-    ) -> list[FirstVisitMotive]:
-        order = (models.FirstVisitMotive.sort_order, models.FirstVisitMotive.id)
-        return await _listing(info, models.FirstVisitMotive, order, include_inactive)
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> FirstVisitMotiveConnection:
+        return await _listing(info, FirstVisitMotiveConnection, models.FirstVisitMotive,
+                              (models.FirstVisitMotive.sort_order,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(description="フリー項目一覧 (free items with their choices, by item number)")
-    async def free_items(self, info: Info, include_inactive: IncludeInactive = False) -> list[FreeItem]:
-        return await _listing(info, models.FreeItem, (models.FreeItem.position,), include_inactive)
+    async def free_items(
+        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> FreeItemConnection:
+        return await _listing(info, FreeItemConnection, models.FreeItem, (models.FreeItem.position,),
+                              include_inactive=include_inactive, first=first, after=after)
 
     @strawberry.field(
         description="予約ステータス一覧 (statuses offered under the store's prepayment setting)"

@@ -8,6 +8,7 @@ import models
 from schema.context import Info
 from schema.enums import ReservationStatus
 from schema.generate import model_type
+from schema.relay import Connection
 
 MASTER_COLUMNS = {
     "id": "identifier",
@@ -90,6 +91,36 @@ class Menu:
     description="スタッフ (staff member who serves customers)",
 )
 class StaffMember:
+    pass
+
+
+@strawberry.type(name="MenuConnection", description="メニュー一覧 (a page of menus)")
+class MenuConnection(Connection[Menu]):
+    pass
+
+
+@strawberry.type(name="StaffMemberConnection", description="スタッフ一覧 (a page of staff members)")
+class StaffMemberConnection(Connection[StaffMember]):
+    pass
+
+
+@strawberry.type(name="InflowRouteConnection", description="流入経路一覧 (a page of inflow routes)")
+class InflowRouteConnection(Connection[InflowRoute]):
+    pass
+
+
+@strawberry.type(name="OccupationConnection", description="職業一覧 (a page of occupations)")
+class OccupationConnection(Connection[Occupation]):
+    pass
+
+
+@strawberry.type(name="FirstVisitMotiveConnection", description="初回来店動機一覧 (a page of first-visit motives)")
+class FirstVisitMotiveConnection(Connection[FirstVisitMotive]):
+    pass
+
+
+@strawberry.type(name="FreeItemConnection", description="フリー項目一覧 (a page of free items)")
+class FreeItemConnection(Connection[FreeItem]):
     pass
 
 

@@ -6,16 +6,33 @@ import pytest
 
 from models import FirstVisitMotive, StoreSetting
 
-MENUS = "query($all: Boolean!) { menus(includeInactive: $all) { name price durationMinutes active } }"
-STAFF = "query { staff { name nameKana } }"
-MASTERS = """
-query {
-  inflowRoutes { name sortOrder }
-  occupations { name }
-  firstVisitMotives { name }
-  freeItems { position name choices { name } }
+MENUS = """
+query($all: Boolean!) {
+  menus(includeInactive: $all) { totalCount edges { node { name price durationMinutes active } } }
 }
 """
+STAFF = "query { staff { edges { node { name nameKana } } } }"
+MASTERS = """
+query {
+  inflowRoutes { edges { node { name sortOrder } } }
+  occupations { edges { node { name } } }
+  firstVisitMotives { edges { node { name } } }
+  freeItems { edges { node { position name choices { name } } } }
+}
+"""
+MENU_PAGE = """
+query($first: Int, $after: String) {
+  menus(first: $first, after: $after) {
+    totalCount
+    edges { node { name } cursor }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+  }
+}
+"""
+
+
+def nodes(connection: dict) -> list[dict]:
+    return [edge["node"] for edge in connection["edges"]]
 STATUSES = "query { reservationStatuses { value label } }"
 ADDRESS = (
     "query($code: String!) { addressByPostalCode(postalCode: $code) { postalCode prefecture city town } }"
@@ -29,7 +46,8 @@ async def test_menus_in_display_order_without_inactive_ones(gql, given):
 
     menus = (await gql(MENUS, {"all": False}))["menus"]
 
-    assert menus == [
+    assert menus["totalCount"] == 2
+    assert nodes(menus) == [
         {"name": "カット", "price": 4400, "durationMinutes": 45, "active": True},
         {"name": "カラー", "price": 5000, "durationMinutes": 60, "active": True},
     ]
@@ -39,8 +57,8 @@ async def test_inactive_entries_are_for_staff_only(gql, given, staff_token):
     await given.menu("カット")
     await given.menu("旧パーマ", active=False)
 
-    as_staff = (await gql(MENUS, {"all": True}, token=staff_token))["menus"]
-    as_anyone = (await gql(MENUS, {"all": True}))["menus"]
+    as_staff = nodes((await gql(MENUS, {"all": True}, token=staff_token))["menus"])
+    as_anyone = nodes((await gql(MENUS, {"all": True}))["menus"])
 
     assert [m["name"] for m in as_staff] == ["カット", "旧パーマ"]
     assert [m["name"] for m in as_anyone] == ["カット"]
@@ -51,7 +69,7 @@ async def test_staff_members(gql, given):
     await given.staff_member("高橋", name_kana="タカハシ", display_order=1)
     await given.staff_member("退職者", active=False)
 
-    assert (await gql(STAFF))["staff"] == [
+    assert nodes((await gql(STAFF))["staff"]) == [
         {"name": "高橋", "nameKana": "タカハシ"},
         {"name": "鈴木", "nameKana": "スズキ"},
     ]
@@ -67,13 +85,37 @@ async def test_master_lists(gql, given):
 
     data = await gql(MASTERS)
 
-    assert data["inflowRoutes"] == [{"name": "Instagram", "sortOrder": 1}, {"name": "看板", "sortOrder": 2}]
-    assert data["occupations"] == [{"name": "会社員"}]
-    assert data["firstVisitMotives"] == [{"name": "口コミ"}]
-    assert data["freeItems"] == [
+    assert nodes(data["inflowRoutes"]) == [{"name": "Instagram", "sortOrder": 1}, {"name": "看板", "sortOrder": 2}]
+    assert nodes(data["occupations"]) == [{"name": "会社員"}]
+    assert nodes(data["firstVisitMotives"]) == [{"name": "口コミ"}]
+    assert nodes(data["freeItems"]) == [
         {"position": 1, "name": "髪質", "choices": [{"name": "普通"}]},
         {"position": 2, "name": "ご来店頻度", "choices": [{"name": "月1回"}, {"name": "2か月に1回"}]},
     ]
+
+
+async def test_a_whole_master_list_fits_one_default_page(gql, given):
+    for i in range(60):
+        await given.menu(f"メニュー{i:02}", sort_order=i)
+
+    menus = (await gql(MENU_PAGE, {}))["menus"]
+
+    assert menus["totalCount"] == 60 and len(menus["edges"]) == 60
+    assert menus["pageInfo"]["hasNextPage"] is False
+
+
+async def test_master_lists_page_with_cursors(gql, given):
+    for i, name in enumerate(["カット", "カラー", "パーマ"]):
+        await given.menu(name, sort_order=i)
+
+    first = (await gql(MENU_PAGE, {"first": 2}))["menus"]
+    rest = (await gql(MENU_PAGE, {"first": 2, "after": first["pageInfo"]["endCursor"]}))["menus"]
+
+    assert [n["name"] for n in nodes(first)] == ["カット", "カラー"] and first["pageInfo"]["hasNextPage"]
+    assert [n["name"] for n in nodes(rest)] == ["パーマ"]
+    assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True,
+                                "endCursor": rest["edges"][-1]["cursor"]}
+    assert first["totalCount"] == rest["totalCount"] == 3
 
 
 async def test_statuses_without_prepayment(gql, db):
