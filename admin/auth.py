@@ -49,6 +49,7 @@ class StaffAuthBackend(AuthenticationBackend):
             session_cookie=SESSION_COOKIE,
             max_age=settings.staff_token_hours * 3600,
             same_site="lax",
+            https_only=settings.session_https_only,
         )
         # Inside the session middleware: the CSRF token lives in the session.
         self.middlewares.append(Middleware(CSRFMiddleware))
@@ -60,9 +61,8 @@ class StaffAuthBackend(AuthenticationBackend):
         login_id = str(form.get("username") or "")
         password = str(form.get("password") or "")
         try:
-            async with self.db.transaction() as session:
-                account = await auth.authenticate(session, login_id, password)
-                account_id, role = account.id, account.role
+            account = await auth.authenticate(self.db, login_id, password)
+            account_id, role = account.id, account.role
         except DomainError as exc:
             return await self.templates.TemplateResponse(
                 request, LOGIN_TEMPLATE, {"error": exc.message, "login_id": login_id}, status_code=400)

@@ -6,6 +6,7 @@ exported or written to the audit log.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
@@ -14,13 +15,21 @@ from wtforms import PasswordField, StringField
 from wtforms import validators as v
 
 from admin.auth import current_actor, is_manager
-from admin.base import BLANK_CHOICE, AdminError, JapaneseForm, JapaneseModelView, choices_of, enum_coerce
+from admin.base import (
+    BLANK_CHOICE,
+    AdminError,
+    JapaneseForm,
+    JapaneseModelView,
+    choices_of,
+    enum_coerce,
+    format_datetime,
+)
 from models import StaffAccount, StaffMember, StaffRole
 from services import auth
 from services.errors import DomainError
 
 CREATE_FIELDS = ["login_id", "display_name", "password", "role", "staff_member_id", "active"]
-EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "new_password"]
+EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "new_password", "unlock"]
 
 
 async def build_account_form(session_maker: Any, fields: list[str]) -> type[JapaneseForm]:
@@ -40,8 +49,17 @@ async def build_account_form(session_maker: Any, fields: list[str]) -> type[Japa
         "new_password": PasswordField(
             "新しいパスワード", description=f"変更するときだけ入力（{auth.MIN_PASSWORD_LENGTH}文字以上）",
             render_kw=css),
+        "unlock": BooleanField("ロックを解除する", default=False, render_kw={"class": "form-check-input"},
+                               description="ログインの失敗が続いてロックされたアカウントを、すぐに使えるようにします。"),
     }
     return type("StaffAccountForm", (JapaneseForm,), {name: available[name] for name in fields})
+
+
+def _lock_cell(model: StaffAccount, attribute: str) -> str:
+    if not model.is_locked(datetime.now(timezone.utc)):
+        return ""
+    assert model.locked_until is not None
+    return f"ロック中（{format_datetime(model.locked_until)}まで）"
 
 
 class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
@@ -49,9 +67,13 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
     category = "設定"
     icon = "fa-solid fa-id-badge"
     column_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
-                   StaffAccount.staff_member, StaffAccount.active, StaffAccount.last_login_at]
-    column_details_list = [*column_list, StaffAccount.created_at, StaffAccount.updated_at]
-    column_labels = {StaffAccount.staff_member: "スタッフ"}
+                   StaffAccount.staff_member, StaffAccount.active, StaffAccount.locked_until,
+                   StaffAccount.last_login_at]
+    column_details_list = [*column_list, StaffAccount.failed_login_count, StaffAccount.created_at,
+                           StaffAccount.updated_at]
+    column_labels = {StaffAccount.staff_member: "スタッフ", StaffAccount.locked_until: "ロック"}
+    column_formatters = {StaffAccount.locked_until: _lock_cell}
+    column_formatters_detail = column_formatters
     column_searchable_list = [StaffAccount.login_id, StaffAccount.display_name]
     column_sortable_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
                             StaffAccount.last_login_at]
@@ -93,7 +115,8 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
                 return await auth.update_staff_account(
                     session, int(pk), display_name=data.get("display_name") or "", role=data["role"],
                     staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
-                    new_password=data.get("new_password") or "", actor=actor)
+                    new_password=data.get("new_password") or "", unlock=bool(data.get("unlock")),
+                    actor=actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
 

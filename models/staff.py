@@ -50,12 +50,18 @@ class StaffAccount(TimestampMixin, Base):
         ForeignKey("staff_members.id", ondelete="SET NULL"), index=True, comment="スタッフ")
     active: Mapped[bool] = mapped_column(default=True, server_default="1", comment="有効")
     last_login_at: Mapped[datetime | None] = mapped_column(comment="最終ログイン")
+    failed_login_count: Mapped[int] = mapped_column(
+        default=0, server_default="0", comment="連続ログイン失敗回数")
+    locked_until: Mapped[datetime | None] = mapped_column(comment="ロック解除日時")
 
     staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")
 
     @property
     def is_manager(self) -> bool:
         return self.role == StaffRole.MANAGER
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
 
     def __str__(self) -> str:
         return self.display_name

@@ -41,8 +41,8 @@ class AccountMutation:
         self, info: Info, input: Annotated[LoginInput, strawberry.argument(description="入力 (input)")]
     ) -> LoginPayload:
         try:
+            account = await auth.authenticate(info.context.db, input.login_id, input.password)
             async with info.context.db.transaction() as session:
-                account = await auth.authenticate(session, input.login_id, input.password)
                 token, expires_at = await auth.issue_staff_token(session, account)
         except DomainError as exc:
             return LoginPayload(errors=user_errors(exc))

@@ -34,6 +34,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "UNAUTHENTICATED": "ログインが必要 (no valid bearer token)",
     "PERMISSION_DENIED": "権限がない (the account's role does not allow it)",
     "INVALID_CREDENTIALS": "ログインIDまたはパスワードが正しくない (wrong login or password)",
+    "ACCOUNT_LOCKED": "ログイン失敗が続きロック中 (too many wrong passwords: locked for a while)",
     "DUPLICATE": "重複 (already exists)",
 }
 

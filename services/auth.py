@@ -12,10 +12,11 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
+from models.db import Database
 from services import audit
 from services.actor import Actor, require_manager
 from services.config import get_settings
@@ -23,6 +24,8 @@ from services.errors import DomainError, ErrorCode, NotFound
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+#: Verified against when the login ID is unknown, so that a wrong ID costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
@@ -96,9 +99,13 @@ async def update_staff_account(
     staff_member_id: int | None,
     active: bool,
     new_password: str = "",
+    unlock: bool = False,
     actor: Actor,
 ) -> StaffAccount:
-    """Managers change an account; nobody removes their own manager role or deactivates themselves."""
+    """Managers change an account; nobody removes their own manager role or deactivates themselves.
+
+    A new password, or ``unlock``, ends a lockout after repeated failed logins.
+    """
     require_manager(actor)
     account = await session.get(StaffAccount, account_id)
     if account is None:
@@ -117,6 +124,10 @@ async def update_staff_account(
     if new_password:
         account.password_hash = hash_password(new_password)
         changes["password"] = "changed"
+    if (new_password or unlock) and (account.locked_until is not None or account.failed_login_count):
+        account.failed_login_count = 0
+        account.locked_until = None
+        changes["locked"] = "unlocked"
     if changes:
         await audit.record(session, actor, entity="staff_account", entity_id=account.id, action="update",
                            changes=changes)
@@ -138,15 +149,65 @@ async def delete_staff_account(session: AsyncSession, account_id: int, actor: Ac
                        changes={k: [v, None] for k, v in before.items()})
 
 
-async def authenticate(session: AsyncSession, login_id: str, password: str) -> StaffAccount:
-    """The active account with that login and password, or INVALID_CREDENTIALS."""
-    account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id.strip()))
-    if account is None or not account.active or not verify_password(account.password_hash, password):
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "ログインIDまたはパスワードが正しくありません。")
-    if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-    account.last_login_at = datetime.now(timezone.utc)
+def _invalid_credentials() -> DomainError:
+    return DomainError(ErrorCode.INVALID_CREDENTIALS, "ログインIDまたはパスワードが正しくありません。")
+
+
+def _locked(minutes: int) -> DomainError:
+    return DomainError(
+        ErrorCode.ACCOUNT_LOCKED,
+        f"ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
+        f"{minutes}分ほどしてからもう一度お試しいただくか、店長にご連絡ください。")
+
+
+async def authenticate(db: Database, login_id: str, password: str) -> StaffAccount:
+    """The active account with that login and password, or INVALID_CREDENTIALS / ACCOUNT_LOCKED.
+
+    The one login rule of both doors (admin page and GraphQL ``login``). After
+    ``LOGIN_MAX_FAILURES`` wrong passwords in a row the account is locked for
+    ``LOGIN_LOCK_MINUTES``, even against the right password; a manager setting a new
+    password unlocks it. The failure count must survive the refusal, so this opens
+    and commits its own transaction instead of joining the caller's.
+    """
+    settings = get_settings()
+    now = datetime.now(timezone.utc)
+    async with db.transaction() as session:
+        account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id.strip()))
+        if account is None:
+            verify_password(_DUMMY_HASH, password)
+            refusal: DomainError | None = _invalid_credentials()
+        elif account.is_locked(now):
+            refusal = _locked(settings.login_lock_minutes)
+        elif not verify_password(account.password_hash, password):
+            refusal = await _count_failure(session, account, now)
+        elif not account.active:
+            refusal = _invalid_credentials()
+        else:
+            refusal = None
+            if _hasher.check_needs_rehash(account.password_hash):
+                account.password_hash = hash_password(password)
+            account.last_login_at = now
+            account.failed_login_count = 0
+            account.locked_until = None
+    if refusal is not None:
+        raise refusal
+    assert account is not None
     return account
+
+
+async def _count_failure(session: AsyncSession, account: StaffAccount, now: datetime) -> DomainError:
+    """One more wrong password (counted in SQL, so concurrent attempts all count); lock at the limit."""
+    settings = get_settings()
+    failures = await session.scalar(
+        update(StaffAccount).where(StaffAccount.id == account.id)
+        .values(failed_login_count=StaffAccount.failed_login_count + 1)
+        .returning(StaffAccount.failed_login_count))
+    if failures is not None and failures >= settings.login_max_failures:
+        await session.execute(
+            update(StaffAccount).where(StaffAccount.id == account.id)
+            .values(failed_login_count=0, locked_until=now + timedelta(minutes=settings.login_lock_minutes)))
+        return _locked(settings.login_lock_minutes)
+    return _invalid_credentials()
 
 
 async def issue_staff_token(session: AsyncSession, account: StaffAccount) -> tuple[str, datetime]:

@@ -14,15 +14,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: The shipped SECRET_KEY: fine for `make run` on a laptop, never for a salon (the server warns).
+DEV_SECRET_KEY = "dev-secret-change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'salon.db'}"
-    secret_key: str = "dev-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
+    session_https_only: bool = False
     sqlite_busy_timeout_ms: int = 5000
     staff_token_hours: int = 12
     customer_token_days: int = 30
     graphql_max_page_size: int = 200
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
     debug: bool = False
 
 

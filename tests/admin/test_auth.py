@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from models import StaffRole
-from tests.admin.helpers import PASSWORD, create_account, csrf_from
+from server import create_app
+from services.config import Settings, get_settings
+from tests.admin.helpers import PASSWORD, AdminClient, create_account, csrf_from
 
 PROTECTED = ["/admin/", "/admin/customer/list", "/admin/customer/create", "/admin/customer/details/1",
              "/admin/customer/edit/1", "/admin/reservation/list", "/admin/store-setting/list"]
@@ -34,6 +37,33 @@ async def test_wrong_password_is_refused_in_japanese(browser, db):
     assert "ログインIDまたはパスワードが正しくありません。" in response.text
     assert 'value="yamada"' in response.text  # the login id is kept
     assert (await browser.get("/admin/customer/list")).status_code == 302
+
+
+async def test_repeated_wrong_passwords_lock_the_account_in_japanese(browser, db):
+    await create_account(db, "yamada", StaffRole.STAFF)
+    for _ in range(get_settings().login_max_failures):
+        await browser.login("yamada", "not-the-password")
+
+    response = await browser.login("yamada", PASSWORD)
+
+    assert response.status_code == 400
+    assert "このアカウントは一時的にロックされています" in response.text
+    assert (await browser.get("/admin/customer/list")).status_code == 302
+
+
+async def test_a_manager_unlocks_an_account(browser, manager, db):
+    account_id = await create_account(db, "yamada", StaffRole.STAFF)
+    for _ in range(get_settings().login_max_failures):
+        await browser.login("yamada", "not-the-password")
+    listed = await manager.get("/admin/staff-account/list")
+    assert "ロック中" in listed.text
+
+    edited = await manager.submit(f"/admin/staff-account/edit/{account_id}", {
+        "display_name": "yamada", "role": "STAFF", "active": "y", "new_password": "", "unlock": "y"})
+
+    assert edited.status_code == 302, edited.text
+    assert "ロック中" not in (await manager.get("/admin/staff-account/list")).text
+    assert (await browser.login("yamada", PASSWORD)).status_code == 302
 
 
 async def test_inactive_account_is_refused(browser, db):
@@ -109,3 +139,23 @@ async def test_staff_accounts_are_for_managers_only(staff, manager):
 async def test_ui_stays_japanese_for_an_english_browser(manager):
     response = await manager.get("/admin/customer/list", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "ログアウト" in response.text and "Logout" not in response.text
+
+
+def session_cookie(response: httpx.Response) -> str:
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("salon_admin_session="))
+    return cookie.lower()
+
+
+async def test_session_cookie_is_http_only_and_same_site(browser, db):
+    await create_account(db, "sato", StaffRole.STAFF)
+    cookie = session_cookie(await browser.login("sato"))
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie  # plain http on a laptop (make run) must keep working
+
+
+async def test_session_cookie_is_secure_when_the_salon_serves_https(db):
+    await create_account(db, "sato", StaffRole.STAFF)
+    app = create_app(database=db, settings=Settings(session_https_only=True), run_migrations=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
+        cookie = session_cookie(await AdminClient(http).login("sato"))
+    assert "secure" in cookie

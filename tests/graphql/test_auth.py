@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from models import StaffAccount
+from services.config import get_settings
 
 LOGIN = """
 mutation Login($input: LoginInput!) {
@@ -59,6 +64,47 @@ async def test_login_with_a_bad_password_is_refused(gql, staff_token):
 
 async def test_login_with_an_unknown_account_says_the_same(gql, db):
     result = (await gql(LOGIN, {"input": {"loginId": "nobody", "password": "password-123"}}))["login"]
+
+    assert [e["code"] for e in result["errors"]] == ["INVALID_CREDENTIALS"]
+
+
+async def login(gql, password: str) -> dict:
+    return (await gql(LOGIN, {"input": {"loginId": "staff", "password": password}}))["login"]
+
+
+async def test_repeated_wrong_passwords_lock_the_account(gql, staff_token, db):
+    limit = get_settings().login_max_failures
+    codes = [(await login(gql, "wrong-password"))["errors"][0]["code"] for _ in range(limit)]
+
+    assert codes == ["INVALID_CREDENTIALS"] * (limit - 1) + ["ACCOUNT_LOCKED"]
+    # Locked: even the right password is refused, and no token is issued.
+    locked = await login(gql, "password-123")
+    assert locked["token"] is None
+    assert locked["errors"] == [{
+        "field": None, "code": "ACCOUNT_LOCKED",
+        "message": f"ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
+                   f"{get_settings().login_lock_minutes}分ほどしてからもう一度お試しいただくか、店長にご連絡ください。",
+    }]
+    async with db.sessionmaker() as session:
+        account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == "staff"))
+    assert account.locked_until > datetime.now(UTC) + timedelta(minutes=get_settings().login_lock_minutes - 1)
+
+
+async def test_a_lock_ends_by_itself(gql, staff_token, db):
+    async with db.transaction() as session:
+        await session.execute(update(StaffAccount).where(StaffAccount.login_id == "staff")
+                              .values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+
+    assert (await login(gql, "password-123"))["errors"] == []
+
+
+async def test_a_good_login_resets_the_failure_count(gql, staff_token, db):
+    limit = get_settings().login_max_failures
+    for _ in range(limit - 1):
+        await login(gql, "wrong-password")
+    assert (await login(gql, "password-123"))["errors"] == []
+
+    result = await login(gql, "wrong-password")
 
     assert [e["code"] for e in result["errors"]] == ["INVALID_CREDENTIALS"]
 

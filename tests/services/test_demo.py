@@ -126,9 +126,8 @@ async def test_accounts_log_in_and_if_empty_loads_only_once(db):
 
     assert first.accounts == ["admin", "staff"] and first.customers == 60
     assert second.skipped and second.customers == 0 and await table_counts(db) == counts
-    async with db.transaction() as s:
-        assert (await auth.authenticate(s, "admin", "admin1234")).role == StaffRole.MANAGER
-        assert (await auth.authenticate(s, "staff", "staff1234")).role == StaffRole.STAFF
+    assert (await auth.authenticate(db, "admin", "admin1234")).role == StaffRole.MANAGER
+    assert (await auth.authenticate(db, "staff", "staff1234")).role == StaffRole.STAFF
 
 
 async def test_loading_again_adds_customers_and_keeps_the_accounts(db):
