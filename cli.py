@@ -22,9 +22,12 @@ def _db() -> Database:
 
 async def _migrate() -> None:
     db = _db()
-    await upgrade(db.engine)
+    before, after = await upgrade(db.engine)
     await db.dispose()
-    print("database is up to date")
+    if before == after:
+        print(f"database is up to date (revision {after})")
+    else:
+        print(f"database upgraded from revision {before or 'none (empty database)'} to {after}")
 
 
 async def _demo(if_empty: bool, customers: int, seed: int) -> None:

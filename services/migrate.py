@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.config import ROOT
@@ -18,13 +19,19 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the database behind ``engine`` to ``revision``."""
+def _current(connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade the database behind ``engine`` to ``revision``; return (revision before, revision after)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
 
-    def _run(connection) -> None:
+    def _run(connection) -> tuple[str | None, str | None]:
+        before = _current(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+        return before, _current(connection)
 
     async with engine.begin() as conn:
-        await conn.run_sync(_run)
+        return await conn.run_sync(_run)

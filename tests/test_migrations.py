@@ -103,9 +103,12 @@ def test_migration_history_is_linear() -> None:
 
 
 async def test_upgrade_builds_the_models_schema(empty_engine: AsyncEngine) -> None:
-    await upgrade(empty_engine)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    assert await upgrade(empty_engine) == (None, head)
 
     await _assert_matches_models(empty_engine)
+    assert await upgrade(empty_engine) == (head, head)  # a second run changes nothing
 
 
 async def test_downgrade_to_base_and_upgrade_again(empty_engine: AsyncEngine) -> None:
