@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, QueryDepthLimiter
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
@@ -17,6 +17,11 @@ from schema.scalars import SCALAR_MAP
 
 #: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
 MAX_QUERY_DEPTH = 10
+#: Aliases repeat a field in one request (``a1: login(…) a2: login(…)``, or 500 customer searches);
+#: a screen needs a handful.
+MAX_ALIASES = 30
+#: A generous bound on the size of one document (GraphiQL's own introspection is about 250 tokens).
+MAX_TOKENS = 5000
 
 
 @strawberry.type(description="照会 (root query)")
@@ -45,6 +50,8 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
         ],
     )

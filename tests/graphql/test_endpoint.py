@@ -1,4 +1,4 @@
-"""The /graphql endpoint itself: GraphiQL offline, error masking, query depth."""
+"""The /graphql endpoint itself: GraphiQL offline, error masking, limits on depth, aliases and size."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 
 from resolvers import catalog
 from resolvers.errors import UNEXPECTED_MESSAGE
+from resolvers.schema import MAX_ALIASES, MAX_TOKENS
 
 ADDRESS = 'query { addressByPostalCode(postalCode: "1000001") { city } }'
 
@@ -73,3 +74,19 @@ async def test_absurdly_deep_queries_are_refused(gql):
     body = await gql(f'query {{ customer(id: "1") {{ {selection} }} }}', expect_errors=True)
 
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_a_flood_of_aliases_is_refused(gql):
+    fields = " ".join(f"a{i}: customers {{ totalCount }}" for i in range(MAX_ALIASES + 1))
+
+    body = await gql(f"query {{ {fields} }}", expect_errors=True)
+
+    assert "aliases found" in body["errors"][0]["message"]
+
+
+async def test_an_oversized_document_is_refused(gql):
+    fields = " ".join("__typename" for _ in range(MAX_TOKENS))
+
+    body = await gql(f"query {{ {fields} }}", expect_errors=True)
+
+    assert "token" in body["errors"][0]["message"].lower()
