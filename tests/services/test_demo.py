@@ -24,7 +24,7 @@ from models.db import Database
 from services import auth
 from services.customers import derive_keys
 from services.demo import DemoSummary, load_demo_salon
-from services.demo_data import JST
+from services.demo.data import JST
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # pinned: the same salon on any day
 SEED = 7

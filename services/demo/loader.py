@@ -1,18 +1,4 @@
-"""Demo salon: fills an empty database with a believable Japanese salon (``python -m cli demo``).
-
-Deterministic: every choice comes from one ``random.Random(seed)`` and dates are
-offsets from ``now``, so a seed and a day give the same salon; built on another day, the
-same seed gives the same customers, reservations and statuses (only which stylist takes a
-visit, and so a few ticket uses, follow the calendar).
-
-Customers are registered through ``services.customers.create_customer`` (the one
-place that validates and normalises). ``bulk=True``, for benchmarks with tens of
-thousands of customers, inserts the rows directly instead, normalised by the same
-``services.normalize`` functions and keyed by ``services.customers.derive_keys``
-(no audit log rows). Reservations and their details are always bulk-inserted; the
-derived statistics come from ``services.customer_stats.refresh_customer_stats``.
-What the salon contains is drawn by ``services.demo_data.Planner``.
-"""
+"""Writes the demo salon: customers through the customer service (or bulk), then their history."""
 
 from __future__ import annotations
 
@@ -34,26 +20,13 @@ from models import (
     Customer,
     CustomerAttribute,
     CustomerFreeItemValue,
-    FirstVisitMotive,
-    FreeItem,
-    FreeItemChoice,
     Gender,
-    InflowRoute,
-    KarteCategory,
-    KarteDetail,
     KarteEntry,
-    KartePhrase,
-    Menu,
-    Occupation,
     Referral,
     Reservation,
     ReservationMenu,
     SalesReport,
-    StaffAccount,
-    StaffMember,
-    StaffRole,
     TicketExpiryChange,
-    TicketMenu,
     TicketPurchase,
     TicketUse,
     VisitMemo,
@@ -61,13 +34,13 @@ from models import (
     customer_inflow_routes,
 )
 from models.db import Database
-from models.ticket import ticket_menu_menus, ticket_menu_staff
-from services import auth, normalize
-from services import demo_data as data
+from services import normalize
 from services.actor import Actor
 from services.customer_stats import refresh_customer_stats
 from services.customers import create_customer, derive_keys
-from services.demo_data import Booking, Masters, MenuInfo, Person, Planner, StaffInfo, TicketInfo
+from services.demo import data
+from services.demo.data import Booking, Person, Planner
+from services.demo.masters import ensure_accounts, ensure_masters
 from services.store import get_store_settings
 
 CHUNK = 250  # customers written (and flushed) at a time
@@ -351,147 +324,3 @@ class _Loader:
         """Core executemany (the ORM's bulk insert costs ten times more here); rows share their keys."""
         if rows:
             await self.session.execute(insert(getattr(target, "__table__", target)), rows)
-
-
-# ---------------------------------------------------------------------- masters and accounts
-
-
-async def ensure_masters(session: AsyncSession) -> Masters:
-    """Store settings and every master the demo refers to, created when missing (matched by name)."""
-    settings = await get_store_settings(session)
-    if not settings.store_name:
-        settings.store_name, settings.use_prepayment = data.STORE_NAME, True
-        settings.cancel_deadline_hours, settings.cancel_fee_percent = 24, 50
-        settings.placeholder_email_domain = data.PLACEHOLDER_DOMAIN
-    menus = await _menus(session)
-    staff = await _staff(session)
-    masters = Masters(
-        fee_percent=settings.cancel_fee_percent,
-        routes=await _named(session, InflowRoute, [n for n, _ in data.INFLOW_ROUTES]),
-        occupations=await _named(session, Occupation, data.OCCUPATIONS),
-        motives=await _named(session, FirstVisitMotive, data.FIRST_VISIT_MOTIVES),
-        choices=await _free_items(session), menus=menus, staff=staff,
-        tickets=await _tickets(session, menus, staff), karte=await _karte(session),
-        manager_id=None, staff_account_id=None,
-    )
-    return masters
-
-
-async def ensure_accounts(session: AsyncSession, masters: Masters) -> list[str]:
-    """The demo logins (skipped when the login exists); returns the ones created."""
-    created = []
-    staff_ids = {s.name: s.id for s in masters.staff}
-    for login, password, display, is_manager, member in data.STAFF_ACCOUNTS:
-        account_id = await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login))
-        if account_id is None:
-            account = await auth.create_staff_account(
-                session, login_id=login, password=password, display_name=display,
-                role=StaffRole.MANAGER if is_manager else StaffRole.STAFF,
-                staff_member_id=staff_ids.get(member))
-            account_id = account.id
-            created.append(login)
-        if is_manager:
-            masters.manager_id = account_id
-        else:
-            masters.staff_account_id = account_id
-    return created
-
-
-async def _named(session: AsyncSession, model, names) -> dict[str, int]:
-    """``{name: id}`` for a master list, adding the missing names."""
-    found = dict((await session.execute(select(model.name, model.id).where(model.name.in_(names)))).all())
-    new = {name: model(name=name, sort_order=i) for i, name in enumerate(names) if name not in found}
-    session.add_all(new.values())
-    await session.flush()
-    return found | {name: obj.id for name, obj in new.items()}
-
-
-async def _free_items(session: AsyncSession) -> dict[str, list[tuple[int, int]]]:
-    items = {i.name: i for i in (await session.scalars(select(FreeItem))).all()}
-    free_positions = [p for p in range(1, 5) if p not in {i.position for i in items.values()}]
-    result = {}
-    for name, choices in data.FREE_ITEMS:
-        item = items.get(name)
-        if item is None:
-            if not free_positions:
-                continue  # the store already uses all four free items
-            item = FreeItem(position=free_positions.pop(0), name=name)
-            session.add(item)
-            await session.flush()
-        ids = await _named_choices(session, item.id, choices)
-        result[name] = [(item.id, ids[c]) for c in choices]
-    return result
-
-
-async def _named_choices(session: AsyncSession, item_id: int, names) -> dict[str, int]:
-    stmt = select(FreeItemChoice.name, FreeItemChoice.id).where(FreeItemChoice.free_item_id == item_id)
-    found = dict((await session.execute(stmt)).all())
-    new = {n: FreeItemChoice(free_item_id=item_id, name=n, sort_order=i) for i, n in enumerate(names)
-           if n not in found}
-    session.add_all(new.values())
-    await session.flush()
-    return found | {n: c.id for n, c in new.items()}
-
-
-async def _menus(session: AsyncSession) -> dict[str, MenuInfo]:
-    found = {m.name: m for m in (await session.scalars(select(Menu))).all()}
-    for order, (name, category, price, minutes) in enumerate(data.MENUS):
-        if name not in found:
-            found[name] = Menu(name=name, category=category, price=price, duration_minutes=minutes,
-                               sort_order=order)
-            session.add(found[name])
-    await session.flush()
-    return {name: MenuInfo(m.id, name, m.category or "", m.price, m.duration_minutes)
-            for name, m in found.items() if name in {row[0] for row in data.MENUS}}
-
-
-async def _staff(session: AsyncSession) -> list[StaffInfo]:
-    names = [row[0] for row in data.STAFF]
-    found = {s.name: s for s in await session.scalars(select(StaffMember).where(StaffMember.name.in_(names)))}
-    for order, (name, kana, _, left, _) in enumerate(data.STAFF):
-        if name not in found:
-            found[name] = StaffMember(name=name, name_kana=kana, display_order=order, active=left is None)
-            session.add(found[name])
-    await session.flush()
-    return [StaffInfo(found[name].id, name, joined, left, weight)
-            for name, _, joined, left, weight in data.STAFF]
-
-
-async def _tickets(session: AsyncSession, menus: dict[str, MenuInfo],
-                   staff: list[StaffInfo]) -> list[TicketInfo]:
-    staff_ids = {s.name: s.id for s in staff}
-    result = []
-    for name, price, days, uses, menu_names, staff_names in data.TICKET_MENUS:
-        ticket = await session.scalar(select(TicketMenu).where(TicketMenu.name == name))
-        if ticket is None:
-            ticket = TicketMenu(name=name, price=price, validity_days=days, uses=uses, menus=[],
-                                staff_members=[])
-            ticket.menus = [await session.get(Menu, menus[m].id) for m in menu_names]
-            ticket.staff_members = [await session.get(StaffMember, staff_ids[s]) for s in staff_names or ()]
-            session.add(ticket)
-            await session.flush()
-        menu_ids = (await session.scalars(select(ticket_menu_menus.c.menu_id)
-                                          .where(ticket_menu_menus.c.ticket_menu_id == ticket.id))).all()
-        allowed = (await session.scalars(select(ticket_menu_staff.c.staff_member_id)
-                                         .where(ticket_menu_staff.c.ticket_menu_id == ticket.id))).all()
-        result.append(TicketInfo(ticket.id, ticket.price, ticket.validity_days, ticket.uses,
-                                 frozenset(menu_ids), frozenset(allowed) or None))
-    return result
-
-
-async def _karte(session: AsyncSession) -> dict[str, tuple[int, dict[str, int]]]:
-    categories = await _named(session, KarteCategory, [name for name, _ in data.KARTE_CATEGORIES])
-    result = {}
-    for name, details in data.KARTE_CATEGORIES:
-        stmt = select(KarteDetail.name, KarteDetail.id).where(KarteDetail.category_id == categories[name])
-        found = dict((await session.execute(stmt)).all())
-        new = {d: KarteDetail(category_id=categories[name], name=d, sort_order=i)
-               for i, d in enumerate(details) if d not in found}
-        session.add_all(new.values())
-        await session.flush()
-        result[name] = (categories[name], found | {d: obj.id for d, obj in new.items()})
-    texts = set((await session.scalars(select(KartePhrase.text))).all())
-    session.add_all(KartePhrase(category_id=categories[c], text=t, sort_order=i)
-                    for i, (c, t) in enumerate(data.KARTE_PHRASES) if t not in texts)
-    await session.flush()
-    return result

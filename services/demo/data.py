@@ -1,7 +1,7 @@
 """What the demo salon (services.demo) contains: word lists, and a planner that draws from them.
 
 Pure (no database): the planner turns a seeded ``random.Random`` into people and
-bookings; ``services.demo`` writes them. Days are offsets from today ("planned days");
+bookings; ``services.demo.loader`` writes them. Days are offsets from today ("planned days");
 calendar facts (the closed Tuesday, free slots) are settled by sub-generators seeded from
 the main one, and draws come before date-dependent decisions, so the main stream, and with
 it every count but the ticket ones, does not depend on the day the salon is built.
