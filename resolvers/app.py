@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 from strawberry.asgi import GraphQL
 
 from models.db import Database
@@ -57,9 +59,22 @@ class SalonGraphQL(GraphQL[Context, None]):
         return HTMLResponse(GRAPHIQL_HTML)
 
 
+def with_cors(app: ASGIApp, settings: Settings) -> ASGIApp:
+    """Let the frontends' own origins (CORS_ORIGINS) call /graphql from the browser.
+
+    Only /graphql: the admin is same-origin and keeps its cookie to itself. Clients send
+    a bearer token, not cookies, so credentials stay off.
+    """
+    origins = settings.cors_origin_list
+    if not origins:
+        return app
+    return CORSMiddleware(app, allow_origins=origins, allow_methods=["GET", "POST"],
+                          allow_headers=["Authorization", "Content-Type"], max_age=600)
+
+
 def routes(db: Database, settings: Settings) -> list[BaseRoute]:
     # Route, not Mount: a Mount at /graphql would answer /graphql with a 307 to /graphql/.
     return [
-        Route("/graphql", SalonGraphQL(db, settings), name="graphql"),
+        Route("/graphql", with_cors(SalonGraphQL(db, settings), settings), name="graphql"),
         Mount(ASSETS_URL, app=StaticFiles(directory=HERE / "static" / "graphiql"), name="graphiql-assets"),
     ]

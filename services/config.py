@@ -28,9 +28,17 @@ class Settings(BaseSettings):
     staff_token_hours: int = 12
     customer_token_days: int = 30
     graphql_max_page_size: int = 200
+    #: Web origins (comma-separated, e.g. "https://reserve.example.jp,https://staff.example.jp") whose
+    #: pages may call /graphql from the browser: the LINE reservation site and the staff app.
+    cors_origins: str = ""
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     debug: bool = False
+
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 @lru_cache

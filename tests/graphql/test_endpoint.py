@@ -1,4 +1,4 @@
-"""The /graphql endpoint itself: GraphiQL offline, error masking, limits on depth, aliases and size."""
+"""The /graphql endpoint itself: GraphiQL offline, error masking, limits on depth, aliases and size, CORS."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import base64
 import hashlib
 import re
 
+import httpx
+
 from resolvers import catalog
 from resolvers.errors import UNEXPECTED_MESSAGE
 from resolvers.schema import MAX_ALIASES, MAX_TOKENS
+from server import create_app
+from services.config import Settings
 
 ADDRESS = 'query { addressByPostalCode(postalCode: "1000001") { city } }'
 
@@ -90,3 +94,44 @@ async def test_an_oversized_document_is_refused(gql):
     body = await gql(f"query {{ {fields} }}", expect_errors=True)
 
     assert "token" in body["errors"][0]["message"].lower()
+
+
+RESERVATION_SITE = "https://reserve.salon.example.jp"
+
+
+async def cors_client(db, origins: str) -> httpx.AsyncClient:
+    app = create_app(database=db, settings=Settings(cors_origins=origins), run_migrations=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_the_reservation_site_may_call_graphql_from_the_browser(db):
+    async with await cors_client(db, f"{RESERVATION_SITE}/, https://staff.salon.example.jp") as http:
+        preflight = await http.options("/graphql", headers={
+            "Origin": RESERVATION_SITE, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"})
+        answer = await http.post("/graphql", json={"query": ADDRESS}, headers={"Origin": RESERVATION_SITE})
+
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == RESERVATION_SITE
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    assert answer.headers["access-control-allow-origin"] == RESERVATION_SITE
+    assert answer.json()["data"]["addressByPostalCode"]["city"] == "千代田区"
+
+
+async def test_other_origins_get_no_cors_headers(db):
+    async with await cors_client(db, RESERVATION_SITE) as http:
+        preflight = await http.options("/graphql", headers={
+            "Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"})
+        answer = await http.post("/graphql", json={"query": ADDRESS},
+                                 headers={"Origin": "https://evil.example.com"})
+        admin = await http.get("/admin/login", headers={"Origin": RESERVATION_SITE})
+
+    assert preflight.status_code == 400
+    assert "access-control-allow-origin" not in answer.headers
+    assert "access-control-allow-origin" not in admin.headers  # the admin stays same-origin
+
+
+async def test_without_cors_origins_graphql_is_same_origin_only(client):
+    answer = await client.post("/graphql", json={"query": ADDRESS}, headers={"Origin": RESERVATION_SITE})
+
+    assert "access-control-allow-origin" not in answer.headers
