@@ -20,7 +20,6 @@ from resolvers import graphql_routes
 from services.config import DEV_SECRET_KEY, Settings, get_settings
 from services.migrate import upgrade
 
-
 log = logging.getLogger("salon")
 
 

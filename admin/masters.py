@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqladmin.fields import SelectField
 from starlette.requests import Request
 from wtforms import validators as v
 
@@ -23,7 +24,6 @@ from models import (
     TicketMenu,
 )
 from services.store import get_store_settings
-from sqladmin.fields import SelectField
 
 MASTER = "マスタ"
 SETTINGS = "設定"

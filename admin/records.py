@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, or_, select
 from sqladmin.filters import StaticValuesFilter
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 

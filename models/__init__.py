@@ -13,7 +13,15 @@ from models.customer import (
 )
 from models.flags import BlacklistEntry, Caution
 from models.history import ActorKind, AuditLog, MergeLog
-from models.karte import KarteCategory, KarteDetail, KarteEntry, KarteImage, KartePhrase, SalesReport, VisitMemo
+from models.karte import (
+    KarteCategory,
+    KarteDetail,
+    KarteEntry,
+    KarteImage,
+    KartePhrase,
+    SalesReport,
+    VisitMemo,
+)
 from models.master import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Occupation
 from models.reservation import (
     PREPAYMENT_ONLY_STATUSES,

@@ -7,9 +7,9 @@ from typing import Annotated
 import strawberry
 
 from models import StaffAccount as StaffAccountModel
+from resolvers.access import acting, id_or_not_found
 from schema.context import Info
 from schema.errors import user_errors
-from resolvers.access import acting, id_or_not_found
 from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
 from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer

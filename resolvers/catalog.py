@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 import models
 from resolvers.errors import graphql_error
-from schema.context import Info
 from resolvers.pagination import C, paginate
+from schema.context import Info
 from schema.types.catalog import (
     FirstVisitMotiveConnection,
     FreeItemConnection,

@@ -16,11 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
+from models import StaffRole
 from models.db import Database
 from services import auth
 from services.actor import Actor
 from services.migrate import upgrade
-from models import StaffRole
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

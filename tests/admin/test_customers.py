@@ -9,7 +9,15 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditLog, Caution, Customer, Reservation, ReservationChannel, ReservationStatus, StaffAccount
+from models import (
+    AuditLog,
+    Caution,
+    Customer,
+    Reservation,
+    ReservationChannel,
+    ReservationStatus,
+    StaffAccount,
+)
 from services import customers as svc
 from services.actor import Actor
 

@@ -7,7 +7,16 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditLog, Customer, Menu, Referral, Reservation, ReservationChannel, ReservationStatus, StaffRole
+from models import (
+    AuditLog,
+    Customer,
+    Menu,
+    Referral,
+    Reservation,
+    ReservationChannel,
+    ReservationStatus,
+    StaffRole,
+)
 from services import customers as svc
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode
