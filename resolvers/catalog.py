@@ -47,70 +47,43 @@ After = Annotated[
 ]
 
 
-async def _listing(
-    info: Info,
-    connection: type[C],
-    model: Any,
-    order: tuple[Any, ...],
-    *,
-    include_inactive: bool,
-    first: int | None,
-    after: str | None,
-) -> C:
-    """A master list as a connection; a whole list fits one default page (the server maximum)."""
-    query = select(model)
-    if not (include_inactive and info.context.is_staff):
-        query = query.where(model.active.is_(True))
-    max_size = info.context.settings.graphql_max_page_size
-    return await paginate(info.context.db, connection, query, [*order, model.id],
-                          first=max_size if first is None else first, after=after, max_size=max_size)
+def _master_list(connection: type[C], model: Any, *order: Any, description: str) -> Any:
+    """A root field listing one master as a connection, active entries first in display order.
+
+    A whole list fits one default page (the server maximum); inactive entries are for staff.
+    """
+
+    async def resolve(
+        info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
+    ) -> C:
+        query = select(model)
+        if not (include_inactive and info.context.is_staff):
+            query = query.where(model.active.is_(True))
+        max_size = info.context.settings.graphql_max_page_size
+        return await paginate(info.context.db, connection, query, [*order, model.id],
+                              first=max_size if first is None else first, after=after, max_size=max_size)
+
+    # Real types, not this module's postponed strings: Strawberry reads them to build the field.
+    resolve.__annotations__ = {"info": Info, "include_inactive": IncludeInactive, "first": First,
+                               "after": After, "return": connection}
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field(description="メニュー一覧 (menus, in display order)")
-    async def menus(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> MenuConnection:
-        return await _listing(info, MenuConnection, models.Menu, (models.Menu.sort_order,),
-                              include_inactive=include_inactive, first=first, after=after)
-
-    @strawberry.field(description="スタッフ一覧 (staff members, in display order)")
-    async def staff(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> StaffMemberConnection:
-        return await _listing(info, StaffMemberConnection, models.StaffMember,
-                              (models.StaffMember.display_order,),
-                              include_inactive=include_inactive, first=first, after=after)
-
-    @strawberry.field(description="流入経路一覧 (inflow routes)")
-    async def inflow_routes(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> InflowRouteConnection:
-        return await _listing(info, InflowRouteConnection, models.InflowRoute, (models.InflowRoute.sort_order,),
-                              include_inactive=include_inactive, first=first, after=after)
-
-    @strawberry.field(description="職業一覧 (occupations)")
-    async def occupations(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> OccupationConnection:
-        return await _listing(info, OccupationConnection, models.Occupation, (models.Occupation.sort_order,),
-                              include_inactive=include_inactive, first=first, after=after)
-
-    @strawberry.field(description="初回来店動機一覧 (first-visit motives)")
-    async def first_visit_motives(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> FirstVisitMotiveConnection:
-        return await _listing(info, FirstVisitMotiveConnection, models.FirstVisitMotive,
-                              (models.FirstVisitMotive.sort_order,),
-                              include_inactive=include_inactive, first=first, after=after)
-
-    @strawberry.field(description="フリー項目一覧 (free items with their choices, by item number)")
-    async def free_items(
-        self, info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
-    ) -> FreeItemConnection:
-        return await _listing(info, FreeItemConnection, models.FreeItem, (models.FreeItem.position,),
-                              include_inactive=include_inactive, first=first, after=after)
+    menus = _master_list(MenuConnection, models.Menu, models.Menu.sort_order,
+                         description="メニュー一覧 (menus, in display order)")
+    staff = _master_list(StaffMemberConnection, models.StaffMember, models.StaffMember.display_order,
+                         description="スタッフ一覧 (staff members, in display order)")
+    inflow_routes = _master_list(InflowRouteConnection, models.InflowRoute, models.InflowRoute.sort_order,
+                                 description="流入経路一覧 (inflow routes)")
+    occupations = _master_list(OccupationConnection, models.Occupation, models.Occupation.sort_order,
+                               description="職業一覧 (occupations)")
+    first_visit_motives = _master_list(FirstVisitMotiveConnection, models.FirstVisitMotive,
+                                       models.FirstVisitMotive.sort_order,
+                                       description="初回来店動機一覧 (first-visit motives)")
+    free_items = _master_list(FreeItemConnection, models.FreeItem, models.FreeItem.position,
+                              description="フリー項目一覧 (free items with their choices, by item number)")
 
     @strawberry.field(
         description="予約ステータス一覧 (statuses offered under the store's prepayment setting)"
