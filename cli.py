@@ -68,7 +68,7 @@ def _serve(host: str, port: int) -> None:
 
 
 def _export_schema(path: str) -> None:
-    from schema.sdl import export_sdl
+    from resolvers.sdl import export_sdl
 
     export_sdl(path)
     print(f"wrote {path}")

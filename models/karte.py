@@ -114,7 +114,9 @@ class KarteImage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"), index=True,
                                              comment="顧客")
-    data: Mapped[bytes] = mapped_column(LargeBinary, comment="画像データ(JPEG)")
+    # Deferred, raising: a list of images never drags the JPEG bytes along; ask for them explicitly.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True,
+                                        comment="画像データ(JPEG)")
     width: Mapped[int] = mapped_column(comment="幅")
     height: Mapped[int] = mapped_column(comment="高さ")
     byte_size: Mapped[int] = mapped_column(comment="サイズ(バイト)")

@@ -10,7 +10,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, 
 
 import models
 from schema.generate import ModelTypeError, model_type
-from schema.sdl import SDL_PATH, export_sdl, print_sdl
+from resolvers.sdl import SDL_PATH, export_sdl, print_sdl
 
 SENSITIVE = [
     "passwordHash",

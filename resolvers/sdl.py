@@ -13,7 +13,7 @@ SDL_PATH = ROOT / "schema.graphql"
 
 
 def print_sdl() -> str:
-    from resolvers.schema import schema  # the schema is assembled where the resolvers are
+    from resolvers.schema import schema
 
     return schema.as_str() + "\n"
 
