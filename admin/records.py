@@ -7,7 +7,6 @@ services; today they list with Japanese labels and eager-load what they show
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from sqladmin.filters import StaticValuesFilter
@@ -31,6 +30,7 @@ from models import (
     TicketPurchase,
     Withdrawal,
 )
+from services import audit
 from services import customers as customer_service
 from services.customer_search import free_text_clause
 from services.normalize import format_phone
@@ -49,25 +49,17 @@ def _reservation_cell(model: SalesReport, attribute: str) -> str:
     return "" if r is None else f"#{r.id} {r.start_at:%Y/%m/%d}"
 
 
-ACTION_LABELS = {"create": "登録", "update": "変更", "delete": "削除", "merge": "統合"}
 FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "inflow_route_ids": "流入経路",
                 "free_item_choice_ids": "フリー項目", "password": "パスワード", "login_id": "ログインID",
                 "display_name": "表示名", "role": "権限", "active": "有効", "name": "名称"}
 
 
-@lru_cache(maxsize=1)
-def _entity_labels() -> dict[str, str]:
-    from admin.site import VIEWS  # the views name the entities their changes are logged under
-
-    return {view.identity.replace("-", "_"): view.name for view in VIEWS}
-
-
 def _entity_cell(model: AuditLog, attribute: str) -> str:
-    return _entity_labels().get(model.entity, model.entity)
+    return audit.label_of(audit.AuditEntity, model.entity)
 
 
 def _action_cell(model: AuditLog, attribute: str) -> str:
-    return ACTION_LABELS.get(model.action, model.action)
+    return audit.label_of(audit.AuditAction, model.action)
 
 
 def _actor_cell(model: AuditLog, attribute: str, request: Request) -> str:
@@ -92,9 +84,10 @@ def _changes_text(changes: dict[str, Any]) -> str:
     for key, value in changes.items():
         label = FIELD_LABELS.get(key, key)
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{label}: {_value_text(value[0])} → {_value_text(value[1])}")
+            old, new = (audit.value_label(key, v) for v in value)
+            parts.append(f"{label}: {_value_text(old)} → {_value_text(new)}")
         else:
-            parts.append(f"{label}: {_value_text(value)}")
+            parts.append(f"{label}: {_value_text(audit.value_label(key, value))}")
     return "、".join(parts)
 
 

@@ -8,8 +8,64 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AuditLog
+from models import AuditLog, Gender, StaffRole
+from models.types import LabeledEnum
 from services.actor import Actor
+
+
+class AuditEntity(LabeledEnum):
+    """What a change was made to; the value is what ``audit_logs.entity`` stores."""
+
+    CUSTOMER = ("customer", "顧客")
+    STAFF_ACCOUNT = ("staff_account", "スタッフアカウント")
+    RESERVATION = ("reservation", "予約")
+    SALES_REPORT = ("sales_report", "営業報告")
+    CAUTION = ("caution", "要注意人物")
+    BLACKLIST_ENTRY = ("blacklist_entry", "ブラックリスト")
+    TICKET_PURCHASE = ("ticket_purchase", "回数券購入")
+    MERGE_LOG = ("merge_log", "統合履歴")
+    WITHDRAWAL = ("withdrawal", "退会")
+    AUDIT_LOG = ("audit_log", "変更履歴")
+    INFLOW_ROUTE = ("inflow_route", "流入経路")
+    OCCUPATION = ("occupation", "職業")
+    FIRST_VISIT_MOTIVE = ("first_visit_motive", "初回来店動機")
+    FREE_ITEM = ("free_item", "フリー項目")
+    FREE_ITEM_CHOICE = ("free_item_choice", "フリー項目の選択肢")
+    MENU = ("menu", "メニュー")
+    STAFF_MEMBER = ("staff_member", "スタッフ")
+    KARTE_CATEGORY = ("karte_category", "カルテ分類")
+    KARTE_DETAIL = ("karte_detail", "カルテ詳細")
+    KARTE_PHRASE = ("karte_phrase", "カルテ参照項目")
+    TICKET_MENU = ("ticket_menu", "回数券メニュー")
+    STORE_SETTING = ("store_setting", "店舗設定")
+
+
+class AuditAction(LabeledEnum):
+    """What was done; the value is what ``audit_logs.action`` stores."""
+
+    CREATE = ("create", "登録")
+    UPDATE = ("update", "変更")
+    DELETE = ("delete", "削除")
+    MERGE = ("merge", "統合")
+    ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
+
+
+#: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).
+ENUM_FIELDS: dict[str, type[LabeledEnum]] = {"gender": Gender, "role": StaffRole}
+
+
+def label_of(enum: type[LabeledEnum], value: str) -> str:
+    """The Japanese label of a stored enum value; an unknown value (an old row) as it is."""
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+def value_label(field: str, value: Any) -> Any:
+    """A changed value as staff read it: enum values by their label, everything else unchanged."""
+    enum = ENUM_FIELDS.get(field)
+    return label_of(enum, value) if enum is not None and isinstance(value, str) else value
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,18 +91,18 @@ async def record(
     session: AsyncSession,
     actor: Actor,
     *,
-    entity: str,
+    entity: AuditEntity | str,
     entity_id: int | None,
-    action: str,
+    action: AuditAction | str,
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
     row = AuditLog(
         actor_kind=actor.kind,
         actor_account_id=actor.account_id,
         actor_customer_id=actor.customer_id,
-        entity=entity,
+        entity=AuditEntity(entity).value,  # an unknown name is a programming error: ValueError
         entity_id=entity_id,
-        action=action,
+        action=AuditAction(action).value,
         changes={k: _jsonable(v) for k, v in (changes or {}).items()},
     )
     session.add(row)
