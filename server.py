@@ -17,7 +17,7 @@ from starlette.routing import Route
 from admin import mount_admin
 from models.db import Database
 from resolvers import graphql_routes
-from services.config import DEV_SECRET_KEY, Settings, get_settings
+from services.config import Settings, get_settings
 from services.migrate import upgrade
 
 log = logging.getLogger("salon")
@@ -46,9 +46,6 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        if settings.secret_key == DEV_SECRET_KEY:
-            log.warning("SECRET_KEY is the development default: set a secret of your own before real use "
-                        "(anyone who knows it can forge an admin session).")
         if run_migrations:
             await upgrade(db.engine)
         yield

@@ -20,7 +20,7 @@ from models import StaffAccount
 from models.db import Database
 from services import auth
 from services.actor import Actor
-from services.config import Settings
+from services.config import Settings, session_secret
 from services.errors import DomainError, Unauthenticated
 
 SESSION_COOKIE = "salon_admin_session"
@@ -45,7 +45,7 @@ class StaffAuthBackend(AuthenticationBackend):
 
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__(
-            secret_key=settings.secret_key,
+            secret_key=session_secret(settings),
             session_cookie=SESSION_COOKIE,
             max_age=settings.staff_token_hours * 3600,
             same_site="lax",

@@ -6,23 +6,34 @@ not here: they live in the ``store_settings`` table.
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE_NAME = ".secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+#: Keys that have been published (an earlier default, placeholders from examples): never accepted.
+PUBLISHED_KEYS = frozenset({"dev-secret-change-me", "changeme", "change-me", "secret", "secret-key"})
 
 
-#: The shipped SECRET_KEY: fine for `make run` on a laptop, never for a salon (the server warns).
-DEV_SECRET_KEY = "dev-secret-change-me"
+class InsecureSecretKey(RuntimeError):
+    """SECRET_KEY is set to a value the world knows or can guess: the app refuses to start."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'salon.db'}"
-    secret_key: str = DEV_SECRET_KEY
+    #: Signs the admin session cookie. Empty: a random key is made on first start and kept in
+    #: ``secret_key_file`` (beside the SQLite database, permission 600), so no start uses a known key.
+    secret_key: str = ""
+    secret_key_file: str = ""
     session_https_only: bool = False
     sqlite_busy_timeout_ms: int = 5000
     staff_token_hours: int = 12
@@ -37,6 +48,16 @@ class Settings(BaseSettings):
 
 
     @property
+    def secret_key_path(self) -> Path:
+        """Where the generated key lives: SECRET_KEY_FILE, else beside the SQLite file, else the repo."""
+        if self.secret_key_file:
+            return Path(self.secret_key_file)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).resolve().parent / SECRET_KEY_FILE_NAME
+        return ROOT / SECRET_KEY_FILE_NAME
+
+    @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
@@ -44,3 +65,40 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def session_secret(settings: Settings) -> str:
+    """The key that signs admin sessions: SECRET_KEY, or the generated one kept on disk.
+
+    A published or short SECRET_KEY is refused (``InsecureSecretKey``) rather than used: anyone
+    who knows the key can sign a manager's session.
+    """
+    key = settings.secret_key.strip()
+    if key:
+        if key in PUBLISHED_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise InsecureSecretKey(
+                f"SECRET_KEY is a published value or shorter than {MIN_SECRET_KEY_LENGTH} characters: set a "
+                "random secret (python -c 'import secrets; print(secrets.token_urlsafe(48))') or leave it "
+                "unset to have one generated."
+            )
+        return key
+    return _key_from_file(settings.secret_key_path)
+
+
+def _key_from_file(path: Path) -> str:
+    """Read the key file, creating it (mode 600, exclusively: several workers may start at once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    os.chmod(path, 0o600)
+    for _ in range(50):  # another worker may have created it a moment ago and not written it yet
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise InsecureSecretKey(f"the secret key file {path} is empty: delete it to have a new key generated")
