@@ -1,4 +1,4 @@
-"""Input types: filters, sort orders and mutation inputs (explicit, never generated).
+"""Customer inputs: the list filter, its sort order and the mutation inputs (explicit, never generated).
 
 Fields the service validates (names, kana, phone …) are nullable here on purpose:
 a missing value comes back as a ``UserError`` with a Japanese message, not as a
@@ -40,24 +40,6 @@ class CustomerFilterInput:
 class CustomerOrder:
     field: CustomerOrderField = strawberry.field(description="並び替え項目 (sort key)")
     direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="方向 (direction)")
-
-
-@strawberry.input(description="ログイン (staff login)")
-class LoginInput:
-    login_id: str = strawberry.field(description="ログインID (login id)")
-    password: str = strawberry.field(description="パスワード (password)")
-
-
-@strawberry.input(description="お客様トークンの発行 (customer token for the reservation site's server)")
-class IssueCustomerTokenInput:
-    customer_id: strawberry.ID = strawberry.field(description="顧客ID (customer id)")
-
-
-@strawberry.input(description="ログアウト (revoke a bearer token)")
-class LogoutInput:
-    token: str | None = strawberry.field(
-        default=None, description="トークン (token to revoke; default: the one in the Authorization header)"
-    )
 
 
 @strawberry.input(description="顧客登録 (new customer, SPEC §1; the number is allocated when omitted)")

@@ -1,0 +1,20 @@
+"""GraphQL input types, one module per domain (``customer``, ``account`` …).
+
+Fields the service validates (names, kana, phone …) are nullable on purpose: a missing
+value comes back as a ``UserError`` with a Japanese message, not as a GraphQL validation
+error a salon frontend cannot show.
+"""
+
+from schema.inputs.account import IssueCustomerTokenInput, LoginInput, LogoutInput
+from schema.inputs.customer import (
+    CreateCustomerInput,
+    CustomerFilterInput,
+    CustomerOrder,
+    DeleteCustomerInput,
+    UpdateCustomerInput,
+)
+
+__all__ = [
+    "CreateCustomerInput", "CustomerFilterInput", "CustomerOrder", "DeleteCustomerInput",
+    "IssueCustomerTokenInput", "LoginInput", "LogoutInput", "UpdateCustomerInput",
+]

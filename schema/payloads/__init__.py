@@ -1,0 +1,10 @@
+"""Mutation payloads, one module per domain: the result (null on failure) and
+``errors: [UserError!]!`` (empty on success)."""
+
+from schema.payloads.account import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
+from schema.payloads.customer import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+
+__all__ = [
+    "CreateCustomerPayload", "DeleteCustomerPayload", "IssueCustomerTokenPayload", "LoginPayload",
+    "LogoutPayload", "UpdateCustomerPayload",
+]
