@@ -14,7 +14,7 @@ from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
 from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer
 from services import auth
-from services.errors import DomainError, Unauthenticated
+from services.errors import DomainError, ErrorCode, Unauthenticated
 
 
 @strawberry.type
@@ -40,6 +40,10 @@ class AccountMutation:
     async def login(
         self, info: Info, input: Annotated[LoginInput, strawberry.argument(description="入力 (input)")]
     ) -> LoginPayload:
+        info.context.logins += 1
+        if info.context.logins > 1:  # 30 aliased logins in one request would be 30 argon2 hashes
+            return LoginPayload(errors=user_errors(DomainError(
+                ErrorCode.TOO_MANY_REQUESTS, "ログインは1回のリクエストにつき1回までです。")))
         try:
             account = await auth.authenticate(info.context.db, input.login_id, input.password)
             async with info.context.db.transaction() as session:

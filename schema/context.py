@@ -28,6 +28,8 @@ class Context:
     loaders: Loaders
     request: Request
     token: str | None = None
+    #: ``login`` calls made so far in this request: one is allowed (each costs an argon2 hash).
+    logins: int = 0
 
     @property
     def is_staff(self) -> bool:

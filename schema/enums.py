@@ -35,6 +35,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "PERMISSION_DENIED": "権限がない (the account's role does not allow it)",
     "INVALID_CREDENTIALS": "ログインIDまたはパスワードが正しくない (wrong login or password)",
     "ACCOUNT_LOCKED": "ログイン失敗が続きロック中 (too many wrong passwords: locked for a while)",
+    "TOO_MANY_REQUESTS": "試行が多すぎる (too many attempts: one login per request)",
     "DUPLICATE": "重複 (already exists)",
 }
 

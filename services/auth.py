@@ -6,6 +6,8 @@ leaked database does not leak live tokens.
 
 from __future__ import annotations
 
+import asyncio
+
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -37,6 +39,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def verify_password_off_loop(password_hash: str, password: str) -> bool:
+    """``verify_password`` in a worker thread: argon2 takes tens of milliseconds of CPU by design,
+    and on the event loop it would stall every other request of the process meanwhile."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def _token_hash(raw: str) -> str:
@@ -174,18 +182,18 @@ async def authenticate(db: Database, login_id: str, password: str) -> StaffAccou
     async with db.transaction() as session:
         account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id.strip()))
         if account is None:
-            verify_password(_DUMMY_HASH, password)
+            await verify_password_off_loop(_DUMMY_HASH, password)
             refusal: DomainError | None = _invalid_credentials()
         elif account.is_locked(now):
             refusal = _locked(settings.login_lock_minutes)
-        elif not verify_password(account.password_hash, password):
+        elif not await verify_password_off_loop(account.password_hash, password):
             refusal = await _count_failure(session, account, now)
         elif not account.active:
             refusal = _invalid_credentials()
         else:
             refusal = None
             if _hasher.check_needs_rehash(account.password_hash):
-                account.password_hash = hash_password(password)
+                account.password_hash = await asyncio.to_thread(hash_password, password)
             account.last_login_at = now
             account.failed_login_count = 0
             account.locked_until = None
