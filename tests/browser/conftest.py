@@ -80,10 +80,10 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 def server(tmp_path_factory) -> Iterator[Server]:
     """The real app (``python -m cli serve``) on a fresh SQLite file, with one manager account."""
     tmp = tmp_path_factory.mktemp("browser")
+    # No SECRET_KEY: the server makes its own beside the database, as on a salon's first start.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE")},
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'salon.db'}",
-        "SECRET_KEY": "browser-test-secret",
         "DEBUG": "false",
         "PYTHONUNBUFFERED": "1",
     }
