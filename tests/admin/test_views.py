@@ -309,3 +309,12 @@ async def test_bad_ids_are_404_not_500(manager, identity):
             assert response.status_code < 500, (pks, response.status_code)
         response = await manager.http.post(f"/admin/{identity}/edit/{bad}", data={"csrf_token": token})
         assert response.status_code in (400, 403, 404), (bad, response.status_code)
+
+
+async def test_customer_list_marks_blacklisted_customers(manager, salon, db):
+    async with db.transaction() as s:
+        s.add(BlacklistEntry(customer_id=salon["customer"].id, memo="暴言"))
+    response = await manager.get("/admin/customer/list")
+    assert response.status_code == 200
+    assert "⛔" in response.text
+    assert "ブラックリスト: 暴言" in response.text
