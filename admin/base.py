@@ -27,6 +27,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
 
@@ -37,6 +38,7 @@ from services.errors import DomainError, FieldError
 
 JST = ZoneInfo("Asia/Tokyo")
 BLANK_CHOICE = "（未選択）"
+MAX_ID = 2**63 - 1
 
 
 # ----------------------------------------------------------------------------- errors
@@ -241,6 +243,19 @@ class JapaneseModelView(ModelView):
         # sqladmin appends validators to the lists inside form_args on every call: hand it a copy.
         self.form_args = copy.deepcopy(type(self).form_args)
         return await super().scaffold_form(rules)
+
+    def _stmt_by_identifier(self, identifier: str):
+        """A 404 page, not a 500, for ids that are not integers or do not fit the column."""
+        for column in sa_inspect(self.model).primary_key:
+            try:
+                python_type = column.type.python_type
+            except NotImplementedError:
+                continue
+            if python_type is int:
+                text = str(identifier).strip()
+                if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+                    raise HTTPException(status_code=404, detail="データが見つかりません。")
+        return super()._stmt_by_identifier(identifier)
 
     # Generic CRUD for masters: Japanese messages instead of SQL errors; deletes for managers only.
 

@@ -140,7 +140,11 @@ def service_data(form_data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _name_cell(model: Customer, attribute: str, request: Request) -> Markup:
-    return mark(model.full_name, caution_memos(request).get(model.id))
+    cell = mark(model.full_name, caution_memos(request).get(model.id))
+    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    if blacklist is not None:
+        cell = Markup('<span class="text-danger" title="ブラックリスト: {}">⛔</span> {}').format(blacklist, cell)
+    return cell
 
 
 def _phone_cell(model: Customer, attribute: str) -> str:
@@ -238,7 +242,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
 
     async def list(self, request: Request):
         pagination = await super().list(request)
-        await remember_flags(self.session_maker, request, [c.id for c in pagination.rows])
+        await remember_flags(self.session_maker, request, [c.id for c in pagination.rows], blacklist=True)
         return pagination
 
     def details_query(self, request: Request) -> Select:

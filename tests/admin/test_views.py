@@ -287,3 +287,34 @@ async def test_scaffolded_enum_selects_offer_japanese_labels(db):
     assert '<option selected value="VISITED">来店済み</option>' in status
     assert ">仮予約中<" in status
     assert "（未選択）" in str(form.cancel_kind)  # nullable: a blank choice
+
+
+BAD_IDS = ["abc", "99999999999999999999", "-1"]
+
+
+@pytest.mark.parametrize("identity", list(VIEWS))
+async def test_bad_ids_are_404_not_500(manager, identity):
+    for bad in BAD_IDS:
+        for page in ("details", "edit"):
+            response = await manager.get(f"/admin/{identity}/{page}/{bad}")
+            assert response.status_code in (400, 403, 404), (page, bad, response.status_code)
+            assert "Traceback" not in response.text
+        if "データが見つかりません" not in response.text and response.status_code == 404:
+            raise AssertionError(response.text)
+        page = await manager.get(f"/admin/{identity}/list")
+        token = page.text.split('<meta name="csrf-token" content="')[1].split('"')[0]
+        for pks in (bad, ""):
+            response = await manager.http.delete(f"/admin/{identity}/delete", params={"pks": pks},
+                                                 headers={"X-CSRF-Token": token})
+            assert response.status_code < 500, (pks, response.status_code)
+        response = await manager.http.post(f"/admin/{identity}/edit/{bad}", data={"csrf_token": token})
+        assert response.status_code in (400, 403, 404), (bad, response.status_code)
+
+
+async def test_customer_list_marks_blacklisted_customers(manager, salon, db):
+    async with db.transaction() as s:
+        s.add(BlacklistEntry(customer_id=salon["customer"].id, memo="暴言"))
+    response = await manager.get("/admin/customer/list")
+    assert response.status_code == 200
+    assert "⛔" in response.text
+    assert "ブラックリスト: 暴言" in response.text
