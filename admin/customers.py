@@ -44,6 +44,7 @@ from services import customers as customer_service
 from services.customer_search import free_text_clause, order_columns
 from services.errors import DomainError
 from services.normalize import format_phone
+from services.permissions import Action, can
 
 LABELS = customer_service.FIELD_LABELS
 TEXT_FIELDS = (
@@ -304,6 +305,10 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
             raise AdminError.from_domain(request, exc) from exc
         except IntegrityError as exc:  # a concurrent request took the number / e-mail first
             raise AdminError(integrity_message(exc)) from exc
+
+    async def check_can_delete(self, request: Request, model: Any) -> bool:
+        """Staff see no trash icon and no delete button: the permission table says managers only."""
+        return can(current_actor(request), Action.DELETE_CUSTOMER)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         actor = current_actor(request)

@@ -10,6 +10,7 @@ from resolvers.errors import graphql_error
 from schema.context import Info
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, PermissionDenied, Unauthenticated
+from services.permissions import Action, can
 
 
 def acting(info: Info) -> Actor:
@@ -28,14 +29,14 @@ def reader(info: Info) -> Actor:
 
 def staff_reader(info: Info) -> Actor:
     actor = reader(info)
-    if not actor.is_staff:
+    if not can(actor, Action.LIST_CUSTOMERS):
         raise graphql_error(PermissionDenied("スタッフのみが参照できます。"))
     return actor
 
 
 def may_read_customer(actor: Actor, customer_id: int) -> bool:
     """Staff read every customer; a customer token reads only its own record."""
-    return actor.is_staff or actor.customer_id == customer_id
+    return can(actor, Action.READ_CUSTOMER, customer_id)
 
 
 def to_int(value: object) -> int | None:

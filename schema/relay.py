@@ -28,9 +28,11 @@ def decode_cursor(cursor: str) -> int | None:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeError, ValueError):
         return None
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX) :].isdigit():
+    digits = text[len(_CURSOR_PREFIX) :]
+    # ASCII digits only ("²".isdigit() is true) and short enough to be a real SQL offset
+    if not text.startswith(_CURSOR_PREFIX) or not digits.isascii() or not digits.isdigit() or len(digits) > 15:
         return None
-    return int(text[len(_CURSOR_PREFIX) :])
+    return int(digits)
 
 
 @strawberry.type(description="ページ情報 (Relay page info: where this page sits in the whole list)")

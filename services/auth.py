@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
 from models.db import Database
 from services import audit
-from services.actor import Actor, require_manager
+from services.actor import Actor
+from services.permissions import Action, check
 from services.config import get_settings
 from services.errors import DomainError, ErrorCode, NotFound
 
@@ -81,7 +82,7 @@ async def create_staff_account(
 ) -> StaffAccount:
     """A new login. ``actor`` (a manager) is required except for the CLI's first manager."""
     if actor is not None:
-        require_manager(actor)
+        check(actor, Action.MANAGE_STAFF)
     login_id = login_id.strip()
     if not login_id:
         raise DomainError(ErrorCode.REQUIRED, "ログインIDを入力してください。", "login_id")
@@ -114,7 +115,7 @@ async def update_staff_account(
 
     A new password, or ``unlock``, ends a lockout after repeated failed logins.
     """
-    require_manager(actor)
+    check(actor, Action.MANAGE_STAFF)
     account = await session.get(StaffAccount, account_id)
     if account is None:
         raise NotFound("スタッフアカウント")
@@ -144,7 +145,7 @@ async def update_staff_account(
 
 async def delete_staff_account(session: AsyncSession, account_id: int, actor: Actor) -> None:
     """Managers delete an account, never the one they are logged in with."""
-    require_manager(actor)
+    check(actor, Action.MANAGE_STAFF)
     if account_id == actor.account_id:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "ログイン中の自分のアカウントは削除できません。")
     account = await session.get(StaffAccount, account_id)
@@ -235,7 +236,7 @@ async def grant_customer_token(session: AsyncSession, customer_id: int, actor: A
     manager service account, exchanges that for a token that sees only this
     customer's data.  Recorded in the audit log.
     """
-    require_manager(actor)
+    check(actor, Action.ISSUE_CUSTOMER_TOKEN)
     customer = await session.get(Customer, customer_id)
     if customer is None or customer.withdrawn_at is not None:
         raise NotFound("お客様", "customerId")

@@ -36,7 +36,8 @@ from models import (
     VisitMemo,
 )
 from services import audit, normalize
-from services.actor import Actor, require_manager, require_staff
+from services.actor import Actor
+from services.permissions import Action, check
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
 from services.store import get_store_settings
@@ -307,7 +308,7 @@ async def create_customer(
     required: tuple[str, ...] = REQUIRED_ON_FULL,
 ) -> Customer:
     """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty."""
-    require_staff(actor)
+    check(actor, Action.CREATE_CUSTOMER)
     errors = _Collector()
     values = _clean_scalars(data, errors)
     _check_required(values, ("last_name", "first_name") + tuple(k for k in required
@@ -379,15 +380,12 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
 
 
 def _authorize_update(actor: Actor, customer_id: int, data: dict[str, Any]) -> None:
-    if actor is not None and actor.kind == ActorKind.CUSTOMER:
-        if actor.customer_id != customer_id:
-            raise NotFound("お客様")  # never reveal that another customer exists
+    check(actor, Action.EDIT_CUSTOMER, customer_id)
+    if actor.kind == ActorKind.CUSTOMER:
         forbidden = sorted(set(data) - CUSTOMER_EDITABLE)
         if forbidden:
             labels = "、".join(FIELD_LABELS.get(k, k) for k in forbidden)
             raise PermissionDenied(f"{labels}はお客様ご自身では変更できません。")
-        return
-    require_staff(actor)
 
 
 async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[FieldError]:
@@ -417,7 +415,7 @@ async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[F
 
 async def delete_customer(session: AsyncSession, customer_id: int, actor: Actor) -> None:
     """Delete a customer with no history (managers only); otherwise refuse with the reasons."""
-    require_manager(actor)
+    check(actor, Action.DELETE_CUSTOMER)
     customer = await load_customer(session, customer_id)
     reasons = await deletion_blockers(session, customer)
     if reasons:

@@ -219,11 +219,17 @@ async def test_edit_with_a_bad_value_keeps_the_record(staff, db):
 async def test_staff_cannot_delete_customers(staff, db):
     customer = await add_customer(db)
     response = await staff.delete("customer", customer.id)
-    assert response.status_code == 200
-    assert "店長・管理者のみが行える操作です。" in list_error(response)
+    assert response.status_code == 403
     assert await count(db) == 1
-    page = await staff.get(response.text)
-    assert "店長・管理者のみが行える操作です。" in page.text
+    details = await staff.get(f"/admin/customer/details/{customer.id}")
+    assert "delete?pks" not in details.text
+    assert "fa-trash" not in (await staff.get("/admin/customer/list")).text
+
+
+async def test_manager_sees_the_delete_action(manager, db):
+    customer = await add_customer(db)
+    assert "fa-trash" in (await manager.get("/admin/customer/list")).text
+    assert "delete?pks" in (await manager.get(f"/admin/customer/details/{customer.id}")).text
 
 
 async def test_customer_with_a_reservation_is_not_deleted(manager, db):

@@ -1,0 +1,104 @@
+"""Who may do what: one role × action table, read by the services, GraphQL and the admin.
+
+``check(actor, action, customer_id=None)`` raises (Unauthenticated / PermissionDenied /
+NotFound); ``can(...)`` answers True/False.  "A customer token sees only itself" is decided
+here, in :func:`can`, for reads and writes alike.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from models import ActorKind, StaffRole
+from services.actor import Actor
+from services.errors import NotFound, PermissionDenied, Unauthenticated
+
+
+class Role(enum.Enum):
+    ANONYMOUS = "anonymous"
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    MANAGER = "manager"
+
+
+class Action(enum.Enum):
+    READ_CUSTOMER = "read customer"
+    LIST_CUSTOMERS = "list customers"
+    CREATE_CUSTOMER = "create customer"
+    EDIT_CUSTOMER = "edit customer"
+    DELETE_CUSTOMER = "delete customer"
+    MERGE_CUSTOMERS = "merge customers"
+    BLACKLIST = "blacklist"
+    IMPORT = "import"
+    EXPORT = "export"
+    MANAGE_STAFF = "manage staff"
+    ISSUE_CUSTOMER_TOKEN = "issue customer token"
+    MANAGE_MASTERS = "manage masters"
+
+
+#: "own" = allowed only for the token's own customer record.
+OWN = "own"
+
+A, C, S, M = Role.ANONYMOUS, Role.CUSTOMER, Role.STAFF, Role.MANAGER
+TABLE: dict[Action, dict[Role, bool | str]] = {
+    Action.READ_CUSTOMER: {A: False, C: OWN, S: True, M: True},
+    Action.LIST_CUSTOMERS: {A: False, C: False, S: True, M: True},
+    Action.CREATE_CUSTOMER: {A: False, C: False, S: True, M: True},
+    Action.EDIT_CUSTOMER: {A: False, C: OWN, S: True, M: True},
+    Action.DELETE_CUSTOMER: {A: False, C: False, S: False, M: True},
+    Action.MERGE_CUSTOMERS: {A: False, C: False, S: False, M: True},
+    Action.BLACKLIST: {A: False, C: False, S: False, M: True},
+    Action.IMPORT: {A: False, C: False, S: False, M: True},
+    Action.EXPORT: {A: False, C: False, S: False, M: True},
+    Action.MANAGE_STAFF: {A: False, C: False, S: False, M: True},
+    Action.ISSUE_CUSTOMER_TOKEN: {A: False, C: False, S: False, M: True},
+    Action.MANAGE_MASTERS: {A: False, C: False, S: False, M: True},
+}
+
+_REFUSAL = {
+    S: "店長・管理者のみが行える操作です。",
+    C: "スタッフのみが行える操作です。",
+}
+
+
+def role_of(actor: Actor | None) -> Role:
+    if actor is None:
+        return Role.ANONYMOUS
+    if actor.kind == ActorKind.CUSTOMER:
+        return Role.CUSTOMER
+    if actor.kind == ActorKind.SYSTEM or actor.role == StaffRole.MANAGER:
+        return Role.MANAGER
+    return Role.STAFF
+
+
+def can(actor: Actor | None, action: Action, customer_id: int | None = None) -> bool:
+    rule = TABLE[action][role_of(actor)]
+    if rule == OWN:
+        return customer_id is not None and actor is not None and actor.customer_id == customer_id
+    return bool(rule)
+
+
+def check(actor: Actor | None, action: Action, customer_id: int | None = None) -> Actor:
+    """The actor when allowed; otherwise the refusal as a DomainError."""
+    if can(actor, action, customer_id):
+        assert actor is not None
+        return actor
+    role = role_of(actor)
+    if role == Role.ANONYMOUS:
+        raise Unauthenticated()
+    if TABLE[action][role] == OWN:
+        raise NotFound("お客様")  # never reveal that another customer exists
+    raise PermissionDenied(_REFUSAL.get(role, _REFUSAL[C]))
+
+
+_MARK = {True: "✓", False: "—", OWN: "own"}
+
+
+def access_table_markdown() -> str:
+    """The README's access table, rendered from :data:`TABLE`."""
+    roles = list(Role)
+    lines = ["| action | " + " | ".join(r.value for r in roles) + " |",
+             "|---|" + "---|" * len(roles)]
+    for action, row in TABLE.items():
+        lines.append(f"| {action.value} | " + " | ".join(_MARK[row[r]] for r in roles) + " |")
+    return "\n".join(lines) + "\n"
