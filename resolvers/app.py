@@ -10,10 +10,10 @@ from pathlib import Path
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from models.db import Database
@@ -72,9 +72,57 @@ def with_cors(app: ASGIApp, settings: Settings) -> ASGIApp:
                           allow_headers=["Authorization", "Content-Type"], max_age=600)
 
 
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes before anything parses it (HTTP 413).
+
+    Content-Length is checked up front; a body without one (chunked) is counted as it arrives.
+    A GraphQL document padded to megabytes with whitespace or a comment is refused, not parsed.
+    """
+
+    MESSAGE = "リクエストが大きすぎます。"
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = {"errors": [{"message": self.MESSAGE, "extensions": {"code": "PAYLOAD_TOO_LARGE",
+                                                                    "limit": self.limit}}]}
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def routes(db: Database, settings: Settings) -> list[BaseRoute]:
     # Route, not Mount: a Mount at /graphql would answer /graphql with a 307 to /graphql/.
     return [
-        Route("/graphql", with_cors(SalonGraphQL(db, settings), settings), name="graphql"),
+        Route("/graphql", with_cors(BodyLimit(SalonGraphQL(db, settings), settings.graphql_max_body_bytes),
+                                    settings), name="graphql"),
         Mount(ASSETS_URL, app=StaticFiles(directory=HERE / "static" / "graphiql"), name="graphiql-assets"),
     ]

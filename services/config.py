@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     staff_token_hours: int = 12
     customer_token_days: int = 30
     graphql_max_page_size: int = 200
+    #: Largest /graphql request body accepted (bytes); bigger ones get HTTP 413 before parsing.
+    graphql_max_body_bytes: int = 100_000
     #: Web origins (comma-separated, e.g. "https://reserve.example.jp,https://staff.example.jp") whose
     #: pages may call /graphql from the browser: the LINE reservation site and the staff app.
     cors_origins: str = ""
