@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin import mount_admin
@@ -31,6 +31,18 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": db.engine.dialect.name})
+
+
+#: A scissors mark on the salon's brand colour: every page (admin, GraphiQL) asks for a favicon.
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+    '<rect width="64" height="64" rx="14" fill="#206bc4"/>'
+    '<text x="32" y="44" font-size="34" text-anchor="middle" fill="#fff">✂</text></svg>'
+)
+
+
+async def favicon(request: Request) -> Response:
+    return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 async def home(request: Request) -> RedirectResponse:
@@ -54,7 +66,8 @@ def create_app(
 
     app = Starlette(
         debug=settings.debug,
-        routes=[Route("/", home), Route("/healthz", healthz), *graphql_routes(db, settings)],
+        routes=[Route("/", home), Route("/healthz", healthz), Route("/favicon.ico", favicon),
+                Route("/favicon.svg", favicon), *graphql_routes(db, settings)],
         lifespan=lifespan,
     )
     app.state.db = db

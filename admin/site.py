@@ -101,6 +101,7 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
         session_maker=db.sessionmaker,
         base_url="/admin",
         title=TITLE,
+        favicon_url="/favicon.svg",
         templates_dir=str(TEMPLATES),
         authentication_backend=backend,
         # Always Japanese: not the browser's Accept-Language, no language cookie.
