@@ -204,8 +204,12 @@ async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: i
             errors.add("email", ErrorCode.DUPLICATE_EMAIL, "このメールアドレスは既に他のお客様が登録しています。")
 
 
-def _fill_address(values: dict[str, Any], errors: _Collector) -> None:
-    """A 7-digit postal code fills prefecture and city (and the town, when no address is given)."""
+def _fill_address(values: dict[str, Any], errors: _Collector, *, fill_street: bool = True) -> None:
+    """A 7-digit postal code fills prefecture and city (and the town, when no address is given).
+
+    ``fill_street`` is False when an update did not send the street address and one is stored:
+    a postal-code change must never replace a typed street (「神南1-2-3 サロンビル5F」) with the town.
+    """
     code = values.get("postal_code")
     if not code:
         return
@@ -216,7 +220,7 @@ def _fill_address(values: dict[str, Any], errors: _Collector) -> None:
     values.setdefault("city", None)
     values["prefecture"] = values["prefecture"] or found.prefecture
     values["city"] = values["city"] or found.city
-    if not values.get("address_line"):
+    if fill_street and not values.get("address_line"):
         values["address_line"] = found.town or None
 
 
@@ -355,7 +359,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
     if "postal_code" in values and values["postal_code"] != before["postal_code"]:
         values.setdefault("prefecture", None)
         values.setdefault("city", None)
-    _fill_address(values, errors)
+    _fill_address(values, errors, fill_street="address_line" in values or not before["address_line"])
     await _check_references(session, values, errors)
     await _check_unique(session, values, customer.id, errors)
     errors.raise_if_any()

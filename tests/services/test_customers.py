@@ -197,3 +197,17 @@ async def test_customers_change_only_their_own_profile(session):
     await session.flush()
     log = (await session.scalars(select(AuditLog).where(AuditLog.action == "update"))).one()
     assert log.actor_customer_id == customer.id and log.actor_account_id is None
+
+
+async def test_postal_code_change_never_overwrites_the_street_address(session):
+    customer = await svc.create_customer(session, {**GOOD, "postal_code": "1500041",
+                                                   "address_line": "神南1-2-3 サロンビル5F"}, STAFF)
+    await svc.update_customer(session, customer.id, {"postal_code": "1000001"}, STAFF)
+    assert (customer.postal_code, customer.prefecture, customer.city, customer.address_line) == (
+        "1000001", "東京都", "千代田区", "神南1-2-3 サロンビル5F")
+
+
+async def test_postal_code_change_fills_the_town_when_no_street_is_stored(session):
+    customer = await svc.create_customer(session, GOOD, STAFF)
+    await svc.update_customer(session, customer.id, {"postal_code": "1000001"}, STAFF)
+    assert (customer.prefecture, customer.city, customer.address_line) == ("東京都", "千代田区", "千代田")
