@@ -6,22 +6,17 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
+from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
 from schema.scalars import SCALAR_MAP
 
-#: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
-MAX_QUERY_DEPTH = 10
-#: Aliases repeat a field in one request (``a1: login(…) a2: login(…)``, or 500 customer searches);
-#: a screen needs a handful.
-MAX_ALIASES = 30
-#: A generous bound on the size of one document (GraphiQL's own introspection is about 250 tokens).
-MAX_TOKENS = 5000
+__all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
@@ -49,9 +44,10 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            # The limits first (they set the token limit and the rules), then the caches.
+            DocumentLimits,
+            ParserCache,
+            ValidationCache,
             lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
         ],
     )

@@ -1,0 +1,117 @@
+"""Document limits (depth, aliases, tokens) and the parse / validation caches of /graphql.
+
+Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` build a new rule class every
+time they are constructed, i.e. on every request; a validation cache keyed on the rules
+then never hits. Here the rule classes are built once, at import, and one extension adds
+them (with the token limit) to every operation. The caches are keyed on the document
+text, bounded, and shared by all requests of the process: a client sending the same
+document again skips parsing and validation. A refused document is refused the same way
+every time (its errors are cached; a parse error is never cached and simply raised again).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, Generic, TypeVar
+
+from graphql import GraphQLError
+from graphql.language.parser import parse
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
+
+#: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
+MAX_QUERY_DEPTH = 10
+#: Aliases repeat a field in one request (``a1: login(…) a2: login(…)``, or 500 customer searches);
+#: a screen needs a handful.
+MAX_ALIASES = 30
+#: A generous bound on the size of one document (GraphiQL's own introspection is about 250 tokens).
+MAX_TOKENS = 5000
+#: Distinct documents remembered per process. Frontends send a few dozen fixed documents; the
+#: bound keeps a client that sends endless unique texts from growing memory.
+CACHE_SIZE = 256
+
+#: Built once: the same classes on every request, so validation results can be reused.
+RULES = (depth_rule(MAX_QUERY_DEPTH, None), alias_rule(MAX_ALIASES))
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small bounded least-recently-used map that counts its misses (tests read them)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.misses = 0
+        self.hits = 0
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        try:
+            value = self._data[key]
+        except KeyError:
+            self.misses += 1
+            value = make()  # an exception (a syntax error) is raised, not cached
+            self._data[key] = value
+            if len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+            return value
+        self.hits += 1
+        self._data.move_to_end(key)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+
+PARSED: LRU[tuple[str, int], Any] = LRU(CACHE_SIZE)
+VALIDATED: LRU[str, list[GraphQLError]] = LRU(CACHE_SIZE)
+
+
+class DocumentLimits(SchemaExtension):
+    """Adds the depth and alias rules and the token limit to every operation."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + RULES
+        yield
+
+
+class ParserCache(SchemaExtension):
+    """Parse a document text once per process (bounded LRU)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if query is not None and context.graphql_document is None:
+            options = context.parse_options
+            context.graphql_document = PARSED.get_or_make(
+                (query, options.get("max_tokens") or 0), lambda: parse(query, **options)
+            )
+        yield
+
+
+class ValidationCache(SchemaExtension):
+    """Validate a document text once per process (bounded LRU).
+
+    The schema and the rules are the same for every request of the process, so the text
+    alone decides the result.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if context.query is not None and document is not None:
+            rules = context.validation_rules
+            errors = VALIDATED.get_or_make(
+                context.query, lambda: validate_document(context.schema._schema, document, rules)
+            )
+            context.pre_execution_errors = list(errors)  # a copy: later steps may extend the list
+        yield
