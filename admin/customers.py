@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from markupsafe import Markup
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +27,8 @@ from admin.base import (
     choices_of,
     enum_coerce,
     integrity_message,
-    mark,
 )
-from admin.flags import caution_memos, remember_flags
+from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
 from models import (
     Customer,
     CustomerFreeItemValue,
@@ -140,14 +138,6 @@ def service_data(form_data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _name_cell(model: Customer, attribute: str, request: Request) -> Markup:
-    cell = mark(model.full_name, caution_memos(request).get(model.id))
-    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
-    if blacklist is not None:
-        cell = Markup('<span class="text-danger" title="ブラックリスト: {}">⛔</span> {}').format(blacklist, cell)
-    return cell
-
-
 def _phone_cell(model: Customer, attribute: str) -> str:
     return format_phone(model.phone)
 
@@ -158,17 +148,6 @@ def _line_cell(model: Customer, attribute: str) -> str:
 
 def _free_items_cell(model: Customer, attribute: str) -> list[str]:
     return [f"{fv.free_item.name}: {fv.choice.name}" for fv in model.free_item_values]
-
-
-def _flags_cell(model: Customer, attribute: str, request: Request) -> Markup:
-    caution = caution_memos(request).get(model.id)
-    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
-    parts = []
-    if caution is not None:
-        parts.append(Markup('<div class="text-danger">❗ 要注意人物: {}</div>').format(caution))
-    if blacklist is not None:
-        parts.append(Markup('<div class="text-danger">⛔ ブラックリスト: {}</div>').format(blacklist))
-    return Markup("").join(parts) if parts else Markup("なし")
 
 
 def _interval_cell(model: Customer, attribute: str) -> str:
@@ -197,7 +176,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.free_item_values: "フリー項目",
         Customer.last_menu: "最終利用メニュー",
     }
-    column_formatters = {"full_name": _name_cell, Customer.phone: _phone_cell, Customer.line_user_id: _line_cell}
+    column_formatters = {"full_name": customer_name_cell, Customer.phone: _phone_cell, Customer.line_user_id: _line_cell}
     column_details_list = [
         Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
         Customer.first_name_kana, Customer.phone, Customer.email, Customer.email_is_placeholder,
@@ -213,7 +192,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.average_visit_interval_days, Customer.created_at, Customer.updated_at,
     ]
     column_formatters_detail = {
-        "flags": _flags_cell,
+        "flags": customer_flags_cell,
         Customer.phone: _phone_cell,
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from starlette.requests import Request
 
 from admin.base import mark
+from admin.csrf import FIELD_NAME, current_token
 from models import BlacklistEntry, Caution
+from services.flags import OWN_REASON, BlacklistMatch, find_blacklist_matches
 
 
 async def remember_flags(session_maker: Any, request: Request, customer_ids: Iterable[int | None], *,
@@ -22,6 +24,7 @@ async def remember_flags(session_maker: Any, request: Request, customer_ids: Ite
     ids = sorted({i for i in customer_ids if i is not None})
     cautions: dict[int, str] = getattr(request.state, "caution_memos", {})
     blacklisted: dict[int, str] = getattr(request.state, "blacklist_memos", {})
+    matches: dict[int, BlacklistMatch] = getattr(request.state, "blacklist_matches", {})
     if ids:
         async with session_maker() as session:
             rows = await session.execute(
@@ -32,12 +35,74 @@ async def remember_flags(session_maker: Any, request: Request, customer_ids: Ite
                     select(BlacklistEntry.customer_id, BlacklistEntry.memo)
                     .where(BlacklistEntry.customer_id.in_(ids)))
                 blacklisted.update({r.customer_id: r.memo for r in rows})
+                matches.update(await find_blacklist_matches(session, ids))
     request.state.caution_memos = cautions
     request.state.blacklist_memos = blacklisted
+    request.state.blacklist_matches = matches
 
 
 def caution_memos(request: Request) -> dict[int, str]:
     return getattr(request.state, "caution_memos", {})
+
+
+def blacklist_matches(request: Request) -> dict[int, BlacklistMatch]:
+    return getattr(request.state, "blacklist_matches", {})
+
+
+def _is_other_person(match: BlacklistMatch) -> bool:
+    return match.reasons != (OWN_REASON,)
+
+
+def customer_name_cell(model: Any, attribute: str, request: Request) -> Markup:
+    """The customer list's name: ❗ for a caution, ⛔ for the blacklist or a match with it."""
+    cell = mark(model.full_name, caution_memos(request).get(model.id))
+    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    match = blacklist_matches(request).get(model.id)
+    if blacklist is not None:
+        cell = Markup('<span class="text-danger" title="ブラックリスト: {}">⛔</span> {}').format(blacklist, cell)
+    elif match is not None:
+        title = f"ブラックリスト一致（{match.customer_no}・{'、'.join(match.reasons)}）: {match.memo}"
+        cell = Markup('<span class="text-danger" title="{}">⛔</span> {}').format(title, cell)
+    return cell
+
+
+def customer_flags_cell(model: Any, attribute: str, request: Request) -> Markup:
+    """The details row 要注意・ブラックリスト: the memos, and a match with somebody else's entry."""
+    caution = caution_memos(request).get(model.id)
+    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    match = blacklist_matches(request).get(model.id)
+    parts = []
+    if caution is not None:
+        parts.append(Markup('<div class="text-danger">❗ 要注意人物: {}</div>').format(caution))
+    if blacklist is not None:
+        parts.append(Markup('<div class="text-danger">⛔ ブラックリスト: {}</div>').format(blacklist))
+    if match is not None and _is_other_person(match):
+        parts.append(_match_warning(model, match, request))
+    return Markup("").join(parts) if parts else Markup("なし")
+
+
+def _match_warning(model: Any, match: BlacklistMatch, request: Request) -> Markup:
+    warning = Markup(
+        '<div class="alert alert-danger mb-0 text-wrap" role="alert" data-testid="blacklist-match">'
+        '<strong>⛔ ブラックリストに登録されたお客様と一致します</strong><br>'
+        'お客様番号 <a href="{url}">{no}</a>（{reasons}）<br>メモ: {memo}{form}</div>'
+    )
+    actor = getattr(request.state, "actor", None)
+    form = Markup("")
+    if actor is not None and actor.is_manager:
+        form = Markup(
+            '<form method="post" action="{action}" class="mt-2">'
+            '<input type="hidden" name="{field}" value="{token}">'
+            '<input type="hidden" name="entry_id" value="{entry}">'
+            '<label class="form-label mb-1" for="clear-memo">別人の場合は一致を解除できます（店長のみ・記録されます）</label>'
+            '<input id="clear-memo" class="form-control mb-2" name="memo" maxlength="2000" '
+            'placeholder="解除の理由（例: 生年月日が違う別人）">'
+            '<button type="submit" class="btn btn-outline-danger">別人として一致を解除する</button></form>'
+        ).format(action=request.url_for("admin:view-blacklist-entry-clear_match", customer_id=model.id),
+                 field=FIELD_NAME, token=current_token(), entry=match.entry_id)
+    url = request.url_for("admin:details", identity="customer", pk=match.customer_id)
+    return warning.format(url=url, no=match.customer_no, reasons="、".join(match.reasons), memo=match.memo,
+                          form=form)
 
 
 def customer_cell(model: Any, attribute: str, request: Request) -> Markup:

@@ -1,4 +1,4 @@
-"""Read-only lists: reservations, sales reports, cautions, blacklist, merges, tickets, audit, withdrawals.
+"""Read-only lists: reservations, sales reports, merges, tickets, audit, withdrawals.
 
 Later issues give them behaviour (booking, merge, withdrawal …) through their
 services; today they list with Japanese labels and eager-load what they show
@@ -18,8 +18,6 @@ from admin.base import ReadOnlyView, format_datetime, format_json
 from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     AuditLog,
-    BlacklistEntry,
-    Caution,
     Customer,
     MergeLog,
     Reservation,
@@ -170,37 +168,6 @@ class SalesReportAdmin(CautionMarkMixin, ReadOnlyView, model=SalesReport):
 
     def search_query(self, stmt: Select, term: str) -> Select:
         return _search_customers(stmt, term, SalesReport.customer)
-
-
-class _FlagAdmin(CautionMarkMixin, ReadOnlyView):
-    category = CUSTOMERS
-    column_labels = {"customer": "お客様"}
-    column_formatters = {"customer": customer_cell}
-    column_formatters_detail = {"customer": customer_cell}
-    column_sortable_list = ["created_at", "updated_at"]
-    column_default_sort = [("updated_at", True)]
-    column_searchable_list = ["memo"]
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        return _search_customers(stmt, term, self.model.customer)
-
-
-class CautionAdmin(_FlagAdmin, model=Caution):
-    name = name_plural = "要注意人物"
-    icon = "fa-solid fa-triangle-exclamation"
-    column_list = [Caution.customer, Caution.memo, Caution.created_at, Caution.updated_at]
-    column_details_exclude_list = [Caution.customer_id]
-
-
-class BlacklistAdmin(_FlagAdmin, model=BlacklistEntry):
-    name = name_plural = "ブラックリスト"
-    icon = "fa-solid fa-ban"
-    column_list = [BlacklistEntry.customer, BlacklistEntry.memo, BlacklistEntry.created_at,
-                   BlacklistEntry.updated_at]
-    column_details_exclude_list = [BlacklistEntry.customer_id]
 
 
 class MergeLogAdmin(ReadOnlyView, model=MergeLog):

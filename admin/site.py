@@ -18,7 +18,7 @@ from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from admin import customers, masters, records, staff
+from admin import customers, flag_views, masters, records, staff
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
@@ -32,8 +32,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Registration order is menu order; each view's ``category`` groups it.
 VIEWS = [
     customers.CustomerAdmin,
-    records.CautionAdmin,
-    records.BlacklistAdmin,
+    flag_views.CautionAdmin,
+    flag_views.BlacklistAdmin,
     records.TicketPurchaseAdmin,
     records.MergeLogAdmin,
     records.WithdrawalAdmin,

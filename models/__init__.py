@@ -11,7 +11,7 @@ from models.customer import (
     Withdrawal,
     customer_inflow_routes,
 )
-from models.flags import BlacklistEntry, Caution
+from models.flags import BlacklistEntry, BlacklistMatchClearance, Caution
 from models.history import ActorKind, AuditLog, MergeLog
 from models.karte import (
     KarteCategory,
@@ -36,7 +36,8 @@ from models.store import Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
 __all__ = [
-    "ActorKind", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "CancelKind", "Caution", "Customer",
+    "ActorKind", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance", "CancelKind",
+    "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "FirstVisitMotive", "FreeItem", "FreeItemChoice", "Gender",
     "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "Menu",
     "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",

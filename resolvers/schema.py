@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customers import CustomerMutation, CustomerQuery
+from resolvers.flags import FlagMutation
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
 from schema.scalars import SCALAR_MAP
@@ -27,7 +28,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery):
 @strawberry.type(
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
-class Mutation(AccountMutation, CustomerMutation):
+class Mutation(AccountMutation, CustomerMutation, FlagMutation):
     pass
 
 

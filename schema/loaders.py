@@ -32,6 +32,7 @@ from models import (
     customer_inflow_routes,
 )
 from models.db import Database
+from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
 
@@ -50,6 +51,7 @@ class Loaders:
         self.free_item_choice = self._by_id(FreeItemChoice)
         self.caution_by_customer = self._one_by(Caution, Caution.customer_id)
         self.blacklist_by_customer = self._one_by(BlacklistEntry, BlacklistEntry.customer_id)
+        self.blacklist_match_by_customer = self._loader(self._blacklist_matches)
         self.attributes_by_customer = self._many_by(
             select(CustomerAttribute.customer_id, CustomerAttribute.value).order_by(CustomerAttribute.id)
         )
@@ -74,6 +76,11 @@ class Loaders:
         self.referrals_by_referrer = self._many_by(
             select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
         )
+
+    async def _blacklist_matches(self, keys: Sequence[int]) -> list[Any]:
+        async with self._db.sessionmaker() as session:
+            found = await find_blacklist_matches(session, keys)
+        return [found.get(key) for key in keys]
 
     def _loader(self, batch: Callable[[Sequence[int]], Awaitable[list[Any]]]) -> DataLoader[int, Any]:
         return DataLoader(load_fn=batch)

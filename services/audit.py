@@ -22,6 +22,7 @@ class AuditEntity(LabeledEnum):
     SALES_REPORT = ("sales_report", "営業報告")
     CAUTION = ("caution", "要注意人物")
     BLACKLIST_ENTRY = ("blacklist_entry", "ブラックリスト")
+    BLACKLIST_MATCH_CLEARANCE = ("blacklist_match_clearance", "ブラックリスト一致の解除")
     TICKET_PURCHASE = ("ticket_purchase", "回数券購入")
     MERGE_LOG = ("merge_log", "統合履歴")
     WITHDRAWAL = ("withdrawal", "退会")

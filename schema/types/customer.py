@@ -16,6 +16,7 @@ import models
 from schema.context import Info
 from schema.generate import model_type
 from schema.relay import Connection
+from schema.types.flags import BlacklistMatch
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
 from services.normalize import format_phone, format_wareki
 
@@ -154,6 +155,14 @@ class Customer:
         if not info.context.is_staff:
             return None
         return await info.context.loaders.blacklist_by_customer.load(root.id) is not None
+
+    @strawberry.field(description="ブラックリスト一致 (own entry or a matching listed person, with the "
+                                 "grounds; null when none; staff only, null otherwise)")
+    async def blacklist_match(self, root: Parent, info: Info) -> BlacklistMatch | None:
+        if not info.context.is_staff:
+            return None
+        match = await info.context.loaders.blacklist_match_by_customer.load(root.id)
+        return BlacklistMatch(match=match) if match is not None else None
 
     @strawberry.field(description="紹介者 (customers who referred this customer; staff only, null otherwise)")
     async def referred_by(self, root: Parent, info: Info) -> list[CustomerReferral] | None:

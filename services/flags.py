@@ -1,0 +1,200 @@
+"""要注意人物 and ブラックリスト (SPEC §7), and the blacklist that follows the person (SPEC §3).
+
+A customer is treated as blacklisted when it has its own entry, or when it matches a
+blacklisted customer by normalised kana name + phone, by a real e-mail address or by
+LINE user id (a re-registration under a new account, phone-only or through LINE).
+Placeholder e-mails of phone-only customers are built from the phone number and never
+count as an e-mail match. A manager can clear a false match for one customer and one
+entry (:func:`clear_blacklist_match`); a later entry that matches is a new question.
+
+Whether a customer is a caution / blacklisted is the existence of its row: there is no
+copy on ``customers`` to keep in step, so a change is visible in the transaction that
+makes it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import BlacklistEntry, BlacklistMatchClearance, Caution, Customer
+from services import audit, normalize
+from services.actor import Actor
+from services.errors import DomainError, ErrorCode, FieldError, NotFound
+from services.permissions import Action, check
+
+OWN_REASON = "本人がブラックリストに登録されています"
+KANA_PHONE_REASON = "カナ氏名と電話番号が一致"
+EMAIL_REASON = "メールアドレスが一致"
+LINE_REASON = "LINE IDが一致"
+
+MEMO_MAX = 2000
+_KANA_ONLY = re.compile("[\u30a1-\u30fa\u30fc]+")
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class BlacklistMatch:
+    """Why a customer counts as blacklisted: the matched entry and the grounds, in Japanese."""
+
+    entry_id: int
+    customer_id: int  # the blacklisted customer (the customer itself for its own entry)
+    customer_no: str
+    reasons: tuple[str, ...]
+    memo: str
+
+
+@dataclass(frozen=True)
+class _Identity:
+    id: int
+    customer_no: str
+    kana: str
+    phone: str
+    email: str  # "" when none or a placeholder
+    lines: frozenset[str]
+
+
+_IDENTITY = (Customer.id, Customer.customer_no, Customer.last_name, Customer.first_name,
+             Customer.last_name_kana, Customer.first_name_kana, Customer.phone, Customer.email_key,
+             Customer.email_is_placeholder, Customer.line_user_id)
+
+
+def kana_key(last_kana: str | None, first_kana: str | None, last: str | None = None,
+             first: str | None = None) -> str:
+    """The kana name as one comparable key; a name written only in kana stands in for empty セイ/メイ."""
+    key = normalize.search_key(f"{last_kana or ''}{first_kana or ''}")
+    if key:
+        return key
+    # Phone-only registrations often carry the name in katakana and no セイ/メイ.
+    key = normalize.search_key(f"{last or ''}{first or ''}")
+    return key if _KANA_ONLY.fullmatch(key) else ""
+
+
+def _identity(row: Any, *line_ids: str | None) -> _Identity:
+    email = "" if row.email_is_placeholder or not row.email_key else row.email_key
+    return _Identity(
+        id=row.id, customer_no=row.customer_no,
+        kana=kana_key(row.last_name_kana, row.first_name_kana, row.last_name, row.first_name),
+        phone=normalize.phone_digits(row.phone), email=email,
+        lines=frozenset(i for i in (row.line_user_id, *line_ids) if i))
+
+
+def _reasons(person: _Identity, listed: _Identity) -> tuple[str, ...]:
+    reasons = []
+    if person.kana and person.phone and person.kana == listed.kana and person.phone == listed.phone:
+        reasons.append(KANA_PHONE_REASON)
+    if person.email and person.email == listed.email:
+        reasons.append(EMAIL_REASON)
+    if person.lines & listed.lines:
+        reasons.append(LINE_REASON)
+    return tuple(reasons)
+
+
+async def _matches(session: AsyncSession, ids: list[int]) -> dict[int, list[BlacklistMatch]]:
+    """Every uncleared match of each customer, best first (own entry, then most grounds, then oldest)."""
+    people = [_identity(r) for r in (await session.execute(select(*_IDENTITY).where(Customer.id.in_(ids))))]
+    found: dict[int, list[BlacklistMatch]] = {p.id: [] for p in people}
+    own = await session.execute(select(BlacklistEntry.id, BlacklistEntry.customer_id, BlacklistEntry.memo)
+                                .where(BlacklistEntry.customer_id.in_(ids)))
+    numbers = {p.id: p.customer_no for p in people}
+    for entry_id, customer_id, memo in own:
+        found[customer_id].append(BlacklistMatch(entry_id, customer_id, numbers[customer_id], (OWN_REASON,), memo))
+
+    conditions = []
+    phones = {p.phone for p in people if p.phone and p.kana}
+    emails = {p.email for p in people if p.email}
+    lines = set().union(*(p.lines for p in people))
+    if phones:
+        conditions.append(Customer.phone.in_(phones))
+    if emails:
+        conditions.append(and_(Customer.email_key.in_(emails), Customer.email_is_placeholder.is_(False)))
+    if lines:
+        conditions.append(or_(Customer.line_user_id.in_(lines), BlacklistEntry.line_user_id.in_(lines)))
+    if not conditions:
+        return found
+    rows = await session.execute(
+        select(BlacklistEntry.id.label("entry_id"), BlacklistEntry.memo,
+               BlacklistEntry.line_user_id.label("listed_line_user_id"), *_IDENTITY)
+        .join(Customer, Customer.id == BlacklistEntry.customer_id)
+        .where(or_(*conditions)).order_by(BlacklistEntry.id))
+    listed = [(r.entry_id, r.memo, _identity(r, r.listed_line_user_id)) for r in rows]
+    cleared = {(r.customer_id, r.blacklist_entry_id) for r in await session.execute(
+        select(BlacklistMatchClearance.customer_id, BlacklistMatchClearance.blacklist_entry_id)
+        .where(BlacklistMatchClearance.customer_id.in_(ids)))}
+    for person in people:
+        others = []
+        for entry_id, memo, other in listed:
+            if other.id == person.id or (person.id, entry_id) in cleared:
+                continue
+            reasons = _reasons(person, other)
+            if reasons:
+                others.append(BlacklistMatch(entry_id, other.id, other.customer_no, reasons, memo))
+        others.sort(key=lambda m: (-len(m.reasons), m.entry_id))
+        found[person.id].extend(others)
+    return found
+
+
+async def find_blacklist_matches(session: AsyncSession, customer_ids: Iterable[int]) -> dict[int, BlacklistMatch]:
+    """:func:`find_blacklist_match` for many customers in a few queries (lists, dataloaders)."""
+    ids = sorted(set(customer_ids))
+    result: dict[int, BlacklistMatch] = {}
+    for start in range(0, len(ids), _BATCH):
+        for customer_id, matches in (await _matches(session, ids[start:start + _BATCH])).items():
+            if matches:
+                result[customer_id] = matches[0]
+    return result
+
+
+async def find_blacklist_match(session: AsyncSession, customer_id: int) -> BlacklistMatch | None:
+    """The blacklist entry this customer counts under, or None (also for an unknown id).
+
+    Its own entry comes first; otherwise the matching entry with the most grounds. A match
+    a manager cleared for this customer is skipped.
+    """
+    return (await find_blacklist_matches(session, [customer_id])).get(customer_id)
+
+
+def _memo(value: Any, errors: list[FieldError], *, required: bool = True) -> str:
+    text = unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
+    if required and not text:
+        errors.append(FieldError("memo", ErrorCode.REQUIRED, "メモを入力してください。"))
+    elif len(text) > MEMO_MAX:
+        errors.append(FieldError("memo", ErrorCode.TOO_LONG, f"メモは{MEMO_MAX}文字以内で入力してください。"))
+    return text
+
+
+async def clear_blacklist_match(session: AsyncSession, customer_id: int, entry_id: int, actor: Actor,
+                                memo: str | None = None) -> BlacklistMatchClearance:
+    """A manager records that ``customer_id`` is not the person of blacklist entry ``entry_id``."""
+    check(actor, Action.BLACKLIST)
+    errors: list[FieldError] = []
+    text = _memo(memo, errors, required=False)
+    if errors:
+        raise DomainError.many(errors)
+    matches = (await _matches(session, [customer_id])).get(customer_id)
+    if matches is None:
+        raise NotFound("お客様", "customer_id")
+    match = next((m for m in matches if m.entry_id == entry_id), None)
+    if match is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "このお客様に一致するブラックリスト登録が見つかりません。", "entry_id")
+    if match.customer_id == customer_id:
+        raise DomainError(ErrorCode.INVALID, "ご本人がブラックリストに登録されています。"
+                          "解除するにはブラックリストから削除してください。", "entry_id")
+    row = BlacklistMatchClearance(customer_id=customer_id, blacklist_entry_id=entry_id, memo=text,
+                                  cleared_by_id=actor.account_id)
+    session.add(row)
+    await session.flush()
+    await audit.record(session, actor, entity=audit.AuditEntity.BLACKLIST_MATCH_CLEARANCE, entity_id=row.id,
+                       action=audit.AuditAction.CREATE,
+                       changes={"customer_id": customer_id, "blacklist_entry_id": entry_id,
+                                "matched_customer_no": match.customer_no, "reasons": list(match.reasons),
+                                "memo": text})
+    return row
