@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 import enum
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -26,12 +27,14 @@ from sqladmin.helpers import get_object_identifier
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
 
 from admin.auth import current_actor, is_manager
+from models.db import WRITE_OPTION
 from models.types import LabeledEnum
 from services.actor import require_manager
 from services.errors import DomainError, FieldError
@@ -67,6 +70,17 @@ def integrity_message(exc: IntegrityError) -> str:
     if "check" in text:
         return "入力された値が許容範囲外です。"
     return "データベースの制約により保存できませんでした。入力内容をご確認ください。"
+
+
+@asynccontextmanager
+async def write_transaction(session_maker: Any) -> AsyncIterator[AsyncSession]:
+    """A write transaction on sqladmin's session maker (BEGIN IMMEDIATE on SQLite, see models.db).
+
+    sqladmin reads with deferred transactions; the services that lock customers need this."""
+    engine = session_maker.kw["bind"]
+    async with session_maker(bind=engine.execution_options(**{WRITE_OPTION: True})) as session, \
+            session.begin():
+        yield session
 
 
 # ----------------------------------------------------------------------------- display

@@ -27,6 +27,7 @@ from admin.base import (
     choices_of,
     enum_coerce,
     integrity_message,
+    write_transaction,
 )
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
 from models import (
@@ -268,7 +269,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def insert_model(self, request: Request, data: dict) -> Any:
         actor = current_actor(request)
         try:
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 return await customer_service.create_customer(session, service_data(data), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
@@ -278,7 +279,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         actor = current_actor(request)
         try:
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 return await customer_service.update_customer(session, int(pk), service_data(data), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
@@ -292,7 +293,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def delete_model(self, request: Request, pk: Any) -> None:
         actor = current_actor(request)
         try:
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 await customer_service.delete_customer(session, int(pk), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc

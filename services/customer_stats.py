@@ -7,6 +7,9 @@ Every service that changes a reservation's customer or status calls
 - reservations: every reservation of the customer
 - cancels: cancellations the customer caused (before the deadline, late, no-show);
   store-fault cancels do not count
+
+It reads and writes under ``services.locking.lock_customers``: a concurrent writer of the
+same customer waits until this transaction ends, then counts what it committed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CancelKind, Customer, Reservation, ReservationMenu, ReservationStatus
+from services.locking import lock_customers
 
 CUSTOMER_CANCEL = and_(
     Reservation.status.in_([ReservationStatus.CANCELLED, ReservationStatus.CANCEL_FEE_UNPAID]),
@@ -27,6 +31,9 @@ CUSTOMER_CANCEL = and_(
 
 async def refresh_customer_stats(session: AsyncSession, customer_ids: Iterable[int]) -> None:
     ids = sorted(set(customer_ids))
+    # The session does not autoflush: the caller's pending reservation changes must be counted.
+    await session.flush()
+    await lock_customers(session, ids)
     for start in range(0, len(ids), 500):
         await _refresh_batch(session, ids[start:start + 500])
 
@@ -50,6 +57,7 @@ async def _refresh_batch(session: AsyncSession, ids: list[int]) -> None:
     )).all()
     stats = {r.customer_id: r for r in rows}
     last_menus = await _last_menus(session, ids)
+    _expire_figures(session, set(ids))
     customers = (await session.scalars(select(Customer).where(Customer.id.in_(ids)))).all()
     for customer in customers:
         r = stats.get(customer.id)
@@ -68,6 +76,22 @@ async def _refresh_batch(session: AsyncSession, ids: list[int]) -> None:
         else:
             customer.average_visit_interval_days = None
     await session.flush()
+
+
+#: What this module writes, plus what it reads from the customer row.
+FIGURES = ("reservation_count", "visit_count", "cancel_count", "has_late_cancel", "has_unpaid_cancel_fee",
+           "first_visit_at", "last_visit_at", "last_menu_id", "average_visit_interval_days",
+           "pre_system_visit_count")
+
+
+def _expire_figures(session: AsyncSession, ids: set[int]) -> None:
+    """Forget figures loaded before the lock: another writer may have committed since.
+
+    The next select re-reads them, so an UPDATE is sent whenever the new figure differs
+    from what is stored now (not from a stale copy that happens to be equal)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Customer) and obj.id in ids:
+            session.expire(obj, FIGURES)
 
 
 async def _last_menus(session: AsyncSession, ids: list[int]) -> dict[int, int]:

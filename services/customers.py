@@ -40,6 +40,7 @@ from services.actor import Actor
 from services.permissions import Action, check
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
+from services.locking import lock_customers
 from services.store import get_store_settings
 
 #: Scalar fields a caller may set, with their admin label (used in messages and the audit log).
@@ -347,6 +348,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: dict[st
 
     Staff change any customer; a customer changes only its own profile fields."""
     _authorize_update(actor, customer_id, data)
+    await lock_customers(session, [customer_id])
     customer = await load_customer(session, customer_id)
     before = _snapshot(customer)
     errors = _Collector()
@@ -420,6 +422,8 @@ async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[F
 async def delete_customer(session: AsyncSession, customer_id: int, actor: Actor) -> None:
     """Delete a customer with no history (managers only); otherwise refuse with the reasons."""
     check(actor, Action.DELETE_CUSTOMER)
+    # A reservation or ticket written meanwhile for this customer must not slip past the check.
+    await lock_customers(session, [customer_id])
     customer = await load_customer(session, customer_id)
     reasons = await deletion_blockers(session, customer)
     if reasons:

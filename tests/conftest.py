@@ -71,8 +71,11 @@ async def db(database: Database) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def session(db: Database) -> AsyncIterator[AsyncSession]:
-    """A session for service tests; the test commits what it wants to persist."""
-    async with db.sessionmaker() as s:
+    """A session for service tests; the test commits what it wants to persist.
+
+    Its transactions are write transactions (BEGIN IMMEDIATE on SQLite), as the doors open
+    them for services: ``services.locking`` refuses to lock customers in any other."""
+    async with db.write_sessionmaker() as s:
         yield s
 
 
