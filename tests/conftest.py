@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,10 @@ from models.db import Database
 from services import auth
 from services.actor import Actor
 from services.migrate import upgrade
+
+#: argon2 at its lowest cost: a hash in well under a millisecond instead of ~0.2 s of CPU.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+CHEAP_DUMMY_HASH = CHEAP_HASHER.hash("not a password of anyone")
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -40,6 +45,21 @@ async def _reset_schema(db: Database) -> None:
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
     await upgrade(db.engine)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "real_password_hashing: keep argon2's production cost (tests about hashing itself)")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test not about hashing hashes cheaply: at production cost the admin and login tests
+    spent most of their time in argon2. Mark a test ``real_password_hashing`` to keep the real cost."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", CHEAP_DUMMY_HASH, raising=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

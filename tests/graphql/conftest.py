@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from models import (
@@ -153,12 +152,6 @@ class Given:
             await session.flush()
             await refresh_customer_stats(session, [customer.id])
         return reservation
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 with production parameters costs ~0.2 s per hash; these tests are not about its strength."""
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
