@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customers import CustomerMutation, CustomerQuery
-from resolvers.flags import FlagMutation
+from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
 from schema.scalars import SCALAR_MAP
@@ -21,7 +21,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery):
     pass
 
 

@@ -198,3 +198,128 @@ async def clear_blacklist_match(session: AsyncSession, customer_id: int, entry_i
                                 "matched_customer_no": match.customer_no, "reasons": list(match.reasons),
                                 "memo": text})
     return row
+
+
+# --------------------------------------------------------------------------- cautions and blacklist
+
+
+@dataclass(frozen=True)
+class FlagKind:
+    """What differs between 要注意人物 and ブラックリスト: the table, who may change it, the words."""
+
+    model: type[Caution] | type[BlacklistEntry]
+    entity: audit.AuditEntity
+    action: Action
+    label: str
+
+
+CAUTION = FlagKind(Caution, audit.AuditEntity.CAUTION, Action.MANAGE_CAUTIONS, "要注意人物")
+BLACKLIST = FlagKind(BlacklistEntry, audit.AuditEntity.BLACKLIST_ENTRY, Action.BLACKLIST, "ブラックリスト")
+
+
+def _described(customer: Customer) -> str:
+    return f"{customer.customer_no} {customer.full_name}"
+
+
+async def _customer_for_new_entry(session: AsyncSession, kind: FlagKind, customer_id: int | None,
+                                  errors: list[FieldError]) -> Customer | None:
+    if customer_id is None:
+        errors.append(FieldError("customer_id", ErrorCode.REQUIRED, "お客様を選択してください。"))
+        return None
+    customer = await session.get(Customer, customer_id, populate_existing=True)
+    if customer is None:
+        errors.append(FieldError("customer_id", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
+    elif await session.scalar(select(exists().where(kind.model.customer_id == customer_id))):
+        errors.append(FieldError("customer_id", ErrorCode.DUPLICATE,
+                                 f"このお客様はすでに{kind.label}に登録されています。メモを変更してください。"))
+    return customer
+
+
+async def add_flag(session: AsyncSession, kind: FlagKind, customer_id: int | None, memo: Any,
+                   actor: Actor) -> Caution | BlacklistEntry:
+    """Register a customer (one entry per customer) with a memo; every problem reported at once."""
+    check(actor, kind.action)
+    errors: list[FieldError] = []
+    text = _memo(memo, errors)
+    customer = await _customer_for_new_entry(session, kind, customer_id, errors)
+    if errors or customer is None:
+        raise DomainError.many(errors)
+    row = kind.model(customer_id=customer.id, memo=text, created_by_id=actor.account_id,
+                     updated_by_id=actor.account_id)
+    if isinstance(row, BlacklistEntry):
+        row.line_user_id = customer.line_user_id
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError:  # a concurrent request registered the same customer first
+        raise DomainError(ErrorCode.DUPLICATE, f"このお客様はすでに{kind.label}に登録されています。",
+                          "customer_id") from None
+    await audit.record(session, actor, entity=kind.entity, entity_id=row.id, action=audit.AuditAction.CREATE,
+                       changes={"customer": [None, _described(customer)], "memo": [None, text]})
+    return row
+
+
+async def _entry(session: AsyncSession, kind: FlagKind, entry_id: int) -> Any:
+    row = await session.get(kind.model, entry_id, with_for_update=True)
+    if row is None:
+        raise NotFound(f"{kind.label}の登録", "id")
+    return row
+
+
+async def update_flag(session: AsyncSession, kind: FlagKind, entry_id: int, memo: Any,
+                      actor: Actor) -> Caution | BlacklistEntry:
+    """Change the memo of an entry (the customer stays: remove and add to move it)."""
+    check(actor, kind.action)
+    errors: list[FieldError] = []
+    text = _memo(memo, errors)
+    row = await _entry(session, kind, entry_id)
+    if errors:
+        raise DomainError.many(errors)
+    before = row.memo
+    if text != before:
+        row.memo = text
+        row.updated_by_id = actor.account_id
+        await session.flush()
+        await audit.record(session, actor, entity=kind.entity, entity_id=row.id,
+                           action=audit.AuditAction.UPDATE, changes={"memo": [before, text]})
+    return row
+
+
+async def remove_flag(session: AsyncSession, kind: FlagKind, entry_id: int, actor: Actor) -> int:
+    """Delete an entry; the customer is never touched. Returns the customer's id."""
+    check(actor, kind.action)
+    row = await _entry(session, kind, entry_id)
+    customer = await session.get(Customer, row.customer_id)
+    customer_id, memo = row.customer_id, row.memo
+    await session.delete(row)
+    await session.flush()
+    await audit.record(session, actor, entity=kind.entity, entity_id=entry_id, action=audit.AuditAction.DELETE,
+                       changes={"customer": [_described(customer) if customer else customer_id, None],
+                                "memo": [memo, None]})
+    return customer_id
+
+
+async def add_caution(session: AsyncSession, customer_id: int | None, memo: Any, actor: Actor) -> Caution:
+    return await add_flag(session, CAUTION, customer_id, memo, actor)  # type: ignore[return-value]
+
+
+async def update_caution(session: AsyncSession, entry_id: int, memo: Any, actor: Actor) -> Caution:
+    return await update_flag(session, CAUTION, entry_id, memo, actor)  # type: ignore[return-value]
+
+
+async def remove_caution(session: AsyncSession, entry_id: int, actor: Actor) -> int:
+    return await remove_flag(session, CAUTION, entry_id, actor)
+
+
+async def add_to_blacklist(session: AsyncSession, customer_id: int | None, memo: Any,
+                           actor: Actor) -> BlacklistEntry:
+    return await add_flag(session, BLACKLIST, customer_id, memo, actor)  # type: ignore[return-value]
+
+
+async def update_blacklist_entry(session: AsyncSession, entry_id: int, memo: Any,
+                                 actor: Actor) -> BlacklistEntry:
+    return await update_flag(session, BLACKLIST, entry_id, memo, actor)  # type: ignore[return-value]
+
+
+async def remove_from_blacklist(session: AsyncSession, entry_id: int, actor: Actor) -> int:
+    return await remove_flag(session, BLACKLIST, entry_id, actor)

@@ -28,6 +28,7 @@ class Action(enum.Enum):
     EDIT_CUSTOMER = "edit customer"
     DELETE_CUSTOMER = "delete customer"
     MERGE_CUSTOMERS = "merge customers"
+    MANAGE_CAUTIONS = "manage cautions"
     BLACKLIST = "blacklist"
     IMPORT = "import"
     EXPORT = "export"
@@ -47,6 +48,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.EDIT_CUSTOMER: {A: False, C: OWN, S: True, M: True},
     Action.DELETE_CUSTOMER: {A: False, C: False, S: False, M: True},
     Action.MERGE_CUSTOMERS: {A: False, C: False, S: False, M: True},
+    Action.MANAGE_CAUTIONS: {A: False, C: False, S: True, M: True},
     Action.BLACKLIST: {A: False, C: False, S: False, M: True},
     Action.IMPORT: {A: False, C: False, S: False, M: True},
     Action.EXPORT: {A: False, C: False, S: False, M: True},

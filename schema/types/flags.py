@@ -1,4 +1,4 @@
-"""要注意人物 / ブラックリスト types: the blacklist match staff see on a customer (SPEC §3, §7)."""
+"""要注意人物 / ブラックリスト types, and the blacklist match staff see on a customer (SPEC §3, §7)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import models
 from schema.context import Info
+from schema.generate import model_type
+from schema.relay import Connection
 from services.flags import BlacklistMatch as Match
 
 if TYPE_CHECKING:
@@ -39,3 +42,38 @@ class BlacklistMatch:
     @strawberry.field(description="ブラックリストに登録されたお客様 (the listed customer)")
     async def customer(self, info: Info) -> CustomerType | None:
         return await info.context.loaders.customer.load(self.match.customer_id)
+
+
+FLAG_COLUMNS = {
+    "id": "identifier",
+    "memo": "behaviour, past trouble, how to handle",
+    "created_at": "registered at",
+    "updated_at": "memo last changed at",
+}
+
+
+@model_type(models.Caution, include=FLAG_COLUMNS,
+            description="要注意人物 (caution: booking allowed, shown with ❗ and the memo; SPEC §7)")
+class Caution:
+    @strawberry.field(description="お客様 (the customer)")
+    async def customer(self, root: strawberry.Parent[models.Caution], info: Info) -> CustomerType:
+        return await info.context.loaders.customer.load(root.customer_id)
+
+
+@model_type(models.BlacklistEntry, include=FLAG_COLUMNS,
+            description="ブラックリスト (blacklist entry: no reservation for the customer or a matching "
+                        "person; SPEC §3, §7)")
+class BlacklistEntry:
+    @strawberry.field(description="お客様 (the customer)")
+    async def customer(self, root: strawberry.Parent[models.BlacklistEntry], info: Info) -> CustomerType:
+        return await info.context.loaders.customer.load(root.customer_id)
+
+
+@strawberry.type(name="CautionConnection", description="要注意人物一覧 (a page of cautions)")
+class CautionConnection(Connection[Caution]):
+    pass
+
+
+@strawberry.type(name="BlacklistEntryConnection", description="ブラックリスト一覧 (a page of blacklist entries)")
+class BlacklistEntryConnection(Connection[BlacklistEntry]):
+    pass

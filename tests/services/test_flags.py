@@ -1,0 +1,142 @@
+"""services.flags: cautions (staff) and blacklist (managers): one entry per customer, memo required, audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditLog, BlacklistEntry, Caution, Customer, StaffRole
+from services import customers as customer_service
+from services import flags
+from services.actor import Actor
+from services.errors import DomainError, ErrorCode
+
+MANAGER = Actor.staff(1, StaffRole.MANAGER, "manager")
+STAFF = Actor.staff(2, StaffRole.STAFF, "staff")
+CUSTOMER_DATA = {"last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
+                 "phone": "090-1111-2222", "email": "hanako@example.jp"}
+ADD = {"caution": flags.add_caution, "blacklist": flags.add_to_blacklist}
+UPDATE = {"caution": flags.update_caution, "blacklist": flags.update_blacklist_entry}
+REMOVE = {"caution": flags.remove_caution, "blacklist": flags.remove_from_blacklist}
+MODEL = {"caution": Caution, "blacklist": BlacklistEntry}
+ENTITY = {"caution": "caution", "blacklist": "blacklist_entry"}
+KINDS = ["caution", "blacklist"]
+
+
+@pytest.fixture(autouse=True)
+async def accounts(session):
+    from services.auth import create_staff_account
+
+    await create_staff_account(session, login_id="manager", password="password-1", display_name="manager",
+                               role=StaffRole.MANAGER)
+    await create_staff_account(session, login_id="staff", password="password-1", display_name="staff")
+    await session.commit()
+
+
+@pytest.fixture
+async def customer(session):
+    row = await customer_service.create_customer(session, CUSTOMER_DATA, Actor.system())
+    await session.commit()
+    return row
+
+
+async def _count(session, model) -> int:
+    return await session.scalar(select(func.count()).select_from(model))
+
+
+async def _logs(session, kind) -> list[AuditLog]:
+    return list((await session.scalars(select(AuditLog).where(AuditLog.entity == ENTITY[kind])
+                                       .order_by(AuditLog.id))).all())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_add_update_remove_with_audit(session, customer, kind):
+    row = await ADD[kind](session, customer.id, "  無断キャンセルが多い  ", MANAGER)
+    await session.commit()
+    assert (row.customer_id, row.memo, row.created_by_id, row.updated_by_id) == (
+        customer.id, "無断キャンセルが多い", 1, 1)
+    await UPDATE[kind](session, row.id, "来店時は店長が対応", MANAGER)
+    await session.commit()
+    await UPDATE[kind](session, row.id, "来店時は店長が対応", MANAGER)  # unchanged: no log entry
+    await session.commit()
+    assert await REMOVE[kind](session, row.id, MANAGER) == customer.id
+    await session.commit()
+    assert await _count(session, MODEL[kind]) == 0
+    assert await session.get(Customer, customer.id) is not None  # the customer stays
+    logs = await _logs(session, kind)
+    assert [(log.action, log.entity_id) for log in logs] == [("create", row.id), ("update", row.id),
+                                                             ("delete", row.id)]
+    assert logs[0].changes == {"customer": [None, f"{customer.customer_no} 山田 花子"],
+                               "memo": [None, "無断キャンセルが多い"]}
+    assert logs[1].changes == {"memo": ["無断キャンセルが多い", "来店時は店長が対応"]}
+    assert logs[2].changes["memo"] == ["来店時は店長が対応", None]
+
+
+async def test_the_blacklist_keeps_the_line_id(session, customer):
+    await session.execute(Customer.__table__.update().where(Customer.id == customer.id).values(line_user_id="U9"))
+    row = await flags.add_to_blacklist(session, customer.id, "暴言", MANAGER)
+    assert row.line_user_id == "U9"
+    assert (await flags.find_blacklist_match(session, customer.id)).entry_id == row.id
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_every_problem_at_once_and_nothing_written(session, customer, kind):
+    with pytest.raises(DomainError) as exc:
+        await ADD[kind](session, None, "   ", MANAGER)
+    assert [(e.field, e.code, e.message) for e in exc.value.errors] == [
+        ("memo", ErrorCode.REQUIRED, "メモを入力してください。"),
+        ("customer_id", ErrorCode.REQUIRED, "お客様を選択してください。")]
+    with pytest.raises(DomainError) as exc:
+        await ADD[kind](session, 999_999, "x" * 2001, MANAGER)
+    assert [(e.field, e.code) for e in exc.value.errors] == [
+        ("memo", ErrorCode.TOO_LONG), ("customer_id", ErrorCode.NOT_FOUND)]
+    await session.rollback()
+    assert await _count(session, MODEL[kind]) == 0
+    assert await _logs(session, kind) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_one_entry_per_customer(session, customer, kind):
+    await ADD[kind](session, customer.id, "一件目", MANAGER)
+    await session.commit()
+    with pytest.raises(DomainError) as exc:
+        await ADD[kind](session, customer.id, "二件目", MANAGER)
+    assert exc.value.code == ErrorCode.DUPLICATE and exc.value.field == "customer_id"
+    await session.rollback()
+    assert await _count(session, MODEL[kind]) == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_update_and_remove_refuse_bad_input(session, customer, kind):
+    row = await ADD[kind](session, customer.id, "メモ", MANAGER)
+    await session.commit()
+    row_id = row.id
+    calls = [lambda: UPDATE[kind](session, row_id, "", MANAGER), lambda: UPDATE[kind](session, 999, "メモ", MANAGER),
+             lambda: REMOVE[kind](session, 999, MANAGER)]
+    for call in calls:
+        with pytest.raises(DomainError) as exc:
+            await call()
+        assert exc.value.code in (ErrorCode.REQUIRED, ErrorCode.NOT_FOUND)
+        await session.rollback()
+    assert await session.scalar(select(MODEL[kind].memo).where(MODEL[kind].id == row_id)) == "メモ"
+    assert len(await _logs(session, kind)) == 1
+
+
+@pytest.mark.parametrize(("kind", "actor", "allowed"), [
+    ("caution", STAFF, True), ("caution", Actor.customer(1), False), ("caution", None, False),
+    ("blacklist", STAFF, False), ("blacklist", Actor.customer(1), False), ("blacklist", MANAGER, True),
+])
+async def test_who_may_change(session, customer, kind, actor, allowed):
+    if allowed:
+        row = await ADD[kind](session, customer.id, "メモ", actor)
+        await UPDATE[kind](session, row.id, "メモ2", actor)
+        await REMOVE[kind](session, row.id, actor)
+        return
+    with pytest.raises(DomainError) as exc:
+        await ADD[kind](session, customer.id, "メモ", actor)
+    assert exc.value.code in (ErrorCode.PERMISSION_DENIED, ErrorCode.UNAUTHENTICATED)
+    row = await ADD[kind](session, customer.id, "メモ", MANAGER)
+    for call in (lambda: UPDATE[kind](session, row.id, "変更", actor), lambda: REMOVE[kind](session, row.id, actor)):
+        with pytest.raises(DomainError):
+            await call()
+    assert await session.scalar(select(MODEL[kind].memo).where(MODEL[kind].id == row.id)) == "メモ"
