@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any, ClassVar
+
 from sqladmin import expose
-from sqlalchemy import Select
+from sqladmin.ajax import QueryAjaxModelLoader
+from sqladmin.fields import AjaxSelectField
+from sqlalchemy import Select, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from wtforms import TextAreaField
 
 from admin.auth import current_actor
-from admin.base import ReadOnlyView
+from admin.base import AdminError, JapaneseForm, JapaneseModelView
 from admin.flags import CautionMarkMixin, customer_cell
-from models import BlacklistEntry, Caution
+from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
 from services.customer_search import free_text_clause
-from services.errors import DomainError, ErrorCode
+from services.errors import DomainError, ErrorCode, NotFound
+from services.permissions import can
 
 CUSTOMERS = "顧客管理"
 MAX_FORM_BYTES = 20_000
@@ -40,7 +47,21 @@ def parse_id(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-class _FlagAdmin(CautionMarkMixin, ReadOnlyView):
+class CustomerLoader(QueryAjaxModelLoader):
+    """The customer picker searches like the customer list: name, kana (hiragana too), number, phone."""
+
+    async def get_list(self, request: Request, term: str) -> list[Any]:
+        clause = free_text_clause(term[:100])
+        if clause is None:
+            return []
+        stmt = select(Customer).where(clause).order_by(Customer.customer_no).limit(self.limit)
+        return await self.model_admin._run_query(stmt)
+
+
+class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
+    """Create (customer + memo), edit (memo), delete (the entry only) through services.flags."""
+
+    kind: ClassVar[flag_service.FlagKind]
     category = CUSTOMERS
     column_labels = {"customer": "お客様"}
     column_formatters = {"customer": customer_cell}
@@ -48,6 +69,14 @@ class _FlagAdmin(CautionMarkMixin, ReadOnlyView):
     column_sortable_list = ["created_at", "updated_at"]
     column_default_sort = [("updated_at", True)]
     column_searchable_list = ["memo"]
+    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
+    form_create_rules = ["customer", "memo"]
+    form_edit_rules = ["memo"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._form_ajax_refs["customer"] = CustomerLoader("customer", Customer, self, fields=("customer_no",),
+                                                          limit=20)
 
     def search_placeholder(self) -> str:
         return "お客様の氏名・フリガナ・お客様番号・電話番号"
@@ -56,8 +85,75 @@ class _FlagAdmin(CautionMarkMixin, ReadOnlyView):
         clause = free_text_clause(term)
         return stmt if clause is None else stmt.join(self.model.customer).where(clause)
 
+    async def _allowed(self, request: Request) -> bool:
+        return can(getattr(request.state, "actor", None), self.kind.action)
+
+    async def check_can_create(self, request: Request) -> bool:
+        return await self._allowed(request)
+
+    async def check_can_edit(self, request: Request, model: Any) -> bool:
+        return await self._allowed(request)
+
+    async def check_can_delete(self, request: Request, model: Any) -> bool:
+        return await self._allowed(request)
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        fields: dict[str, Any] = {}
+        if rules and "customer" in rules:
+            fields["customer"] = AjaxSelectField(
+                self._form_ajax_refs["customer"], label="お客様 *", allow_blank=True,
+                description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
+                render_kw={"placeholder": "お客様を検索", "class": "form-control"})
+        fields["memo"] = TextAreaField(
+            "メモ *", description=f"問題行動・過去のトラブル・対応方法など（{flag_service.MEMO_MAX}文字以内）",
+            render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX})
+        return type(f"{self.kind.model.__name__}Form", (JapaneseForm,), fields)
+
+    async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:
+        return {"memo": obj.memo}
+
+    def _refusal(self, request: Request, exc: DomainError) -> AdminError:
+        for error in exc.errors:  # the service's customer_id is the form's customer
+            if error.field == "customer_id":
+                exc.errors[exc.errors.index(error)] = replace(error, field="customer")
+        return AdminError.from_domain(request, exc)
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        raw = data.get("customer")
+        customer_id = parse_id(raw)
+        try:
+            if raw not in (None, "", "__None") and customer_id is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "お客様が見つかりません。", "customer_id")
+            async with self.session_maker() as session, session.begin():
+                return await flag_service.add_flag(session, self.kind, customer_id, data.get("memo"),
+                                                   current_actor(request))
+        except DomainError as exc:
+            raise self._refusal(request, exc) from exc
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        entry_id = parse_id(pk)
+        try:
+            if entry_id is None:
+                raise NotFound(f"{self.kind.label}の登録")
+            async with self.session_maker() as session, session.begin():
+                return await flag_service.update_flag(session, self.kind, entry_id, data.get("memo"),
+                                                      current_actor(request))
+        except DomainError as exc:
+            raise self._refusal(request, exc) from exc
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        entry_id = parse_id(pk)
+        try:
+            if entry_id is None:
+                raise NotFound(f"{self.kind.label}の登録")
+            async with self.session_maker() as session, session.begin():
+                await flag_service.remove_flag(session, self.kind, entry_id, current_actor(request))
+        except DomainError as exc:
+            raise self._refusal(request, exc) from exc
+
 
 class CautionAdmin(_FlagAdmin, model=Caution):
+    kind = flag_service.CAUTION
     name = name_plural = "要注意人物"
     icon = "fa-solid fa-triangle-exclamation"
     column_list = [Caution.customer, Caution.memo, Caution.created_at, Caution.updated_at]
@@ -65,11 +161,12 @@ class CautionAdmin(_FlagAdmin, model=Caution):
 
 
 class BlacklistAdmin(_FlagAdmin, model=BlacklistEntry):
+    kind = flag_service.BLACKLIST
     name = name_plural = "ブラックリスト"
     icon = "fa-solid fa-ban"
     column_list = [BlacklistEntry.customer, BlacklistEntry.memo, BlacklistEntry.created_at,
                    BlacklistEntry.updated_at]
-    column_details_exclude_list = [BlacklistEntry.customer_id]
+    column_details_exclude_list = [BlacklistEntry.customer_id, BlacklistEntry.line_user_id]
 
     @expose("/clear-match/{customer_id}", methods=["POST"])
     async def clear_match(self, request: Request) -> Response:
