@@ -18,7 +18,7 @@ from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from admin import customers, flag_views, masters, records, staff
+from admin import customers, day_sheet, flag_views, masters, records, staff
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
@@ -54,6 +54,8 @@ VIEWS = [
     staff.StaffAccountAdmin,
     records.AuditLogAdmin,
 ]
+#: Custom pages (sqladmin BaseView): no model, no audit entity of their own.
+PAGES = [day_sheet.DaySheetView]
 
 
 def _plain(value: Any) -> Any:
@@ -114,6 +116,6 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
     backend.templates = admin.templates
     admin.templates.env.globals["csrf_token"] = current_token
     admin.templates.env.globals["csrf_field_name"] = FIELD_NAME
-    for view in VIEWS:
+    for view in VIEWS + PAGES:
         admin.add_view(view)
     return admin
