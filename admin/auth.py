@@ -1,8 +1,10 @@
-"""Login to /admin with a staff account (argon2, services.auth) and a signed session cookie.
+"""Login to /admin with a staff account (argon2, services.auth) and a server-side session.
 
-The session holds only the account id and role; every request re-reads the
-account, so deactivating it or changing its role takes effect at once.  The
-acting account and its :class:`~services.actor.Actor` are put on
+The signed cookie holds only a random session id (and the CSRF token); every request
+looks the session up in the database (services.sessions), so logout, a password or role
+change, a lock or deactivation ends it at once, even for a saved copy of the cookie.
+Logout is a POST with the CSRF token; a GET of /admin/logout only asks for confirmation.
+The acting account and its :class:`~services.actor.Actor` are put on
 ``request.state.account`` / ``request.state.actor`` for the views.
 """
 
@@ -13,18 +15,19 @@ from typing import Any
 from sqladmin.authentication import AuthenticationBackend
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from admin.csrf import CSRFMiddleware, rotate_token
-from models import StaffAccount
 from models.db import Database
-from services import auth
+from services import auth, sessions
 from services.actor import Actor
 from services.config import Settings, session_secret
 from services.errors import DomainError, Unauthenticated
 
 SESSION_COOKIE = "salon_admin_session"
 LOGIN_TEMPLATE = "sqladmin/login.html"
+LOGOUT_TEMPLATE = "sqladmin/logout.html"
+SESSION_ID = "sid"
 
 
 def current_actor(request: Request) -> Actor:
@@ -62,32 +65,44 @@ class StaffAuthBackend(AuthenticationBackend):
         password = str(form.get("password") or "")
         try:
             account = await auth.authenticate(self.db, login_id, password)
-            account_id, role = account.id, account.role
+            async with self.db.transaction() as session:
+                session_id = await sessions.open_admin_session(session, account)
         except DomainError as exc:
             return await self.templates.TemplateResponse(
                 request, LOGIN_TEMPLATE, {"error": exc.message, "login_id": login_id}, status_code=400)
         request.session.clear()  # no data from before the login survives it
-        request.session.update({"account_id": account_id, "role": role.value})
+        request.session[SESSION_ID] = session_id
         rotate_token(request)
         return True
 
     async def logout(self, request: Request) -> Response | bool:
+        """Only reached by POST (with a valid CSRF token, checked by the middleware)."""
+        async with self.db.transaction() as session:
+            await sessions.end_admin_session(session, request.session.get(SESSION_ID))
         request.session.clear()
         rotate_token(request)
         return False  # sqladmin then redirects to the login page
 
+    async def logout_page(self, request: Request) -> Response:
+        """/admin/logout: POST logs out; GET (a link, a prefetch, another site's <img>) only asks."""
+        if request.method == "POST":
+            await self.logout(request)
+            return RedirectResponse(request.url_for("admin:login"), status_code=302)
+        if not await self.authenticate(request):
+            return RedirectResponse(request.url_for("admin:login"), status_code=302)
+        return await self.templates.TemplateResponse(request, LOGOUT_TEMPLATE)
+
     async def authenticate(self, request: Request) -> Response | bool:
-        account_id = request.session.get("account_id")
-        if not isinstance(account_id, int):
-            return False
         async with self.db.sessionmaker() as session:
-            account = await session.get(StaffAccount, account_id)
-        if account is None or not account.active:
-            request.session.clear()
+            account = await sessions.account_for_admin_session(session, request.session.get(SESSION_ID))
+        if account is None:
+            if SESSION_ID in request.session:
+                request.session.clear()
             return False
         request.state.account = account
         request.state.actor = auth.actor_for_account(account)
         return True
 
     async def get_user_id(self, request: Request) -> Any:
-        return request.session.get("account_id")
+        account = getattr(request.state, "account", None)
+        return account.id if account is not None else None

@@ -17,6 +17,7 @@ from sqladmin.audit import AuditBackend, AuditEntry
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.routing import Route
 
 from admin import customers, day_sheet, flag_views, masters, records, staff
 from admin.auth import StaffAuthBackend
@@ -118,4 +119,12 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
     admin.templates.env.globals["csrf_field_name"] = FIELD_NAME
     for view in VIEWS + PAGES:
         admin.add_view(view)
+    _logout_by_post(admin, backend)
     return admin
+
+
+def _logout_by_post(admin: Admin, backend: StaffAuthBackend) -> None:
+    """sqladmin logs out on a GET, which any link or prefetch can trigger: ours needs a POST with the token."""
+    routes = [r for r in admin.admin.router.routes if getattr(r, "name", None) != "logout"]
+    routes.insert(0, Route("/logout", endpoint=backend.logout_page, name="logout", methods=["GET", "POST"]))
+    admin.admin.router.routes = routes

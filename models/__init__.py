@@ -31,13 +31,13 @@ from models.reservation import (
     ReservationMenu,
     ReservationStatus,
 )
-from models.staff import ApiToken, StaffAccount, StaffMember, StaffRole, TokenKind
+from models.staff import AdminSession, ApiToken, StaffAccount, StaffMember, StaffRole, TokenKind
 from models.store import Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
 __all__ = [
-    "ActorKind", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance", "CancelKind",
-    "Caution", "Customer",
+    "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
+    "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "FirstVisitMotive", "FreeItem", "FreeItemChoice", "Gender",
     "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "Menu",
     "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",

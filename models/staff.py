@@ -1,4 +1,4 @@
-"""Staff members (who serve), staff accounts (who log in) and API tokens."""
+"""Staff members (who serve), staff accounts (who log in), API tokens and admin sessions."""
 
 from __future__ import annotations
 
@@ -86,6 +86,24 @@ class ApiToken(Base):
         ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"),
                                                     index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class AdminSession(Base):
+    """A login to /admin. The signed cookie carries a random id whose SHA-256 is stored here.
+
+    Every admin request looks the row up, so a session ends on the server (``revoked_at``) at
+    logout, password change, lock, role change or deactivation, even if its cookie was copied.
+    """
+
+    __tablename__ = "admin_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_account_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column()

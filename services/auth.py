@@ -24,6 +24,7 @@ from services.actor import Actor
 from services.permissions import Action, check
 from services.config import get_settings
 from services.errors import DomainError, ErrorCode, NotFound
+from services.sessions import revoke_account_logins
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -113,7 +114,9 @@ async def update_staff_account(
 ) -> StaffAccount:
     """Managers change an account; nobody removes their own manager role or deactivates themselves.
 
-    A new password, or ``unlock``, ends a lockout after repeated failed logins.
+    A new password, or ``unlock``, ends a lockout after repeated failed logins. A new
+    password, another role or deactivation ends the account's admin sessions and staff
+    tokens: whoever held them logs in again, under the new password and role.
     """
     check(actor, Action.MANAGE_STAFF)
     account = await session.get(StaffAccount, account_id)
@@ -137,6 +140,8 @@ async def update_staff_account(
         account.failed_login_count = 0
         account.locked_until = None
         changes["locked"] = "unlocked"
+    if new_password or "role" in changes or not account.active:
+        await revoke_account_logins(session, account.id)
     if changes:
         await audit.record(session, actor, entity="staff_account", entity_id=account.id, action="update",
                            changes=changes)
@@ -215,6 +220,7 @@ async def _count_failure(session: AsyncSession, account: StaffAccount, now: date
         await session.execute(
             update(StaffAccount).where(StaffAccount.id == account.id)
             .values(failed_login_count=0, locked_until=now + timedelta(minutes=settings.login_lock_minutes)))
+        await revoke_account_logins(session, account.id)
         return _locked(settings.login_lock_minutes)
     return _invalid_credentials()
 
@@ -267,7 +273,9 @@ async def actor_for_token(session: AsyncSession, raw: str) -> Actor | None:
         return None
     if token.kind == TokenKind.STAFF:
         account = await session.get(StaffAccount, token.staff_account_id)
-        return actor_for_account(account) if account is not None and account.active else None
+        if account is None or not account.active or account.is_locked(now):
+            return None
+        return actor_for_account(account)
     customer = await session.get(Customer, token.customer_id)
     if customer is None or customer.withdrawn_at is not None:
         return None

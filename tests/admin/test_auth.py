@@ -80,7 +80,7 @@ async def test_login_then_logout(browser, db):
     home = await browser.get("/admin/")
     assert home.status_code == 200
     assert "satoさん" in home.text and "ログアウト" in home.text
-    await browser.get("/admin/logout")
+    await browser.http.post("/admin/logout", data={"csrf_token": csrf_from(home.text)})
     assert (await browser.get("/admin/")).status_code == 302
 
 
