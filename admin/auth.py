@@ -22,7 +22,7 @@ from models.db import Database
 from services import auth, sessions
 from services.actor import Actor
 from services.config import Settings, session_secret
-from services.errors import DomainError, Unauthenticated
+from services.errors import DomainError, ErrorCode, Unauthenticated
 
 SESSION_COOKIE = "salon_admin_session"
 LOGIN_TEMPLATE = "sqladmin/login.html"
@@ -36,6 +36,12 @@ def current_actor(request: Request) -> Actor:
     if actor is None:
         raise Unauthenticated()
     return actor
+
+
+def client_address(request: Request) -> str | None:
+    """The address failed logins are counted by (behind a proxy, uvicorn's --forwarded-allow-ips makes
+    it the real client's)."""
+    return request.client.host if request.client else None
 
 
 def is_manager(request: Request) -> bool:
@@ -64,12 +70,13 @@ class StaffAuthBackend(AuthenticationBackend):
         login_id = str(form.get("username") or "")
         password = str(form.get("password") or "")
         try:
-            account = await auth.authenticate(self.db, login_id, password)
+            account = await auth.authenticate(self.db, login_id, password, client_address(request))
             async with self.db.transaction() as session:
                 session_id = await sessions.open_admin_session(session, account)
         except DomainError as exc:
+            status = 429 if exc.code == ErrorCode.TOO_MANY_REQUESTS else 400
             return await self.templates.TemplateResponse(
-                request, LOGIN_TEMPLATE, {"error": exc.message, "login_id": login_id}, status_code=400)
+                request, LOGIN_TEMPLATE, {"error": exc.message, "login_id": login_id}, status_code=status)
         request.session.clear()  # no data from before the login survives it
         request.session[SESSION_ID] = session_id
         rotate_token(request)

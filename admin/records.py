@@ -49,7 +49,8 @@ def _reservation_cell(model: SalesReport, attribute: str) -> str:
 
 FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "inflow_route_ids": "流入経路",
                 "free_item_choice_ids": "フリー項目", "password": "パスワード", "login_id": "ログインID",
-                "display_name": "表示名", "role": "権限", "active": "有効", "name": "名称"}
+                "display_name": "表示名", "role": "権限", "active": "有効", "locked": "ロック",
+                "login_limits": "ログイン制限", "name": "名称"}
 
 
 def _entity_cell(model: AuditLog, attribute: str) -> str:

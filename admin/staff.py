@@ -6,7 +6,6 @@ exported or written to the audit log.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
@@ -29,7 +28,8 @@ from services import auth
 from services.errors import DomainError
 
 CREATE_FIELDS = ["login_id", "display_name", "password", "role", "staff_member_id", "active"]
-EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "new_password", "unlock"]
+EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "locked", "new_password",
+               "clear_login_limits"]
 
 
 async def build_account_form(session_maker: Any, fields: list[str]) -> type[JapaneseForm]:
@@ -49,17 +49,20 @@ async def build_account_form(session_maker: Any, fields: list[str]) -> type[Japa
         "new_password": PasswordField(
             "新しいパスワード", description=f"変更するときだけ入力（{auth.MIN_PASSWORD_LENGTH}文字以上）",
             render_kw=css),
-        "unlock": BooleanField("ロックを解除する", default=False, render_kw={"class": "form-check-input"},
-                               description="ログインの失敗が続いてロックされたアカウントを、すぐに使えるようにします。"),
+        "locked": BooleanField(
+            "ロック", default=False, render_kw={"class": "form-check-input"},
+            description="チェックすると、店長が解除するまでこのアカウントではログインできません（ログイン中の画面やトークンも無効になります）。"),
+        "clear_login_limits": BooleanField(
+            "ログイン制限を解除する", default=False, render_kw={"class": "form-check-input"},
+            description="ログインの失敗が続いて待ち時間がかかっているとき、このログインIDと、それが試された端末の制限をすぐに解除します。"),
     }
     return type("StaffAccountForm", (JapaneseForm,), {name: available[name] for name in fields})
 
 
 def _lock_cell(model: StaffAccount, attribute: str) -> str:
-    if not model.is_locked(datetime.now(timezone.utc)):
+    if model.locked_at is None:
         return ""
-    assert model.locked_until is not None
-    return f"ロック中（{format_datetime(model.locked_until)}まで）"
+    return f"ロック中（{format_datetime(model.locked_at)}から）"
 
 
 class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
@@ -67,12 +70,11 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
     category = "設定"
     icon = "fa-solid fa-id-badge"
     column_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
-                   StaffAccount.staff_member, StaffAccount.active, StaffAccount.locked_until,
+                   StaffAccount.staff_member, StaffAccount.active, StaffAccount.locked_at,
                    StaffAccount.last_login_at]
-    column_details_list = [*column_list, StaffAccount.failed_login_count, StaffAccount.created_at,
-                           StaffAccount.updated_at]
-    column_labels = {StaffAccount.staff_member: "スタッフ", StaffAccount.locked_until: "ロック"}
-    column_formatters = {StaffAccount.locked_until: _lock_cell}
+    column_details_list = [*column_list, StaffAccount.created_at, StaffAccount.updated_at]
+    column_labels = {StaffAccount.staff_member: "スタッフ", StaffAccount.locked_at: "ロック"}
+    column_formatters = {StaffAccount.locked_at: _lock_cell}
     column_formatters_detail = column_formatters
     column_searchable_list = [StaffAccount.login_id, StaffAccount.display_name]
     column_sortable_list = [StaffAccount.login_id, StaffAccount.display_name, StaffAccount.role,
@@ -94,7 +96,7 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
 
     async def get_form_data_for_edit(self, obj: StaffAccount) -> dict[str, Any]:
         return {"display_name": obj.display_name, "role": obj.role, "staff_member_id": obj.staff_member_id,
-                "active": obj.active}
+                "active": obj.active, "locked": obj.is_locked}
 
     async def insert_model(self, request: Request, data: dict) -> Any:
         try:
@@ -115,8 +117,8 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
                 return await auth.update_staff_account(
                     session, int(pk), display_name=data.get("display_name") or "", role=data["role"],
                     staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
-                    new_password=data.get("new_password") or "", unlock=bool(data.get("unlock")),
-                    actor=actor)
+                    locked=bool(data.get("locked")), new_password=data.get("new_password") or "",
+                    clear_login_limits=bool(data.get("clear_login_limits")), actor=actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
 

@@ -31,7 +31,15 @@ from models.reservation import (
     ReservationMenu,
     ReservationStatus,
 )
-from models.staff import AdminSession, ApiToken, StaffAccount, StaffMember, StaffRole, TokenKind
+from models.staff import (
+    AdminSession,
+    ApiToken,
+    LoginThrottle,
+    StaffAccount,
+    StaffMember,
+    StaffRole,
+    TokenKind,
+)
 from models.store import Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
@@ -39,7 +47,7 @@ __all__ = [
     "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
     "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "FirstVisitMotive", "FreeItem", "FreeItemChoice", "Gender",
-    "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "Menu",
+    "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "LoginThrottle", "Menu",
     "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",
     "ReservationChannel", "ReservationMenu", "ReservationStatus", "SalesReport", "StaffAccount",
     "StaffMember", "StaffRole", "StoreSetting", "TicketExpiryChange", "TicketMenu", "TicketPurchase",

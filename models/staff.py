@@ -50,9 +50,9 @@ class StaffAccount(TimestampMixin, Base):
         ForeignKey("staff_members.id", ondelete="SET NULL"), index=True, comment="スタッフ")
     active: Mapped[bool] = mapped_column(default=True, server_default="1", comment="有効")
     last_login_at: Mapped[datetime | None] = mapped_column(comment="最終ログイン")
-    failed_login_count: Mapped[int] = mapped_column(
-        default=0, server_default="0", comment="連続ログイン失敗回数")
-    locked_until: Mapped[datetime | None] = mapped_column(comment="ロック解除日時")
+    #: Set by a manager (ロック): the account cannot log in until a manager unlocks it. Failed logins
+    #: never lock an account; they are slowed down instead (services.login_throttle).
+    locked_at: Mapped[datetime | None] = mapped_column(comment="ロック日時")
 
     staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")
 
@@ -60,8 +60,9 @@ class StaffAccount(TimestampMixin, Base):
     def is_manager(self) -> bool:
         return self.role == StaffRole.MANAGER
 
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and self.locked_until > now
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     def __str__(self) -> str:
         return self.display_name
@@ -107,3 +108,21 @@ class AdminSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class LoginThrottle(Base):
+    """Failed-login counter of one key: a client address, a login ID, or both (services.login_throttle).
+
+    Login IDs are stored only as SHA-256 (``login_hash``): people type passwords into the ID field.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    login_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failure_at: Mapped[datetime | None] = mapped_column()
+    blocked_until: Mapped[datetime | None] = mapped_column()
+    #: For an address-and-ID key: the last successful login, which makes the address the owner's own.
+    last_success_at: Mapped[datetime | None] = mapped_column()

@@ -45,7 +45,9 @@ class AccountMutation:
             return LoginPayload(errors=user_errors(DomainError(
                 ErrorCode.TOO_MANY_REQUESTS, "ログインは1回のリクエストにつき1回までです。")))
         try:
-            account = await auth.authenticate(info.context.db, input.login_id, input.password)
+            request = info.context.request
+            address = request.client.host if request is not None and request.client else None
+            account = await auth.authenticate(info.context.db, input.login_id, input.password, address)
             async with info.context.db.transaction() as session:
                 token, expires_at = await auth.issue_staff_token(session, account)
         except DomainError as exc:

@@ -34,8 +34,9 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "UNAUTHENTICATED": "ログインが必要 (no valid bearer token)",
     "PERMISSION_DENIED": "権限がない (the account's role does not allow it)",
     "INVALID_CREDENTIALS": "ログインIDまたはパスワードが正しくない (wrong login or password)",
-    "ACCOUNT_LOCKED": "ログイン失敗が続きロック中 (too many wrong passwords: locked for a while)",
-    "TOO_MANY_REQUESTS": "試行が多すぎる (too many attempts: one login per request)",
+    "ACCOUNT_LOCKED": "店長がロックしたアカウント (a manager locked it; said only after the right password)",
+    "TOO_MANY_REQUESTS": "試行が多すぎる (one login per request; failed logins from this address or on this ID "
+    "are slowed down: wait and try again)",
     "DUPLICATE": "重複 (already exists)",
 }
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
 from models.db import Database
-from services import audit
+from services import audit, login_throttle
 from services.actor import Actor
 from services.permissions import Action, check
 from services.config import get_settings
@@ -67,7 +67,7 @@ AUDITED_ACCOUNT_FIELDS = ("login_id", "display_name", "role", "staff_member_id",
 
 
 def _account_snapshot(account: StaffAccount) -> dict:
-    return {key: getattr(account, key) for key in AUDITED_ACCOUNT_FIELDS}
+    return {**{key: getattr(account, key) for key in AUDITED_ACCOUNT_FIELDS}, "locked": account.is_locked}
 
 
 async def create_staff_account(
@@ -108,15 +108,17 @@ async def update_staff_account(
     role: StaffRole,
     staff_member_id: int | None,
     active: bool,
+    locked: bool | None = None,
     new_password: str = "",
-    unlock: bool = False,
+    clear_login_limits: bool = False,
     actor: Actor,
 ) -> StaffAccount:
-    """Managers change an account; nobody removes their own manager role or deactivates themselves.
+    """Managers change an account; nobody removes their own manager role, deactivates or locks themselves.
 
-    A new password, or ``unlock``, ends a lockout after repeated failed logins. A new
-    password, another role or deactivation ends the account's admin sessions and staff
-    tokens: whoever held them logs in again, under the new password and role.
+    ``locked`` (None: unchanged) stops the account from logging in until a manager unlocks it.
+    A new password, another role, a lock or deactivation ends the account's admin sessions and
+    staff tokens: whoever held them logs in again, under the new password and role. A new
+    password, or ``clear_login_limits``, lifts the slow-down after failed logins on its ID.
     """
     check(actor, Action.MANAGE_STAFF)
     account = await session.get(StaffAccount, account_id)
@@ -125,6 +127,8 @@ async def update_staff_account(
     if account.id == actor.account_id and (role != StaffRole.MANAGER or not active):
         raise DomainError(ErrorCode.PERMISSION_DENIED,
                           "自分自身のアカウントの権限を外したり無効にしたりすることはできません。")
+    if account.id == actor.account_id and locked:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "自分自身のアカウントはロックできません。")
     if new_password:
         check_password(new_password, "new_password")
     before = _account_snapshot(account)
@@ -132,16 +136,16 @@ async def update_staff_account(
     account.role = role
     account.staff_member_id = staff_member_id
     account.active = active
+    if locked is not None and locked != account.is_locked:
+        account.locked_at = datetime.now(timezone.utc) if locked else None
     changes = audit.diff(before, _account_snapshot(account))
     if new_password:
         account.password_hash = hash_password(new_password)
         changes["password"] = "changed"
-    if (new_password or unlock) and (account.locked_until is not None or account.failed_login_count):
-        account.failed_login_count = 0
-        account.locked_until = None
-        changes["locked"] = "unlocked"
-    if new_password or "role" in changes or not account.active:
+    if new_password or "role" in changes or "locked" in changes or not account.active:
         await revoke_account_logins(session, account.id)
+    if (new_password or clear_login_limits) and await login_throttle.clear_for_login(session, account.login_id):
+        changes["login_limits"] = "cleared"
     if changes:
         await audit.record(session, actor, entity="staff_account", entity_id=account.id, action="update",
                            changes=changes)
@@ -167,62 +171,41 @@ def _invalid_credentials() -> DomainError:
     return DomainError(ErrorCode.INVALID_CREDENTIALS, "ログインIDまたはパスワードが正しくありません。")
 
 
-def _locked(minutes: int) -> DomainError:
-    return DomainError(
-        ErrorCode.ACCOUNT_LOCKED,
-        f"ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
-        f"{minutes}分ほどしてからもう一度お試しいただくか、店長にご連絡ください。")
+def _locked() -> DomainError:
+    return DomainError(ErrorCode.ACCOUNT_LOCKED,
+                       "このアカウントは店長によってロックされています。店長にご連絡ください。")
 
 
-async def authenticate(db: Database, login_id: str, password: str) -> StaffAccount:
-    """The active account with that login and password, or INVALID_CREDENTIALS / ACCOUNT_LOCKED.
+async def authenticate(db: Database, login_id: str, password: str, client_address: str | None = None
+                       ) -> StaffAccount:
+    """The active account with that login and password, or INVALID_CREDENTIALS / TOO_MANY_REQUESTS /
+    ACCOUNT_LOCKED.
 
-    The one login rule of both doors (admin page and GraphQL ``login``). After
-    ``LOGIN_MAX_FAILURES`` wrong passwords in a row the account is locked for
-    ``LOGIN_LOCK_MINUTES``, even against the right password; a manager setting a new
-    password unlocks it. The failure count must survive the refusal, so this opens
-    and commits its own transaction instead of joining the caller's.
+    The one login rule of both doors (admin page and GraphQL ``login``). Failed attempts are
+    slowed down per client address and per login ID (services.login_throttle) before any
+    account is looked at, so a known and an unknown ID get the same answers. ACCOUNT_LOCKED
+    (a manager's lock) is said only after the right password, so it tells a guesser nothing.
     """
-    settings = get_settings()
-    now = datetime.now(timezone.utc)
+    login_id = login_id.strip()
+    keys = login_throttle.AttemptKeys.of(login_id, client_address)
+    at = login_throttle.now()
+    await login_throttle.admit(db, keys, at)  # counts this attempt, or refuses it unchecked
+    async with db.sessionmaker() as session:
+        account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id))
+    if account is None:
+        await verify_password_off_loop(_DUMMY_HASH, password)  # a wrong ID costs what a wrong password does
+        raise _invalid_credentials()
+    if not await verify_password_off_loop(account.password_hash, password) or not account.active:
+        raise _invalid_credentials()
+    if account.is_locked:
+        raise _locked()
+    new_hash = await asyncio.to_thread(hash_password, password) if _hasher.check_needs_rehash(
+        account.password_hash) else None
     async with db.transaction() as session:
-        account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == login_id.strip()))
-        if account is None:
-            await verify_password_off_loop(_DUMMY_HASH, password)
-            refusal: DomainError | None = _invalid_credentials()
-        elif account.is_locked(now):
-            refusal = _locked(settings.login_lock_minutes)
-        elif not await verify_password_off_loop(account.password_hash, password):
-            refusal = await _count_failure(session, account, now)
-        elif not account.active:
-            refusal = _invalid_credentials()
-        else:
-            refusal = None
-            if _hasher.check_needs_rehash(account.password_hash):
-                account.password_hash = await asyncio.to_thread(hash_password, password)
-            account.last_login_at = now
-            account.failed_login_count = 0
-            account.locked_until = None
-    if refusal is not None:
-        raise refusal
-    assert account is not None
+        await login_throttle.succeeded(session, keys, at)
+        values: dict = {"last_login_at": at} | ({"password_hash": new_hash} if new_hash else {})
+        await session.execute(update(StaffAccount).where(StaffAccount.id == account.id).values(**values))
     return account
-
-
-async def _count_failure(session: AsyncSession, account: StaffAccount, now: datetime) -> DomainError:
-    """One more wrong password (counted in SQL, so concurrent attempts all count); lock at the limit."""
-    settings = get_settings()
-    failures = await session.scalar(
-        update(StaffAccount).where(StaffAccount.id == account.id)
-        .values(failed_login_count=StaffAccount.failed_login_count + 1)
-        .returning(StaffAccount.failed_login_count))
-    if failures is not None and failures >= settings.login_max_failures:
-        await session.execute(
-            update(StaffAccount).where(StaffAccount.id == account.id)
-            .values(failed_login_count=0, locked_until=now + timedelta(minutes=settings.login_lock_minutes)))
-        await revoke_account_logins(session, account.id)
-        return _locked(settings.login_lock_minutes)
-    return _invalid_credentials()
 
 
 async def issue_staff_token(session: AsyncSession, account: StaffAccount) -> tuple[str, datetime]:
@@ -273,7 +256,7 @@ async def actor_for_token(session: AsyncSession, raw: str) -> Actor | None:
         return None
     if token.kind == TokenKind.STAFF:
         account = await session.get(StaffAccount, token.staff_account_id)
-        if account is None or not account.active or account.is_locked(now):
+        if account is None or not account.active or account.is_locked:
             return None
         return actor_for_account(account)
     customer = await session.get(Customer, token.customer_id)

@@ -44,8 +44,18 @@ class Settings(BaseSettings):
     #: Web origins (comma-separated, e.g. "https://reserve.example.jp,https://staff.example.jp") whose
     #: pages may call /graphql from the browser: the LINE reservation site and the staff app.
     cors_origins: str = ""
-    login_max_failures: int = 5
-    login_lock_minutes: int = 15
+    #: Failed logins are slowed down, never locking the owner out (services.login_throttle):
+    #: failures allowed for one login ID (and for one ID from one address) before delays start,
+    login_free_failures_per_id: int = 5
+    #: … for one client address, whatever IDs it tries,
+    login_free_failures_per_address: int = 20
+    #: the first delay, doubling with each further failure up to the longest,
+    login_delay_seconds: int = 60
+    login_max_delay_minutes: int = 15
+    #: how long a counter remembers its failures after the last one,
+    login_failure_memory_minutes: int = 60
+    #: and how long an address where an ID logged in stays exempt from that ID's counter.
+    login_familiar_days: int = 30
     debug: bool = False
 
 

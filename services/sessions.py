@@ -50,7 +50,7 @@ async def account_for_admin_session(session: AsyncSession, raw: object) -> Staff
         select(StaffAccount).join(AdminSession, AdminSession.staff_account_id == StaffAccount.id)
         .where(AdminSession.session_hash == _hash(raw), AdminSession.revoked_at.is_(None),
                AdminSession.expires_at > now))
-    if account is None or not account.active or account.is_locked(now):
+    if account is None or not account.active or account.is_locked:
         return None
     return account
 

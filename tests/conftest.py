@@ -157,3 +157,24 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+class ThrottleClock:
+    """The login throttle's clock, moved by tests instead of waiting minutes."""
+
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.at = datetime.now(UTC)
+
+    def advance(self, delta) -> None:
+        self.at += delta
+
+
+@pytest.fixture
+def clock(monkeypatch) -> ThrottleClock:
+    from services import login_throttle
+
+    clock = ThrottleClock()
+    monkeypatch.setattr(login_throttle, "now", lambda: clock.at)
+    return clock

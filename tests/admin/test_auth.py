@@ -39,31 +39,63 @@ async def test_wrong_password_is_refused_in_japanese(browser, db):
     assert (await browser.get("/admin/customer/list")).status_code == 302
 
 
-async def test_repeated_wrong_passwords_lock_the_account_in_japanese(browser, db):
+async def test_repeated_wrong_passwords_make_the_id_wait_in_japanese(browser, db):
+    # Formerly they locked the account (「ロックされています」) for its owner too.
     await create_account(db, "yamada", StaffRole.STAFF)
-    for _ in range(get_settings().login_max_failures):
+    for _ in range(get_settings().login_free_failures_per_id):
         await browser.login("yamada", "not-the-password")
 
     response = await browser.login("yamada", PASSWORD)
 
-    assert response.status_code == 400
-    assert "このアカウントは一時的にロックされています" in response.text
+    assert response.status_code == 429
+    assert "ログインの失敗が続いたため、しばらくログインできません。1分ほど待ってからもう一度お試しください。" in response.text
     assert (await browser.get("/admin/customer/list")).status_code == 302
 
 
-async def test_a_manager_unlocks_an_account(browser, manager, db):
+async def test_a_manager_lifts_the_login_limits_at_once(browser, manager, db):
     account_id = await create_account(db, "yamada", StaffRole.STAFF)
-    for _ in range(get_settings().login_max_failures):
+    for _ in range(get_settings().login_free_failures_per_id):
         await browser.login("yamada", "not-the-password")
-    listed = await manager.get("/admin/staff-account/list")
-    assert "ロック中" in listed.text
+    assert (await browser.login("yamada", PASSWORD)).status_code == 429
 
     edited = await manager.submit(f"/admin/staff-account/edit/{account_id}", {
-        "display_name": "yamada", "role": "STAFF", "active": "y", "new_password": "", "unlock": "y"})
+        "display_name": "yamada", "role": "STAFF", "active": "y", "new_password": "",
+        "clear_login_limits": "y"})
 
     assert edited.status_code == 302, edited.text
+    assert (await browser.login("yamada", PASSWORD)).status_code == 302
+
+
+async def test_a_manager_locks_and_unlocks_an_account(browser, manager, db):
+    account_id = await create_account(db, "yamada", StaffRole.STAFF)
+    form = {"display_name": "yamada", "role": "STAFF", "active": "y", "new_password": ""}
+
+    assert (await manager.submit(f"/admin/staff-account/edit/{account_id}", {**form, "locked": "y"})).status_code == 302
+
+    assert "ロック中" in (await manager.get("/admin/staff-account/list")).text
+    wrong = await browser.login("yamada", "not-the-password")
+    assert wrong.status_code == 400 and "ログインIDまたはパスワードが正しくありません。" in wrong.text
+    right = await browser.login("yamada", PASSWORD)
+    assert right.status_code == 400
+    assert "このアカウントは店長によってロックされています。店長にご連絡ください。" in right.text
+    assert (await manager.submit(f"/admin/staff-account/edit/{account_id}", form)).status_code == 302
     assert "ロック中" not in (await manager.get("/admin/staff-account/list")).text
     assert (await browser.login("yamada", PASSWORD)).status_code == 302
+
+
+async def test_a_manager_cannot_lock_themselves(manager, db):
+    from sqlalchemy import select
+
+    from models import StaffAccount
+
+    async with db.sessionmaker() as session:
+        own = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == "tencho"))
+    response = await manager.submit(f"/admin/staff-account/edit/{own.id}", {
+        "display_name": "tencho", "role": "MANAGER", "active": "y", "locked": "y", "new_password": ""})
+
+    assert response.status_code == 400 and "自分自身のアカウントはロックできません。" in response.text
+    async with db.sessionmaker() as session:
+        assert (await session.get(StaffAccount, own.id)).locked_at is None
 
 
 async def test_inactive_account_is_refused(browser, db):

@@ -124,6 +124,7 @@ async def staff_account_id(db) -> int:
     pytest.param({"new_password": "a-new-password-456"}, id="password"),
     pytest.param({"role": "MANAGER"}, id="role"),
     pytest.param({"active": ""}, id="deactivated"),
+    pytest.param({"locked": "y"}, id="locked"),
 ])
 async def test_a_saved_cookie_is_refused_after_a_manager_changes_the_account(staff, manager, replay, db, changes):
     cookie = saved_cookie(staff)
@@ -161,19 +162,3 @@ async def test_each_login_is_its_own_session(app, db):
 
         assert (await desk.get(LIST)).status_code == 302
         assert (await tablet.get(LIST)).status_code == 200
-
-
-async def lock_by_failures(browser: AdminClient, login_id: str) -> None:
-    from services.config import get_settings
-
-    for _ in range(get_settings().login_max_failures):
-        await browser.login(login_id, "not-the-password")
-
-
-async def test_a_saved_cookie_is_refused_once_the_account_is_locked(staff, browser, replay):
-    cookie = saved_cookie(staff)
-
-    await lock_by_failures(browser, "stylist")
-
-    assert (await staff.get(LIST)).status_code == 302
-    assert (await replay(cookie)).status_code == 302
