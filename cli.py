@@ -1,4 +1,4 @@
-"""Command line: ``python -m cli migrate|demo|serve|create-manager|export-schema``."""
+"""Command line: ``python -m cli migrate|demo|serve|create-manager|check-figures|export-schema``."""
 
 from __future__ import annotations
 
@@ -59,6 +59,27 @@ async def _create_manager(login_id: str, password: str | None, name: str) -> int
     return 0
 
 
+async def _check_figures(fix: bool) -> int:
+    """Recompute every customer's figures from scratch; list each difference (and rewrite them with --fix)."""
+    from services.booking.figures import find_differences
+    from services.customer_stats import refresh_customer_stats
+
+    db = _db()
+    try:
+        async with db.sessionmaker() as session:
+            differences = await find_differences(session)
+        for difference in differences:
+            print(difference)
+        if differences and fix:
+            async with db.transaction() as session:
+                await refresh_customer_stats(session, sorted({d.customer_id for d in differences}))
+            print(f"rewrote the figures of {len({d.customer_id for d in differences})} customers")
+    finally:
+        await db.dispose()
+    print(f"{len(differences)} differences")
+    return 1 if differences else 0
+
+
 def _serve(host: str, port: int) -> None:
     import uvicorn
 
@@ -89,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    figures = sub.add_parser("check-figures",
+                             help="recompute customer figures from reservations; exit 1 on any difference")
+    figures.add_argument("--fix", action="store_true", help="rewrite the figures that differ")
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--path", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -99,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_demo(args.if_empty, args.customers, args.seed))
     elif args.command == "create-manager":
         return asyncio.run(_create_manager(args.login_id, args.password, args.name))
+    elif args.command == "check-figures":
+        return asyncio.run(_check_figures(args.fix))
     elif args.command == "serve":
         _serve(args.host, args.port)
     elif args.command == "export-schema":

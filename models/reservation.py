@@ -83,6 +83,8 @@ class Reservation(TimestampMixin, Base):
     is_late_cancel: Mapped[bool] = mapped_column(default=False, server_default="0", comment="直前キャンセル")
     cancel_fee_yen: Mapped[int] = mapped_column(default=0, server_default="0", comment="キャンセル料(円)")
     cancel_fee_paid_at: Mapped[datetime | None] = mapped_column(comment="キャンセル料支払日時")
+    cancel_fee_paid_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="キャンセル料受領者")
     cancel_fee_waived_at: Mapped[datetime | None] = mapped_column(comment="キャンセル料取消日時")
     cancel_fee_waived_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="キャンセル料取消者")
@@ -93,6 +95,8 @@ class Reservation(TimestampMixin, Base):
     staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")
     cancel_fee_waived_by: Mapped[StaffAccount | None] = relationship(
         foreign_keys=[cancel_fee_waived_by_id], lazy="raise")
+    cancel_fee_paid_by: Mapped[StaffAccount | None] = relationship(
+        foreign_keys=[cancel_fee_paid_by_id], lazy="raise")
     items: Mapped[list[ReservationMenu]] = relationship(
         back_populates="reservation", lazy="raise", cascade="all, delete-orphan",
         order_by="ReservationMenu.id")

@@ -38,6 +38,12 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "TOO_MANY_REQUESTS": "試行が多すぎる (one login per request; failed logins from this address or on this ID "
     "are slowed down: wait and try again)",
     "DUPLICATE": "重複 (already exists)",
+    "INVALID_TRANSITION": "このステータスからは変更できない (the reservation's status does not allow it)",
+    "STAFF_BUSY": "担当スタッフに重なる予約がある (the stylist is booked at that time; staff channels)",
+    "SLOT_FULL": "ご希望の時間帯は予約がいっぱい (the slot cannot be booked; what the customer site sees)",
+    "BLACKLISTED": "ブラックリストのお客様 (blacklisted customer; staff channels only)",
+    "CUSTOMER_WITHDRAWN": "退会済みのお客様 (the customer has withdrawn)",
+    "PREPAYMENT_IN_USE": "事前決済のステータスの予約が残っている (reservations still use prepayment statuses)",
 }
 
 

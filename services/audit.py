@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AuditLog, Gender, StaffRole
+from models import AuditLog, Gender, ReservationStatus, StaffRole
 from models.types import LabeledEnum
 from services.actor import Actor
 
@@ -52,7 +52,7 @@ class AuditAction(LabeledEnum):
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).
-ENUM_FIELDS: dict[str, type[LabeledEnum]] = {"gender": Gender, "role": StaffRole}
+ENUM_FIELDS: dict[str, type[LabeledEnum]] = {"gender": Gender, "role": StaffRole, "status": ReservationStatus}
 
 
 def label_of(enum: type[LabeledEnum], value: str) -> str:

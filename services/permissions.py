@@ -35,6 +35,9 @@ class Action(enum.Enum):
     MANAGE_STAFF = "manage staff"
     ISSUE_CUSTOMER_TOKEN = "issue customer token"
     MANAGE_MASTERS = "manage masters"
+    READ_RESERVATIONS = "read reservations"
+    BOOK = "book or cancel a reservation"
+    MANAGE_RESERVATIONS = "manage reservations"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -55,6 +58,9 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.MANAGE_STAFF: {A: False, C: False, S: False, M: True},
     Action.ISSUE_CUSTOMER_TOKEN: {A: False, C: False, S: False, M: True},
     Action.MANAGE_MASTERS: {A: False, C: False, S: False, M: True},
+    Action.READ_RESERVATIONS: {A: False, C: OWN, S: True, M: True},
+    Action.BOOK: {A: False, C: OWN, S: True, M: True},
+    Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
 }
 
 _REFUSAL = {

@@ -1,0 +1,211 @@
+"""Creating and rescheduling reservations: the rules, the locks, the figures and the audit row together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus
+from models.base import utcnow
+from services import audit
+from services.actor import Actor
+from services.audit import AuditAction, AuditEntity
+from services.booking import rules
+from services.booking.locks import lock_booking, locked_reservation
+from services.booking.transitions import check_active
+from services.customer_stats import refresh_customer_stats
+from services.errors import DomainError, ErrorCode, FieldError, NotFound
+from services.permissions import Action, Role, can, check, role_of
+from services.store import get_store_settings
+
+MEMO_MAX = 1000
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: "Leave this as it is" in a :class:`Reschedule` (None would mean "no stylist").
+KEEP: Any = _Keep()
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    customer_id: int | None
+    start_at: datetime | None
+    menu_ids: list[int] = field(default_factory=list)
+    staff_member_id: int | None = None
+    #: Default: the start plus the menus' durations.
+    end_at: datetime | None = None
+    #: Staff choose (default 管理画面); a customer token always books as 予約サイト・LINE.
+    channel: ReservationChannel | None = None
+    memo: str | None = None
+    tentative: bool = False
+
+
+@dataclass(frozen=True)
+class Reschedule:
+    start_at: datetime | Any = KEEP
+    end_at: datetime | None | Any = KEEP
+    staff_member_id: int | None | Any = KEEP
+    menu_ids: list[int] | Any = KEEP
+
+
+@dataclass(frozen=True)
+class Booked:
+    """The reservation written, and what staff should be told (e.g. an unpaid cancellation fee)."""
+
+    reservation: Reservation
+    warnings: tuple[str, ...] = ()
+
+
+def _channel(requested: ReservationChannel | None, actor: Actor) -> ReservationChannel:
+    if not actor.is_staff:
+        return ReservationChannel.SITE
+    return requested or ReservationChannel.ADMIN
+
+
+def _memo(memo: str | None) -> tuple[str | None, list[FieldError]]:
+    if memo is None or not memo.strip():
+        return None, []
+    if len(memo) > MEMO_MAX:
+        return None, [FieldError("memo", ErrorCode.TOO_LONG, f"メモは{MEMO_MAX}文字以内で入力してください。")]
+    return memo.strip(), []
+
+
+def initial_status(channel: ReservationChannel, tentative: bool, use_prepayment: bool) -> ReservationStatus:
+    """仮予約中 when asked; a site booking waits for its prepayment when the store uses it."""
+    if tentative:
+        return ReservationStatus.TENTATIVE
+    if use_prepayment and channel == ReservationChannel.SITE:
+        return ReservationStatus.PREPAYMENT_UNPAID
+    return ReservationStatus.BOOKED
+
+
+def snapshot(reservation: Reservation, menu_ids: list[int]) -> dict[str, Any]:
+    return {"customer_id": reservation.customer_id, "staff_member_id": reservation.staff_member_id,
+            "start_at": reservation.start_at, "end_at": reservation.end_at, "status": reservation.status,
+            "channel": reservation.channel, "menu_ids": menu_ids}
+
+
+async def create_reservation(session: AsyncSession, request: BookingRequest, actor: Actor, *,
+                             now: datetime | None = None) -> Booked:
+    """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction."""
+    now = now or utcnow()
+    if request.customer_id is None:
+        raise DomainError(ErrorCode.REQUIRED, "お客様を選んでください。", "customerId")
+    if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
+        raise NotFound("お客様", "customerId")  # never reveal that another customer exists
+    check(actor, Action.BOOK, request.customer_id)
+    memo, problems = _memo(request.memo)
+    problems += rules.check_period(request.start_at, request.end_at, now, actor)
+    menus, menu_problems = await rules.active_menus(session, list(request.menu_ids))
+    problems += menu_problems + await rules.active_staff(session, request.staff_member_id)
+    if problems:
+        raise DomainError.many(problems)
+    assert request.start_at is not None
+    start_at = request.start_at
+    end_at = request.end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
+    if end_at - start_at > rules.MAX_DURATION:
+        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+
+    await lock_booking(session, [request.customer_id], [request.staff_member_id])
+    warnings = await rules.bookable_customer(session, request.customer_id, actor)
+    await rules.check_staff_free(session, request.staff_member_id, start_at, end_at, actor)
+    settings = await get_store_settings(session)
+    channel = _channel(request.channel, actor)
+    reservation = Reservation(
+        customer_id=request.customer_id, staff_member_id=request.staff_member_id, start_at=start_at,
+        end_at=end_at, channel=channel, memo=memo, created_by_id=actor.account_id,
+        status=initial_status(channel, request.tentative, settings.use_prepayment),
+        items=[ReservationMenu(menu_id=m.id, price=m.price) for m in menus],
+    )
+    session.add(reservation)
+    await session.flush()
+    await refresh_customer_stats(session, [request.customer_id])
+    await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
+                       action=AuditAction.CREATE, changes=snapshot(reservation, [m.id for m in menus]))
+    return Booked(reservation, tuple(warnings))
+
+
+async def menu_ids_of(session: AsyncSession, reservation_id: int) -> list[int]:
+    return list((await session.scalars(
+        select(ReservationMenu.menu_id).where(ReservationMenu.reservation_id == reservation_id)
+        .order_by(ReservationMenu.id))).all())
+
+
+async def owned_reservation(session: AsyncSession, reservation_id: int, actor: Actor,
+                            action: Action) -> Reservation:
+    """The reservation, locked; a customer token reaches only its own (others do not exist for it)."""
+    if role_of(actor) != Role.CUSTOMER:
+        check(actor, action)
+    reservation = await locked_reservation(session, reservation_id)
+    if not can(actor, action, reservation.customer_id):
+        if role_of(actor) == Role.CUSTOMER:
+            raise NotFound("予約")
+        check(actor, action, reservation.customer_id)
+    return reservation
+
+
+async def reschedule_reservation(session: AsyncSession, reservation_id: int, change: Reschedule,
+                                 actor: Actor, *, now: datetime | None = None) -> Booked:
+    """Move a reservation (time, stylist, menus) under the same rules as a new booking."""
+    now = now or utcnow()
+    reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK)
+    check_active(reservation.status)
+    old_menus = await menu_ids_of(session, reservation.id)
+    before = snapshot(reservation, old_menus)
+    start_at, end_at, staff_id, menus = await _new_slot(session, reservation, change, old_menus, now, actor)
+    await lock_booking(session, [], [staff_id])
+    warnings = []
+    if reservation.customer_id is not None:
+        warnings = await rules.bookable_customer(session, reservation.customer_id, actor)
+    await rules.check_staff_free(session, staff_id, start_at, end_at, actor, exclude_id=reservation.id)
+    reservation.start_at, reservation.end_at, reservation.staff_member_id = start_at, end_at, staff_id
+    menu_ids = [m.id for m in menus]
+    if menu_ids != old_menus:
+        await session.execute(delete(ReservationMenu).where(ReservationMenu.reservation_id == reservation.id))
+        session.add_all([ReservationMenu(reservation_id=reservation.id, menu_id=m.id, price=m.price)
+                         for m in menus])
+    await session.flush()
+    if reservation.customer_id is not None:
+        await refresh_customer_stats(session, [reservation.customer_id])
+    changes = audit.diff(before, snapshot(reservation, menu_ids))
+    if changes:
+        await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
+                           action=AuditAction.UPDATE, changes=changes)
+    return Booked(reservation, tuple(warnings))
+
+
+async def _new_slot(session: AsyncSession, reservation: Reservation, change: Reschedule, old_menus: list[int],
+                    now: datetime, actor: Actor) -> tuple[datetime, datetime, int | None, list[Menu]]:
+    """The checked time, stylist and menus after ``change`` (every problem of the input at once)."""
+    start_at = reservation.start_at if change.start_at is KEEP else change.start_at
+    staff_id = reservation.staff_member_id if change.staff_member_id is KEEP else change.staff_member_id
+    explicit_end = None if change.end_at is KEEP else change.end_at
+    problems = rules.check_period(start_at, explicit_end, now, actor)
+    if change.menu_ids is KEEP:
+        # Menus retired since the booking stay on it.
+        menus = list((await session.scalars(select(Menu).where(Menu.id.in_(old_menus)))).all())
+        menus.sort(key=lambda m: old_menus.index(m.id))
+    else:
+        menus, menu_problems = await rules.active_menus(session, list(change.menu_ids))
+        problems += menu_problems
+    if change.staff_member_id is not KEEP:
+        problems += await rules.active_staff(session, staff_id)
+    if problems:
+        raise DomainError.many(problems)
+    if explicit_end is not None:
+        end_at = explicit_end
+    elif change.menu_ids is not KEEP or change.end_at is None:
+        end_at = start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
+    else:
+        end_at = start_at + (reservation.end_at - reservation.start_at)
+    if end_at - start_at > rules.MAX_DURATION:
+        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+    return start_at, end_at, staff_id, menus

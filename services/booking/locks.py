@@ -1,0 +1,69 @@
+"""Locks taken by every booking write, always in the same order: customers → stylists → reservation.
+
+PostgreSQL: row locks (``FOR UPDATE``), so two requests on the same customer, stylist or
+reservation run one after the other and the second sees what the first wrote.
+SQLite has one writer: the first statement of a booking write is a write, so the
+transaction holds SQLite's write lock before it reads anything (the effect of
+``BEGIN IMMEDIATE``); nothing is read and then written on a stale snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Customer, Reservation, StaffMember
+from services.errors import DomainError, ErrorCode, NotFound
+
+CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
+
+
+def _is_sqlite(session: AsyncSession) -> bool:
+    return session.bind.dialect.name == "sqlite"
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """On SQLite, take the database's write lock now (a no-op write); elsewhere nothing."""
+    if _is_sqlite(session):
+        await session.execute(text("UPDATE store_settings SET id = id WHERE id = 1"))
+
+
+async def lock_customers(session: AsyncSession, ids: Iterable[int]) -> None:
+    """Row locks on the customers (sorted, so two writers never wait on each other in a circle)."""
+    wanted = sorted(set(ids))
+    if wanted and not _is_sqlite(session):
+        await session.execute(
+            select(Customer.id).where(Customer.id.in_(wanted)).order_by(Customer.id).with_for_update())
+
+
+async def lock_booking(session: AsyncSession, customer_ids: Iterable[int | None],
+                       staff_ids: Iterable[int | None] = ()) -> None:
+    await begin_write(session)
+    await lock_customers(session, [i for i in customer_ids if i is not None])
+    staff = sorted({i for i in staff_ids if i is not None})
+    if staff and not _is_sqlite(session):
+        await session.execute(
+            select(StaffMember.id).where(StaffMember.id.in_(staff)).order_by(StaffMember.id).with_for_update())
+
+
+async def locked_reservation(session: AsyncSession, reservation_id: int) -> Reservation:
+    """The reservation with its customer and stylist locked, read fresh (never from the identity map)."""
+    await begin_write(session)
+    for _ in range(3):
+        head = (await session.execute(
+            select(Reservation.customer_id, Reservation.staff_member_id).where(Reservation.id == reservation_id)
+        )).first()
+        if head is None:
+            raise NotFound("予約")
+        await lock_booking(session, [head.customer_id], [head.staff_member_id])
+        reservation = await session.scalar(
+            select(Reservation).where(Reservation.id == reservation_id)
+            .with_for_update().execution_options(populate_existing=True))
+        if reservation is None:
+            raise NotFound("予約")
+        # A merge or a reschedule may have moved it between the two reads: lock the new owners too.
+        if (reservation.customer_id, reservation.staff_member_id) == tuple(head):
+            return reservation
+    raise DomainError(ErrorCode.DUPLICATE, CONFLICT_MESSAGE)
