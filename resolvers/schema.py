@@ -15,20 +15,21 @@ from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
+from resolvers.reservations import ReservationMutation, ReservationQuery
 from schema.scalars import SCALAR_MAP
 
 __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery):
     pass
 
 
 @strawberry.type(
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
-class Mutation(AccountMutation, CustomerMutation, FlagMutation):
+class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutation):
     pass
 
 

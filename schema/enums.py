@@ -10,7 +10,7 @@ import enum
 
 import strawberry
 
-from models import Gender, RegistrationPath, ReservationStatus, StaffRole
+from models import CancelKind, Gender, RegistrationPath, ReservationChannel, ReservationStatus, StaffRole
 from models.types import LabeledEnum
 from services.errors import ErrorCode
 
@@ -62,6 +62,8 @@ _expose(Gender, "性別 (gender)")
 _expose(RegistrationPath, "登録経路 (how the customer was registered)")
 _expose(StaffRole, "権限 (role of a staff account)")
 _expose(ReservationStatus, "予約ステータス (reservation status, SPEC §3)")
+_expose(ReservationChannel, "予約経路 (where the reservation was made)")
+_expose(CancelKind, "キャンセル区分 (who cancelled, and when)")
 _expose(ErrorCode, "エラーコード (stable code of a UserError; frontends branch on it)", ERROR_CODE_LABELS)
 
 
@@ -81,11 +83,13 @@ class CustomerOrderField(enum.Enum):
 
 
 __all__ = [
+    "CancelKind",
     "CustomerOrderField",
     "ErrorCode",
     "Gender",
     "OrderDirection",
     "RegistrationPath",
+    "ReservationChannel",
     "ReservationStatus",
     "StaffRole",
 ]

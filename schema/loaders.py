@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from strawberry.dataloader import DataLoader
 
 from models import (
@@ -28,6 +28,8 @@ from models import (
     Menu,
     Occupation,
     Referral,
+    Reservation,
+    ReservationMenu,
     StaffMember,
     customer_inflow_routes,
 )
@@ -73,6 +75,11 @@ class Loaders:
         self.referrals_by_referred = self._many_by(
             select(Referral.referred_id, Referral).order_by(Referral.created_at, Referral.id)
         )
+        self.menu_lines_by_reservation = self._many_by(
+            select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
+        )
+        self.reservation_count_by_customer = self._count_by(Reservation.customer_id)
+        self.reservation_page_by_customer = self._page_by_customer()
         self.referrals_by_referrer = self._many_by(
             select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
         )
@@ -104,6 +111,45 @@ class Loaders:
                 rows = (await session.scalars(select(model).where(column.in_(keys)))).all()
             found = {getattr(row, column.key): row for row in rows}
             return [found.get(key) for key in keys]
+
+        return self._loader(batch)
+
+    def _count_by(self, column: Any) -> DataLoader[int, int]:
+        """``load(key)`` → how many rows have ``column`` equal to key."""
+
+        async def batch(keys: Sequence[int]) -> list[int]:
+            async with self._db.sessionmaker() as session:
+                rows = (await session.execute(
+                    select(column, func.count()).where(column.in_(keys)).group_by(column))).all()
+            found = dict(rows)
+            return [int(found.get(key, 0)) for key in keys]
+
+        return self._loader(batch)
+
+    def _page_by_customer(self) -> DataLoader[tuple[int, int, int], list[Reservation]]:
+        """``load((customer_id, offset, limit))`` → that page of the customer's reservations, newest first.
+
+        One query per distinct (offset, limit) for all customers of a list (a window per customer).
+        """
+
+        async def batch(keys: Sequence[tuple[int, int, int]]) -> list[list[Reservation]]:
+            pages: dict[tuple[int, int], list[int]] = defaultdict(list)
+            for customer_id, offset, limit in keys:
+                pages[(offset, limit)].append(customer_id)
+            found: dict[tuple[int, int, int], list[Reservation]] = defaultdict(list)
+            async with self._db.sessionmaker() as session:
+                for (offset, limit), ids in pages.items():
+                    rank = func.row_number().over(partition_by=Reservation.customer_id,
+                                                  order_by=(Reservation.start_at.desc(), Reservation.id.desc()))
+                    ranked = select(Reservation.id, rank.label("rn")).where(
+                        Reservation.customer_id.in_(ids)).subquery()
+                    rows = (await session.execute(
+                        select(Reservation, ranked.c.rn).join(ranked, ranked.c.id == Reservation.id)
+                        .where(ranked.c.rn > offset, ranked.c.rn <= offset + limit).order_by(ranked.c.rn)
+                    )).all()
+                    for reservation, _ in rows:
+                        found[(reservation.customer_id, offset, limit)].append(reservation)
+            return [found.get(key, []) for key in keys]
 
         return self._loader(batch)
 

@@ -13,8 +13,15 @@ from schema.inputs.customer import (
     DeleteCustomerInput,
     UpdateCustomerInput,
 )
+from schema.inputs.reservation import (
+    CreateReservationInput,
+    RescheduleReservationInput,
+    ReservationFilterInput,
+    ReservationIdInput,
+)
 
 __all__ = [
     "CreateCustomerInput", "CustomerFilterInput", "CustomerOrder", "DeleteCustomerInput",
     "IssueCustomerTokenInput", "LoginInput", "LogoutInput", "UpdateCustomerInput",
+    "CreateReservationInput", "RescheduleReservationInput", "ReservationFilterInput", "ReservationIdInput",
 ]

@@ -3,8 +3,9 @@
 
 from schema.payloads.account import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.payloads.customer import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+from schema.payloads.reservation import BookReservationPayload, ReservationPayload
 
 __all__ = [
     "CreateCustomerPayload", "DeleteCustomerPayload", "IssueCustomerTokenPayload", "LoginPayload",
-    "LogoutPayload", "UpdateCustomerPayload",
+    "LogoutPayload", "UpdateCustomerPayload", "BookReservationPayload", "ReservationPayload",
 ]

@@ -129,6 +129,10 @@ class ReservationStatusOption:
     value: ReservationStatus = strawberry.field(description="ステータス (status)")
     label: str = strawberry.field(description="表示名 (Japanese label, e.g. 仮予約中)")
 
+    @strawberry.field(description="コード (the status; same as value)")
+    def code(self) -> ReservationStatus:
+        return self.value
+
 
 @strawberry.type(description="郵便番号から引いた住所 (address of a postal code, from Japan Post data)")
 class PostalAddress:

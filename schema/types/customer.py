@@ -9,16 +9,21 @@ are null unless a staff token asks.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 import models
 from schema.context import Info
 from schema.generate import model_type
-from schema.relay import Connection
+from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
 from schema.types.flags import BlacklistMatch
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
 from services.normalize import format_phone, format_wareki
+
+if TYPE_CHECKING:
+    from schema.types.reservation import ReservationConnection
 
 Parent = strawberry.Parent[models.Customer]
 
@@ -179,6 +184,30 @@ class Customer:
             return None
         rows = await info.context.loaders.referrals_by_referrer.load(root.id)
         return [CustomerReferral.of(r, r.referred_id) for r in rows]
+
+    @strawberry.field(description="予約 (the customer's reservations, newest first; cursor pages)")
+    async def reservations(
+        self, root: Parent, info: Info,
+        first: Annotated[int | None, strawberry.argument(description="件数 (page size; default 20)")] = None,
+        after: Annotated[str | None, strawberry.argument(description="このカーソルの次から (endCursor)")] = None,
+    ) -> Annotated[ReservationConnection, strawberry.lazy("schema.types.reservation")]:
+        from schema.types.reservation import ReservationConnection as Page
+
+        position = None if after is None else decode_cursor(after)
+        if (after is not None and position is None) or (first is not None and first < 0):
+            raise GraphQLError("first または after の指定が正しくありません。", extensions={"code": "INVALID"})
+        size = min(first if first is not None else 20, info.context.settings.graphql_max_page_size)
+        offset = 0 if position is None else position + 1
+        loaders = info.context.loaders
+        rows = await loaders.reservation_page_by_customer.load((root.id, offset, size + 1))
+        edges = [Edge(node=r, cursor=encode_cursor(offset + i)) for i, r in enumerate(rows[:size])]
+
+        async def total() -> int:
+            return await loaders.reservation_count_by_customer.load(root.id)
+
+        return Page(edges=edges, count_total=total, page_info=PageInfo(
+            has_next_page=len(rows) > size, has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 
 @strawberry.type(name="CustomerConnection", description="顧客一覧 (a page of customers)")

@@ -1,0 +1,219 @@
+"""Reservation queries and mutations: thin wrappers around services.booking.
+
+A customer token sees and changes only its own reservations (others simply do not
+exist for it); staff tokens see all. Every mutation runs in one transaction and
+returns the service's refusals as ``errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy.exc import DBAPIError
+
+from models import Reservation as ReservationModel
+from models import ReservationChannel
+from resolvers.access import acting, id_or_not_found, reader, to_int
+from resolvers.errors import graphql_error, invalid_argument
+from resolvers.pagination import paginate
+from schema.context import Info
+from schema.errors import UserError, user_errors
+from schema.inputs import (
+    CreateReservationInput,
+    RescheduleReservationInput,
+    ReservationFilterInput,
+    ReservationIdInput,
+)
+from schema.payloads import BookReservationPayload, ReservationPayload
+from schema.types.reservation import Reservation, ReservationConnection
+from services import booking
+from services.actor import Actor
+from services.booking.rules import MAX_MENUS
+from services.booking.listing import ORDER, ReservationFilter, reservation_list_query
+from services.errors import DomainError, ErrorCode
+from services.permissions import Action, Role, can, role_of
+
+logger = logging.getLogger(__name__)
+
+INPUT = strawberry.argument(description="入力 (input)")
+CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
+
+
+def _ref(value: strawberry.ID | None, argument: str) -> int | None:
+    if value is None:
+        return None
+    parsed = to_int(value)
+    if parsed is None:
+        raise invalid_argument(f"{argument} の形式が正しくありません。")
+    return parsed
+
+
+def _list_filter(f: ReservationFilterInput, actor: Actor) -> ReservationFilter:
+    customer_id = _ref(f.customer_id, "customerId")
+    if role_of(actor) == Role.CUSTOMER:
+        if customer_id not in (None, actor.customer_id):
+            customer_id = -1  # another customer's reservations do not exist for this token
+        else:
+            customer_id = actor.customer_id
+    return ReservationFilter(
+        date_from=f.date_from, date_to=f.date_to, statuses=tuple(f.statuses or ()),
+        staff_member_id=_ref(f.staff_id, "staffId"), customer_id=customer_id, channel=f.channel)
+
+
+@strawberry.type
+class ReservationQuery:
+    @strawberry.field(description="予約一覧 (reservations by day range, status, stylist, customer, channel; "
+                                  "a customer token sees only its own)")
+    async def reservations(
+        self, info: Info,
+        filter: Annotated[ReservationFilterInput | None, strawberry.argument(description="絞り込み (filter)")] = None,
+        first: Annotated[int | None, strawberry.argument(description="件数 (page size; default 50)")] = None,
+        after: Annotated[str | None, strawberry.argument(description="このカーソルの次から (endCursor)")] = None,
+    ) -> ReservationConnection:
+        actor = reader(info)
+        if not can(actor, Action.READ_RESERVATIONS, actor.customer_id):
+            raise graphql_error(DomainError(ErrorCode.PERMISSION_DENIED, "予約を参照する権限がありません。"))
+        try:
+            query = reservation_list_query(_list_filter(filter or ReservationFilterInput(), actor))
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+        return await paginate(info.context.db, ReservationConnection, query, ORDER, first=first, after=after,
+                              max_size=info.context.settings.graphql_max_page_size)
+
+    @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")
+    async def reservation(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="予約ID")]
+    ) -> Reservation | None:
+        actor = reader(info)
+        reservation_id = to_int(id)
+        if reservation_id is None:
+            return None
+        async with info.context.db.sessionmaker() as session:
+            row = await session.get(ReservationModel, reservation_id)
+        if row is None or not can(actor, Action.READ_RESERVATIONS, row.customer_id):
+            return None
+        return row
+
+
+def _conflict() -> UserError:
+    # Locks serialise booking writes; a deadlock or a lock timeout still ends here, with nothing written.
+    logger.warning("reservation write refused by the database", exc_info=True)
+    return UserError(field=None, code=ErrorCode.DUPLICATE, message=CONFLICT_MESSAGE)
+
+
+async def _status_change(info: Info, input: ReservationIdInput,
+                         operation: Callable[..., Awaitable[Any]]) -> ReservationPayload:
+    try:
+        actor = acting(info)
+        reservation_id = id_or_not_found(input.id, "予約", "id")
+        async with info.context.db.transaction() as session:
+            reservation = await operation(session, reservation_id, actor)
+    except DomainError as exc:
+        return ReservationPayload(errors=user_errors(exc))
+    except DBAPIError:
+        return ReservationPayload(errors=[_conflict()])
+    return ReservationPayload(reservation=reservation)
+
+
+def _ids(values: list[strawberry.ID], what: str, field: str) -> list[int]:
+    if len(values) > MAX_MENUS:
+        raise DomainError(ErrorCode.INVALID, f"{what}は{MAX_MENUS}個までです。", field)
+    return [id_or_not_found(v, what, field) for v in values]
+
+
+def _booking_request(input: CreateReservationInput, actor: Actor) -> booking.BookingRequest:
+    customer_id = actor.customer_id if input.customer_id is None and not actor.is_staff else None
+    if input.customer_id is not None:
+        customer_id = id_or_not_found(input.customer_id, "お客様", "customerId")
+    staff_id = None if input.staff_id is None else id_or_not_found(input.staff_id, "スタッフ", "staffId")
+    return booking.BookingRequest(
+        customer_id=customer_id, start_at=input.start_at, end_at=input.end_at,
+        menu_ids=_ids(input.menu_ids, "メニュー", "menuIds"), staff_member_id=staff_id,
+        channel=input.channel or ReservationChannel.STAFF_APP, memo=input.memo, tentative=input.tentative)
+
+
+def _reschedule(input: RescheduleReservationInput) -> booking.Reschedule:
+    def given(value: Any, convert: Callable[[Any], Any] = lambda v: v) -> Any:
+        return booking.KEEP if value is strawberry.UNSET else convert(value)
+
+    return booking.Reschedule(
+        start_at=given(input.start_at), end_at=given(input.end_at),
+        staff_member_id=given(input.staff_id,
+                              lambda v: None if v is None else id_or_not_found(v, "スタッフ", "staffId")),
+        menu_ids=given(input.menu_ids, lambda v: _ids(v or [], "メニュー", "menuIds")))
+
+
+@strawberry.type
+class ReservationMutation:
+    @strawberry.mutation(description="予約の登録 (book; the rules of SPEC §3 for every channel)")
+    async def create_reservation(
+        self, info: Info, input: Annotated[CreateReservationInput, INPUT]
+    ) -> BookReservationPayload:
+        try:
+            actor = acting(info)
+            request = _booking_request(input, actor)
+            async with info.context.db.transaction() as session:
+                booked = await booking.create_reservation(session, request, actor)
+        except DomainError as exc:
+            return BookReservationPayload(errors=user_errors(exc))
+        except DBAPIError:
+            return BookReservationPayload(errors=[_conflict()])
+        return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+    @strawberry.mutation(description="予約の変更 (time, stylist, menus; the same rules as booking)")
+    async def reschedule_reservation(
+        self, info: Info, input: Annotated[RescheduleReservationInput, INPUT]
+    ) -> BookReservationPayload:
+        try:
+            actor = acting(info)
+            reservation_id = id_or_not_found(input.id, "予約", "id")
+            change = _reschedule(input)
+            async with info.context.db.transaction() as session:
+                booked = await booking.reschedule_reservation(session, reservation_id, change, actor)
+        except DomainError as exc:
+            return BookReservationPayload(errors=user_errors(exc))
+        except DBAPIError:
+            return BookReservationPayload(errors=[_conflict()])
+        return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+    @strawberry.mutation(description="お客様都合のキャンセル (before the deadline キャンセル; after it "
+                                     "キャンセル料未払い, a 直前キャンセル; a customer token cancels its own)")
+    async def cancel_reservation(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
+        return await _status_change(info, input, booking.cancel_by_customer)
+
+    @strawberry.mutation(description="店舗都合のキャンセル (staff; never counts against the customer)")
+    async def cancel_reservation_by_store(
+        self, info: Info, input: Annotated[ReservationIdInput, INPUT]
+    ) -> ReservationPayload:
+        return await _status_change(info, input, booking.cancel_by_store)
+
+    @strawberry.mutation(description="予約確定 (仮予約中 → 予約中来店前 or 事前決済未払い; staff)")
+    async def confirm_reservation(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
+        return await _status_change(info, input, booking.confirm_reservation)
+
+    @strawberry.mutation(description="事前決済の入金 (→ 事前決済支払い済み; staff)")
+    async def record_prepayment(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
+        return await _status_change(info, input, booking.record_prepayment)
+
+    @strawberry.mutation(description="来店 (→ 来店済み; staff)")
+    async def mark_visited(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
+        return await _status_change(info, input, booking.mark_visited)
+
+    @strawberry.mutation(description="無断キャンセル (no-show: → キャンセル料未払い, a 直前キャンセル; staff)")
+    async def mark_no_show(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
+        return await _status_change(info, input, booking.mark_no_show)
+
+    @strawberry.mutation(description="キャンセル料の支払い (→ キャンセル, with who and when; staff)")
+    async def pay_cancellation_fee(
+        self, info: Info, input: Annotated[ReservationIdInput, INPUT]
+    ) -> ReservationPayload:
+        return await _status_change(info, input, booking.pay_cancellation_fee)
+
+    @strawberry.mutation(description="キャンセル料の取り消し (waive: → キャンセル, with who and when; staff)")
+    async def waive_cancellation_fee(
+        self, info: Info, input: Annotated[ReservationIdInput, INPUT]
+    ) -> ReservationPayload:
+        return await _status_change(info, input, booking.waive_cancellation_fee)

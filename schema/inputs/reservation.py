@@ -1,0 +1,54 @@
+"""Reservation inputs: the list filter and the booking mutations (SPEC §3, §13)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from schema.enums import ReservationChannel, ReservationStatus
+
+ID_ = "予約ID (reservation id)"
+
+
+@strawberry.input(name="ReservationFilter", description="予約の絞り込み (given fields are AND-ed)")
+class ReservationFilterInput:
+    date_from: date | None = strawberry.field(default=None, description="予約日から (start date, 日本時間, inclusive)")
+    date_to: date | None = strawberry.field(default=None, description="予約日まで (end date, 日本時間, inclusive)")
+    statuses: list[ReservationStatus] | None = strawberry.field(
+        default=None, description="予約ステータス (any of these)")
+    staff_id: strawberry.ID | None = strawberry.field(default=None, description="担当スタッフ (stylist)")
+    customer_id: strawberry.ID | None = strawberry.field(default=None, description="お客様 (customer)")
+    channel: ReservationChannel | None = strawberry.field(default=None, description="予約経路 (channel)")
+
+
+@strawberry.input(description="予約の登録 (a customer token books only for itself, on the site channel)")
+class CreateReservationInput:
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="お客様 (customer; a customer token may leave it out)")
+    start_at: datetime | None = strawberry.field(default=None, description="開始日時 (start)")
+    end_at: datetime | None = strawberry.field(
+        default=None, description="終了日時 (end; default: the start plus the menus' durations)")
+    menu_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="メニュー (1–10 menus)")
+    staff_id: strawberry.ID | None = strawberry.field(default=None, description="担当スタッフ (stylist; optional)")
+    channel: ReservationChannel | None = strawberry.field(
+        default=None, description="予約経路 (staff only; default STAFF_APP; customers always SITE)")
+    memo: str | None = strawberry.field(default=None, description="メモ (staff memo, up to 1000 characters)")
+    tentative: bool = strawberry.field(default=False, description="仮予約 (book as 仮予約中)")
+
+
+@strawberry.input(description="予約の変更 (time, stylist, menus; fields left out stay as they are)")
+class RescheduleReservationInput:
+    id: strawberry.ID = strawberry.field(description=ID_)
+    start_at: datetime | None = strawberry.field(default=strawberry.UNSET, description="開始日時 (new start)")
+    end_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="終了日時 (new end; null: the start plus the menus' durations)")
+    staff_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="担当スタッフ (new stylist; null: none)")
+    menu_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="メニュー (new menus)")
+
+
+@strawberry.input(description="予約の指定 (the reservation a status change applies to)")
+class ReservationIdInput:
+    id: strawberry.ID = strawberry.field(description=ID_)

@@ -1,0 +1,24 @@
+"""Payloads of the reservation mutations: the reservation (null on failure), warnings and ``errors``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.errors import UserError
+from schema.payloads.common import ERRORS as _ERRORS
+from schema.types.reservation import Reservation
+
+
+@strawberry.type(description="予約の登録・変更の結果 (createReservation / rescheduleReservation result)")
+class BookReservationPayload:
+    reservation: Reservation | None = strawberry.field(default=None, description="予約 (the reservation)")
+    warnings: list[str] = strawberry.field(
+        default_factory=list,
+        description="注意 (written, but staff should know: e.g. このお客様には未払いのキャンセル料があります。)")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
+
+
+@strawberry.type(description="予約ステータス変更の結果 (result of a status change: cancel, visit, fee …)")
+class ReservationPayload:
+    reservation: Reservation | None = strawberry.field(default=None, description="変更後の予約 (the reservation)")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)

@@ -1,0 +1,249 @@
+"""Reservations over GraphQL: every booking rule through the customer token and the staff token."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select
+
+from models import BlacklistEntry, Caution, Reservation
+from services import auth, booking
+from services.booking.listing import SALON_TZ
+from tests.booking_world import World, later
+
+CREATE = """
+mutation($input: CreateReservationInput!) {
+  createReservation(input: $input) {
+    reservation { id status statusLabel channel startAt endAt totalPrice isLateCancel cancelFeeYen memo
+                  customer { id isCaution cautionMemo } staff { name } menus { price menu { name } } }
+    warnings
+    errors { field code message }
+  }
+}"""
+CANCEL = """mutation($id: ID!) { cancelReservation(input: {id: $id}) {
+  reservation { status statusLabel isLateCancel cancelKind cancelFeeYen } errors { field code message } } }"""
+STATUS_OPS = {name: f"""mutation($id: ID!) {{ {name}(input: {{id: $id}}) {{
+  reservation {{ id status cancelFeeYen cancelFeePaidAt cancelFeeWaivedAt }} errors {{ field code message }} }} }}"""
+              for name in ("markVisited", "markNoShow", "waiveCancellationFee", "payCancellationFee",
+                           "confirmReservation", "recordPrepayment", "cancelReservationByStore")}
+RESCHEDULE = """mutation($input: RescheduleReservationInput!) { rescheduleReservation(input: $input) {
+  reservation { startAt endAt staff { name } menus { menu { name } } } warnings errors { field code message } } }"""
+LIST = """query($filter: ReservationFilter, $first: Int) { reservations(filter: $filter, first: $first) {
+  totalCount edges { node { id status customer { id } staff { name } channel } } } }"""
+ONE = "query($id: ID!) { reservation(id: $id) { id status memo } }"
+MASKED = {"field": None, "code": "SLOT_FULL",
+          "message": "申し訳ございませんが、ご希望の時間帯は予約がいっぱいとなっております。"}
+
+
+@pytest.fixture
+async def world(db) -> World:
+    return await World(db).build()
+
+
+async def token_of(db, customer) -> str:
+    async with db.transaction() as s:
+        token, _ = await auth.issue_customer_token(s, customer)
+    return token
+
+
+def booking_input(world: World, customer=None, *, hours: float = 72, stylist: int | None = 0,
+                  menus=(0,), **extra) -> dict:
+    data = {"startAt": later(hours).isoformat(), "menuIds": [str(world.menus[i].id) for i in menus], **extra}
+    if customer is not None:
+        data["customerId"] = str(customer.id)
+    if stylist is not None:
+        data["staffId"] = str(world.stylists[stylist].id)
+    return data
+
+
+async def reservation_count(db) -> int:
+    async with db.sessionmaker() as s:
+        return int(await s.scalar(select(func.count()).select_from(Reservation)))
+
+
+async def test_staff_books_and_sees_everything_on_the_reservation(gql, world, staff_token):
+    customer = await world.customer()
+    await world.flag(customer, Caution, "大声で話される")
+    out = (await gql(CREATE, {"input": booking_input(world, customer, menus=(0, 1), memo="指名あり")},
+                     token=staff_token))["createReservation"]
+    assert out["errors"] == [] and out["warnings"] == []
+    r = out["reservation"]
+    assert (r["status"], r["statusLabel"], r["channel"], r["totalPrice"], r["memo"]) == (
+        "BOOKED", "予約中来店前", "STAFF_APP", 13000, "指名あり")
+    assert r["customer"] == {"id": str(customer.id), "isCaution": True, "cautionMemo": "大声で話される"}
+    assert r["staff"] == {"name": "佐藤"}
+    assert [(m["menu"]["name"], m["price"]) for m in r["menus"]] == [("カット", 5000), ("カラー", 8000)]
+
+
+async def test_customer_token_books_and_reads_only_its_own(gql, world, db, staff_token):
+    me, other = await world.customer(), await world.customer()
+    token = await token_of(db, me)
+    out = (await gql(CREATE, {"input": booking_input(world, memo="x")}, token=token))["createReservation"]
+    mine = out["reservation"]
+    assert out["errors"] == [] and mine["channel"] == "SITE" and mine["memo"] is None
+    assert mine["customer"]["isCaution"] is None  # flags are for staff
+    out = (await gql(CREATE, {"input": booking_input(world, other, hours=90)}, token=token))["createReservation"]
+    assert out["reservation"] is None and out["errors"][0]["code"] == "NOT_FOUND"
+    theirs = await world.book(other, hours=150)
+    listed = (await gql(LIST, {}, token=token))["reservations"]
+    assert [e["node"]["id"] for e in listed["edges"]] == [mine["id"]] and listed["totalCount"] == 1
+    asked = (await gql(LIST, {"filter": {"customerId": str(other.id)}}, token=token))["reservations"]
+    assert asked["edges"] == [] and asked["totalCount"] == 0
+    assert (await gql(ONE, {"id": str(theirs.id)}, token=token))["reservation"] is None
+    assert (await gql(ONE, {"id": str(theirs.id)}, token=staff_token))["reservation"]["id"] == str(theirs.id)
+    out = (await gql(CANCEL, {"id": str(theirs.id)}, token=token))["cancelReservation"]
+    assert out["errors"][0]["code"] == "NOT_FOUND" and out["reservation"] is None
+    for name in ("markVisited", "waiveCancellationFee", "cancelReservationByStore"):
+        out = (await gql(STATUS_OPS[name], {"id": mine["id"]}, token=token))[name]
+        assert out["errors"][0]["code"] in ("PERMISSION_DENIED", "NOT_FOUND")
+    assert await reservation_count(db) == 2
+
+
+async def test_customer_site_answer_is_byte_for_byte_the_same(client, world, db):
+    """Full slot, blacklist and unpaid fee: the customer site gets identical response bodies."""
+    full, listed, owing = await world.customer(), await world.customer(), await world.customer()
+    await world.book(owing, hours=500)  # takes the slot the three ask for
+    await world.flag(listed, BlacklistEntry, "出入り禁止")
+    late = await world.book(owing, hours=2, stylist=1)
+    await world.run(booking.cancel_by_customer, late.id, world.staff)
+    bodies = []
+    for customer in (full, listed, owing):
+        token = await token_of(db, customer)
+        free = booking_input(world, hours=500)  # same variables for all three
+        response = await client.post("/graphql", json={"query": CREATE, "variables": {"input": free}},
+                                     headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        bodies.append(response.content)
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert MASKED in response.json()["data"]["createReservation"]["errors"]
+    assert await reservation_count(db) == 2
+
+
+async def test_staff_channels_get_the_real_reasons(gql, world, staff_token):
+    listed, owing, busy = await world.customer(), await world.customer(), await world.customer()
+    await world.flag(listed, BlacklistEntry, "出入り禁止")
+    out = (await gql(CREATE, {"input": booking_input(world, listed)}, token=staff_token))["createReservation"]
+    assert out["errors"][0]["code"] == "BLACKLISTED" and "出入り禁止" in out["errors"][0]["message"]
+    late = await world.book(owing, hours=2, stylist=1)
+    await world.run(booking.cancel_by_customer, late.id, world.staff)
+    out = (await gql(CREATE, {"input": booking_input(world, owing)}, token=staff_token))["createReservation"]
+    assert out["errors"] == [] and out["warnings"] == ["このお客様には未払いのキャンセル料があります。"]
+    out = (await gql(CREATE, {"input": booking_input(world, busy)}, token=staff_token))["createReservation"]
+    assert out["errors"][0]["code"] == "STAFF_BUSY"
+
+
+async def test_cancellation_fee_cycle(gql, world, db, staff_token, manager_token):
+    customer = await world.customer()
+    token = await token_of(db, customer)
+    r = await world.book(customer, hours=3)
+    out = (await gql(CANCEL, {"id": str(r.id)}, token=token))["cancelReservation"]
+    assert out["reservation"] == {"status": "CANCEL_FEE_UNPAID", "statusLabel": "キャンセル料未払い",
+                                  "isLateCancel": True, "cancelKind": "LATE", "cancelFeeYen": 2500}
+    out = (await gql(STATUS_OPS["waiveCancellationFee"], {"id": str(r.id)}, token=manager_token))
+    assert out["waiveCancellationFee"]["reservation"]["status"] == "CANCELLED"
+    assert out["waiveCancellationFee"]["reservation"]["cancelFeeWaivedAt"]
+    again = (await gql(STATUS_OPS["payCancellationFee"], {"id": str(r.id)}, token=staff_token))
+    error = again["payCancellationFee"]["errors"][0]
+    assert error["code"] == "INVALID_TRANSITION" and "「キャンセル」から「キャンセル」" in error["message"]
+
+
+async def test_visit_no_show_confirm_prepayment_store_cancel(gql, db, staff_token):
+    world = await World(db).build(use_prepayment=True)
+    customer = await world.customer()
+    past = await world.book(customer, hours=-3)
+    out = (await gql(STATUS_OPS["markNoShow"], {"id": str(past.id)}, token=staff_token))["markNoShow"]
+    assert out["reservation"]["status"] == "CANCEL_FEE_UNPAID"
+    paid = (await gql(STATUS_OPS["payCancellationFee"], {"id": str(past.id)}, token=staff_token))
+    assert paid["payCancellationFee"]["reservation"]["cancelFeePaidAt"]
+    tentative = (await gql(CREATE, {"input": booking_input(world, customer, tentative=True)},
+                           token=staff_token))["createReservation"]["reservation"]
+    assert tentative["status"] == "TENTATIVE"
+    for name, status in (("confirmReservation", "BOOKED"), ("recordPrepayment", "PREPAID"),
+                         ("cancelReservationByStore", "STORE_CANCELLED_PREPAID")):
+        out = (await gql(STATUS_OPS[name], {"id": tentative["id"]}, token=staff_token))[name]
+        assert out["errors"] == [] and out["reservation"]["status"] == status
+    visit = await world.book(customer, hours=-30)
+    out = (await gql(STATUS_OPS["markVisited"], {"id": str(visit.id)}, token=staff_token))["markVisited"]
+    assert out["reservation"]["status"] == "VISITED"
+    statuses = await gql("{ reservationStatuses { code label } }")
+    assert len(statuses["reservationStatuses"]) == 8
+
+
+async def test_reschedule_over_graphql(gql, world, db, staff_token):
+    customer = await world.customer()
+    r = await world.book(customer, hours=100)
+    token = await token_of(db, customer)
+    out = (await gql(RESCHEDULE, {"input": {"id": str(r.id), "startAt": later(120).isoformat(),
+                                            "staffId": str(world.stylists[1].id),
+                                            "menuIds": [str(world.menus[1].id)]}}, token=token))
+    moved = out["rescheduleReservation"]
+    assert moved["errors"] == [] and moved["reservation"]["staff"] == {"name": "鈴木"}
+    assert moved["reservation"]["menus"] == [{"menu": {"name": "カラー"}}]
+    out = (await gql(RESCHEDULE, {"input": {"id": str(r.id), "startAt": later(-10).isoformat()}}, token=token))
+    assert out["rescheduleReservation"]["errors"][0]["field"] == "startAt"
+
+
+@pytest.mark.parametrize("bad,field,code", [
+    ({"menuIds": []}, "menuIds", "REQUIRED"),
+    ({"menuIds": ["abc"]}, "menuIds", "NOT_FOUND"),
+    ({"menuIds": [str(i) for i in range(11)]}, "menuIds", "INVALID"),
+    ({"staffId": "99999"}, "staffId", "NOT_FOUND"),
+    ({"customerId": "1" * 30}, "customerId", "NOT_FOUND"),
+    ({"memo": "あ" * 1001}, "memo", "TOO_LONG"),
+    ({"startAt": None}, "startAt", "REQUIRED"),
+    ({"endAt": later(71).isoformat()}, "endAt", "INVALID"),
+    ({"startAt": "1800-01-01T00:00:00+09:00"}, "startAt", "INVALID"),
+])
+async def test_bad_inputs_write_nothing(gql, world, db, staff_token, bad, field, code):
+    customer = await world.customer()
+    data = {**booking_input(world, customer), **bad}
+    out = (await gql(CREATE, {"input": data}, token=staff_token))["createReservation"]
+    assert out["reservation"] is None
+    assert (field, code) in [(e["field"], e["code"]) for e in out["errors"]]
+    assert await reservation_count(db) == 0
+
+
+async def test_list_filters(gql, world, staff_token):
+    a, b = await world.customer(), await world.customer()
+    first = await world.book(a, hours=24 * 3)
+    await world.book(b, hours=24 * 3 + 2, stylist=1)
+    await world.book(b, hours=24 * 10)
+    days = [later(h).astimezone(SALON_TZ).date() for h in (24 * 3, 24 * 3 + 2, 24 * 10)]
+    one_day = {"dateFrom": days[0].isoformat(), "dateTo": days[0].isoformat()}
+    got = (await gql(LIST, {"filter": one_day}, token=staff_token))["reservations"]
+    assert got["totalCount"] == days.count(days[0]) and len(got["edges"]) == days.count(days[0])
+    got = (await gql(LIST, {"filter": {"staffId": str(world.stylists[0].id), "customerId": str(a.id),
+                                       "statuses": ["BOOKED"], "channel": "ADMIN"}}, token=staff_token))
+    assert [e["node"]["id"] for e in got["reservations"]["edges"]] == [str(first.id)]
+    bad = await gql(LIST, {"filter": {"dateFrom": "2026-01-01", "dateTo": "2028-01-01"}}, token=staff_token,
+                    expect_errors=True)
+    assert bad["errors"][0]["extensions"]["code"] == "INVALID"
+    assert (await gql(LIST, {}, expect_errors=True))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+CUSTOMERS_WITH_RESERVATIONS = """{ customers(first: 50) { edges { node { id
+  reservations(first: 2) { totalCount pageInfo { hasNextPage } edges { node { id status } } } } } } }"""
+
+
+async def test_customer_reservations_connection_without_n_plus_one(gql, world, db, staff_token):
+    async def statements_for_listing() -> tuple[int, dict]:
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
+        try:
+            data = await gql(CUSTOMERS_WITH_RESERVATIONS, token=staff_token)
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", listener)
+        return len(seen), data
+
+    for i in range(2):
+        c = await world.customer()
+        for h in range(3):
+            await world.book(c, hours=50 + 10 * h + 100 * i, stylist=None)
+    small, data = await statements_for_listing()
+    node = data["customers"]["edges"][0]["node"]["reservations"]
+    assert node["totalCount"] == 3 and len(node["edges"]) == 2 and node["pageInfo"]["hasNextPage"]
+    for i in range(4):
+        c = await world.customer()
+        await world.book(c, hours=700 + 10 * i, stylist=None)
+    large, _ = await statements_for_listing()
+    assert large == small and small > 3
