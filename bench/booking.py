@@ -1,0 +1,234 @@
+"""Booking benchmark: ``python -m bench.booking``; not part of the app or the tests.
+
+1. **One booking write** (``services.booking.create_reservation``: the rules, the locks, the
+   reservation, the customer's figures refreshed and the audit row, committed) on two demo
+   salons of about 20,000 and 200,000 reservations, in interleaved rounds. The cost must
+   not grow with the store: the figures are refreshed for one customer, through its index.
+2. **A day's reservation list through GraphQL over HTTP** (the real server on 127.0.0.1:
+   ``reservations`` of the busiest day near 100 reservations, with customer, ❗, menus and
+   stylist) against the SQL that very request runs, replayed straight on the driver, in the
+   same run. The ratio is the cost of the GraphQL layer; the target is within 2×.
+
+Each salon is built once (``load_demo_salon(bulk=True)``) into ``<tmp>/salon-booking-<n>.sqlite``
+and reused. Printed: medians and 95th percentiles in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import event, func, select
+
+from models import BlacklistEntry, Customer, Menu, Reservation, StaffAccount, StaffMember, StaffRole
+from models.db import Database
+from services import auth
+from services.actor import Actor
+from services.booking import BookingRequest, create_reservation
+from services.booking.listing import SALON_TZ
+from services.demo import load_demo_salon
+from services.migrate import upgrade
+
+console = Console()
+SEED = 20261124
+#: Customers giving about 20,000 and 200,000 reservations (the demo writes ≈ 11 per customer).
+SIZES = (1_800, 18_000)
+DAY_QUERY = """query($day: Date!) { reservations(filter: {dateFrom: $day, dateTo: $day}, first: 200) {
+  edges { node { id startAt endAt status statusLabel isLateCancel cancelFeeYen
+    customer { id customerNo fullName isCaution cautionMemo }
+    staff { id name } menus { price menu { id name } } } } } }"""
+
+
+def path_for(customers: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"salon-booking-{customers}.sqlite"
+
+
+async def prepare(db: Database, customers: int) -> None:
+    await upgrade(db.engine)
+    async with db.sessionmaker() as session:
+        present = await session.scalar(select(func.count()).select_from(Customer))
+    if not present:
+        console.print(f"building a salon of {customers:,} customers (once) …")
+        await load_demo_salon(db, customers=customers, seed=SEED, bulk=True, console=console)
+
+
+class Salon:
+    """One benchmark database and what a booking needs from it."""
+
+    def __init__(self, customers: int) -> None:
+        self.db = Database(f"sqlite+aiosqlite:///{path_for(customers)}")
+        self.customers = customers
+        self.rng = random.Random(customers)
+
+    async def load(self) -> None:
+        await prepare(self.db, self.customers)
+        async with self.db.sessionmaker() as s:
+            listed = select(BlacklistEntry.customer_id)
+            self.customer_ids = list((await s.scalars(select(Customer.id).where(
+                Customer.withdrawn_at.is_(None), Customer.has_unpaid_cancel_fee.is_(False),
+                Customer.id.not_in(listed)))).all())
+            self.staff_ids = list((await s.scalars(select(StaffMember.id).where(StaffMember.active))).all())
+            self.menu_ids = list((await s.scalars(select(Menu.id).where(Menu.active))).all())
+            self.reservations = await s.scalar(select(func.count()).select_from(Reservation))
+            latest = await s.scalar(select(func.max(Reservation.end_at)))
+        # New bookings go after everything the demo wrote, six hours apart: never a busy stylist.
+        self.next_start = latest.replace(minute=0, second=0, microsecond=0) + timedelta(days=30)
+
+    async def book_once(self) -> float:
+        request = BookingRequest(
+            customer_id=self.rng.choice(self.customer_ids), start_at=self.next_start,
+            staff_member_id=self.rng.choice(self.staff_ids), menu_ids=[self.rng.choice(self.menu_ids)])
+        self.next_start += timedelta(hours=6)  # longer than any menu
+        started = time.perf_counter()
+        async with self.db.transaction() as session:
+            await create_reservation(session, request, Actor.system("bench"))
+        return (time.perf_counter() - started) * 1000
+
+
+def summary(times: list[float]) -> tuple[str, str]:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return f"{statistics.median(times):.2f}", f"{p95:.2f}"
+
+
+async def bench_writes(salons: list[Salon], rounds: int) -> Table:
+    times: dict[int, list[float]] = {s.customers: [] for s in salons}
+    for salon in salons:  # warm-up
+        for _ in range(5):
+            await salon.book_once()
+    for _ in range(rounds):
+        for salon in salons:
+            times[salon.customers].append(await salon.book_once())
+    table = Table(title=f"one booking write (create + figures + audit, committed), {rounds} interleaved rounds")
+    for column in ("store", "reservations", "median ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for salon in salons:
+        table.add_row(f"{salon.customers:,} customers", f"{salon.reservations:,}", *summary(times[salon.customers]))
+    return table
+
+
+async def staff_token(db: Database) -> str:
+    async with db.transaction() as s:
+        account = await s.scalar(select(StaffAccount).where(StaffAccount.login_id == "bench-staff"))
+        if account is None:
+            account = await auth.create_staff_account(s, login_id="bench-staff", password="bench-password-1",
+                                                      display_name="bench", role=StaffRole.STAFF)
+        token, _ = await auth.issue_staff_token(s, account)
+    return token
+
+
+async def busiest_day_near(db: Database, target: int) -> tuple[str, int]:
+    """The salon day (Japan time) whose reservation count is closest to ``target``."""
+    async with db.sessionmaker() as s:
+        starts = (await s.scalars(select(Reservation.start_at))).all()
+    counts: dict[Any, int] = {}
+    for start in starts:
+        day = start.astimezone(SALON_TZ).date()
+        counts[day] = counts.get(day, 0) + 1
+    day = min(counts, key=lambda d: (abs(counts[d] - target), d))
+    return day.isoformat(), counts[day]
+
+
+async def capture_sql(db: Database, call) -> tuple[Any, list[tuple[str, Any]]]:
+    """Run ``call`` and return its result with every statement it sent to the database."""
+    seen: list[tuple[str, Any]] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        result = await call()
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", listener)
+    return result, seen
+
+
+async def replay(db: Database, statements: list[tuple[str, Any]]) -> float:
+    started = time.perf_counter()
+    async with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            (await conn.exec_driver_sql(statement, parameters)).all()
+    return (time.perf_counter() - started) * 1000
+
+
+async def bench_day_list(salon: Salon, rounds: int, port: int) -> Table:
+    from server import create_app
+
+    day, expected = await busiest_day_near(salon.db, 100)
+    token = await staff_token(salon.db)
+    server = uvicorn.Server(uvicorn.Config(create_app(database=salon.db, run_migrations=False),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
+                                     headers={"Authorization": f"Bearer {token}"}) as client:
+            async def request() -> dict:
+                response = await client.post("/graphql", json={"query": DAY_QUERY, "variables": {"day": day}})
+                response.raise_for_status()
+                return response.json()
+
+            body, statements = await capture_sql(salon.db, request)
+            assert not body.get("errors"), body
+            rows = len(body["data"]["reservations"]["edges"])
+            http_times, sql_times = [], []
+            for _ in range(3):
+                await request()
+                await replay(salon.db, statements)
+            for _ in range(rounds):
+                started = time.perf_counter()
+                await request()
+                http_times.append((time.perf_counter() - started) * 1000)
+                sql_times.append(await replay(salon.db, statements))
+    finally:
+        server.should_exit = True
+        await serving
+    ratio = statistics.median(http_times) / statistics.median(sql_times)
+    table = Table(title=f"a day's reservation list ({day}, {rows} reservations of {expected}), "
+                        f"{rounds} interleaved rounds, {len(statements)} SQL statements")
+    for column in ("what", "median ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    table.add_row("GraphQL over HTTP", *summary(http_times))
+    table.add_row("its own SQL, replayed on the driver", *summary(sql_times))
+    table.add_row("ratio (target ≤ 2×)", f"{ratio:.2f}×", "")
+    return table
+
+
+async def main_async(sizes: tuple[int, ...], rounds: int, port: int) -> None:
+    salons = [Salon(n) for n in sizes]
+    try:
+        for salon in salons:
+            await salon.load()
+        console.print(await bench_writes(salons, rounds))
+        console.print(await bench_day_list(salons[-1], rounds, port))
+    finally:
+        for salon in salons:
+            await salon.db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.booking", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
+                        help="customers per salon (≈ 11 reservations each)")
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=8106, help="port of the local server for the list")
+    args = parser.parse_args(argv)
+    asyncio.run(main_async(tuple(args.sizes), args.rounds, args.port))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
