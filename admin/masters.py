@@ -23,6 +23,7 @@ from models import (
     StoreSetting,
     TicketMenu,
 )
+from services.booking import prepayment_off_allowed
 from services.store import get_store_settings
 
 MASTER = "マスタ"
@@ -213,3 +214,10 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
         async with self.session_maker() as session, session.begin():
             await get_store_settings(session)
         return await super().list(request)
+
+    async def on_model_change(self, data: dict, model: Any, is_created: bool, request: Request) -> None:
+        # Prepayment-only statuses mean nothing without prepayment: refused (with how many) while any remain.
+        if model.use_prepayment and not data.get("use_prepayment"):
+            async with self.session_maker() as session:
+                await prepayment_off_allowed(session)
+        await super().on_model_change(data, model, is_created, request)
