@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from wtforms import TextAreaField
 
 from admin.auth import current_actor
-from admin.base import AdminError, JapaneseForm, JapaneseModelView
+from admin.base import AdminError, JapaneseForm, JapaneseModelView, write_transaction
 from admin.flags import CautionMarkMixin, customer_cell
 from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
@@ -103,7 +103,7 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
             fields["customer"] = AjaxSelectField(
                 self._form_ajax_refs["customer"], label="お客様 *", allow_blank=True,
                 description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
-                render_kw={"placeholder": "お客様を検索", "class": "form-control"})
+                render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%"})
         fields["memo"] = TextAreaField(
             "メモ *", description=f"問題行動・過去のトラブル・対応方法など（{flag_service.MEMO_MAX}文字以内）",
             render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX})
@@ -124,7 +124,7 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         try:
             if raw not in (None, "", "__None") and customer_id is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "お客様が見つかりません。", "customer_id")
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 return await flag_service.add_flag(session, self.kind, customer_id, data.get("memo"),
                                                    current_actor(request))
         except DomainError as exc:
@@ -135,7 +135,7 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         try:
             if entry_id is None:
                 raise NotFound(f"{self.kind.label}の登録")
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 return await flag_service.update_flag(session, self.kind, entry_id, data.get("memo"),
                                                       current_actor(request))
         except DomainError as exc:
@@ -146,7 +146,7 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         try:
             if entry_id is None:
                 raise NotFound(f"{self.kind.label}の登録")
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 await flag_service.remove_flag(session, self.kind, entry_id, current_actor(request))
         except DomainError as exc:
             raise self._refusal(request, exc) from exc
@@ -185,7 +185,7 @@ class BlacklistAdmin(_FlagAdmin, model=BlacklistEntry):
             if entry_id is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "このお客様に一致するブラックリスト登録が見つかりません。",
                                   "entry_id")
-            async with self.session_maker() as session, session.begin():
+            async with write_transaction(self.session_maker) as session:
                 await flag_service.clear_blacklist_match(session, customer_id, entry_id,
                                                          current_actor(request), memo)
         except DomainError as exc:

@@ -1,4 +1,4 @@
-"""Read-only lists: reservations, sales reports, merges, tickets, audit, withdrawals.
+"""Read-only lists: sales reports, merges, tickets, audit, withdrawals.
 
 Later issues give them behaviour (booking, merge, withdrawal …) through their
 services; today they list with Japanese labels and eager-load what they show
@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqladmin.filters import StaticValuesFilter
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 
-from admin.base import ReadOnlyView, format_datetime, format_json
+from admin.base import ReadOnlyView, format_json
 from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     AuditLog,
     Customer,
     MergeLog,
-    Reservation,
-    ReservationMenu,
-    ReservationStatus,
     SalesReport,
     StaffAccount,
     TicketPurchase,
@@ -36,10 +32,6 @@ from services.normalize import format_phone
 CUSTOMERS = "顧客管理"
 RESERVATIONS = "予約"
 SETTINGS = "設定"
-
-
-def _menus_cell(model: Reservation, attribute: str) -> list[str]:
-    return [item.menu.name for item in model.items]
 
 
 def _reservation_cell(model: SalesReport, attribute: str) -> str:
@@ -106,46 +98,6 @@ def _counts_cell(model: MergeLog, attribute: str) -> str:
 def _search_customers(stmt: Select, term: str, relationship: Any) -> Select:
     clause = free_text_clause(term)
     return stmt if clause is None else stmt.join(relationship).where(clause)
-
-
-class ReservationAdmin(CautionMarkMixin, ReadOnlyView, model=Reservation):
-    name = name_plural = "予約"
-    category = RESERVATIONS
-    icon = "fa-solid fa-calendar-check"
-    column_list = [Reservation.start_at, Reservation.customer, Reservation.staff_member, Reservation.items,
-                   Reservation.status, Reservation.channel, Reservation.is_late_cancel,
-                   Reservation.cancel_fee_yen]
-    column_labels = {Reservation.customer: "お客様", Reservation.items: "メニュー",
-                     Reservation.staff_member: "担当スタッフ",
-                     Reservation.cancel_fee_waived_by: "キャンセル料取消者"}
-    column_formatters = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
-    column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
-    non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
-    column_details_exclude_list = [Reservation.created_by_id, Reservation.cancel_fee_waived_by_id,
-                                   Reservation.customer_id, Reservation.staff_member_id]
-    column_sortable_list = [Reservation.start_at, Reservation.status, Reservation.cancel_fee_yen]
-    column_default_sort = [("start_at", True)]
-    column_searchable_list = [Reservation.guest_name]
-    column_filters = [StaticValuesFilter(Reservation.status, ReservationStatus.choices(), title="予約ステータス")]
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def detail_title(self, model: Reservation) -> str:
-        who = str(model.customer) if model.customer is not None else f"{model.guest_name}（非会員）"
-        return f"予約: {format_datetime(model.start_at)} {who}"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        clause = free_text_clause(term)
-        guest = Reservation.guest_name.contains(term.strip(), autoescape=True)
-        return stmt.outerjoin(Reservation.customer).where(guest if clause is None else or_(clause, guest))
-
-    def list_query(self, request: Request) -> Select:
-        return select(Reservation).options(selectinload(Reservation.items).selectinload(ReservationMenu.menu))
-
-    def details_query(self, request: Request) -> Select:
-        return super().details_query(request).options(
-            selectinload(Reservation.items).selectinload(ReservationMenu.menu))
 
 
 class SalesReportAdmin(CautionMarkMixin, ReadOnlyView, model=SalesReport):

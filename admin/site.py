@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from admin import customers, day_sheet, flag_views, masters, records, staff
+from admin import customers, day_sheet, flag_views, masters, records, reservation_views, staff
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
@@ -38,7 +38,7 @@ VIEWS = [
     records.TicketPurchaseAdmin,
     records.MergeLogAdmin,
     records.WithdrawalAdmin,
-    records.ReservationAdmin,
+    reservation_views.ReservationAdmin,
     records.SalesReportAdmin,
     masters.InflowRouteAdmin,
     masters.OccupationAdmin,

@@ -1,0 +1,129 @@
+"""予約 in the admin: the list with ❗, filtered by day (Japan time), status, stylist and channel.
+
+Filter values come from the URL: one that is not offered leaves the list unfiltered
+(a bad date says so in the filter box) instead of failing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqladmin.filters import ForeignKeyFilter, StaticValuesFilter
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+
+from admin.base import JST, JapaneseModelView, format_datetime
+from admin.flag_views import parse_id
+from admin.flags import CautionMarkMixin, customer_cell
+from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
+from services.customer_search import free_text_clause
+
+RESERVATIONS = "予約"
+
+
+def _menus_cell(model: Reservation, attribute: str) -> list[str]:
+    return [item.menu.name for item in model.items]
+
+
+class SafeStaticValuesFilter(StaticValuesFilter):
+    """A value not offered (typed into the URL) leaves the list unfiltered instead of failing."""
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        if value not in {v for v, _ in self.values}:
+            return query
+        return await super().get_filtered_query(query, value, model)
+
+
+class StaffFilter(ForeignKeyFilter):
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
+        rows = await run_query(select(StaffMember.id, StaffMember.name).order_by(StaffMember.display_order,
+                                                                                 StaffMember.id))
+        return [("__all", "すべて")] + [(str(i), name) for i, name in rows]
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        staff_id = parse_id(value)
+        return query if staff_id is None else query.where(Reservation.staff_member_id == staff_id)
+
+
+class DateFilter:
+    """予約日: a date box; the day is a salon day in Japan time."""
+
+    has_operator = False
+    template = "salon/date_filter.html"
+    title = "予約日"
+    parameter_name = "date"
+
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
+        return []
+
+    @staticmethod
+    def parse(value: Any) -> date | None:
+        try:
+            day = date.fromisoformat(str(value or "").strip()[:10])
+        except ValueError:
+            return None
+        return day if date(2000, 1, 1) <= day <= date(2100, 12, 31) else None
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        day = self.parse(value)
+        if day is None:
+            return query
+        start = datetime.combine(day, time(0), JST)
+        return query.where(Reservation.start_at >= start, Reservation.start_at < start + timedelta(days=1))
+
+
+class ReservationListBase(CautionMarkMixin, JapaneseModelView):
+    """Everything of the reservation list and details; the write forms come with the booking service."""
+
+    name = name_plural = "予約"
+    category = RESERVATIONS
+    icon = "fa-solid fa-calendar-check"
+    column_list = [Reservation.start_at, Reservation.customer, Reservation.staff_member, Reservation.items,
+                   Reservation.status, Reservation.channel]
+    column_labels = {Reservation.customer: "お客様", Reservation.items: "メニュー",
+                     Reservation.staff_member: "担当スタッフ",
+                     Reservation.cancel_fee_waived_by: "キャンセル料取消者"}
+    column_formatters = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
+    column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
+    non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
+    column_details_exclude_list = [Reservation.created_by_id, Reservation.cancel_fee_waived_by_id,
+                                   Reservation.customer_id, Reservation.staff_member_id]
+    column_sortable_list = [Reservation.start_at, Reservation.status, Reservation.cancel_fee_yen]
+    column_default_sort = [("start_at", True)]
+    column_searchable_list = [Reservation.guest_name]
+    column_filters = [
+        DateFilter(),
+        SafeStaticValuesFilter(Reservation.status, ReservationStatus.choices(), title="予約ステータス"),
+        StaffFilter(Reservation.staff_member_id, StaffMember.name, StaffMember, title="担当スタッフ",
+                    parameter_name="staff"),
+        SafeStaticValuesFilter(Reservation.channel, ReservationChannel.choices(), title="予約経路"),
+    ]
+    can_delete = False  # a reservation is cancelled, never deleted (the figures count it)
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def detail_title(self, model: Reservation) -> str:
+        who = str(model.customer) if model.customer is not None else f"{model.guest_name}（非会員）"
+        return f"予約: {format_datetime(model.start_at)} {who}"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        clause = free_text_clause(term)
+        guest = Reservation.guest_name.contains(term.strip(), autoescape=True)
+        return stmt.outerjoin(Reservation.customer).where(guest if clause is None else or_(clause, guest))
+
+    def list_query(self, request: Request) -> Select:
+        return select(Reservation).options(selectinload(Reservation.items).selectinload(ReservationMenu.menu))
+
+    def details_query(self, request: Request) -> Select:
+        return super().details_query(request).options(
+            selectinload(Reservation.items).selectinload(ReservationMenu.menu))
+
+
+class ReservationAdmin(ReservationListBase, model=Reservation):
+    """Read-only until the booking service's forms join (create, reschedule, cancel)."""
+
+    can_create = False
+    can_edit = False
