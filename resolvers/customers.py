@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from typing import Annotated, Any
 
 import strawberry
@@ -27,6 +26,7 @@ from schema.inputs import (
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
 from schema.types.customer import Customer, CustomerConnection
 from services import customers as customer_service
+from services.customer_fields import normalize_customer_no
 from services.customer_search import CustomerFilter, customer_search_query, order_columns
 from services.errors import DomainError, ErrorCode, FieldError
 
@@ -38,8 +38,6 @@ DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=Or
 #: Input fields that hold ids of other records, with the label used when one does not exist.
 ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
 ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
-#: Fields a payload may leave out but not set to null (they have no "empty" value).
-NOT_NULL_ON_UPDATE = ("mail_ok", "phone_ok", "dm_ok", "pre_system_visit_count")
 CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
 
 
@@ -62,7 +60,7 @@ class CustomerQuery:
         customer_no: Annotated[str, strawberry.argument(description="お客様番号 (customer number, exact)")],
     ) -> Customer | None:
         actor = reader(info)
-        number = unicodedata.normalize("NFKC", customer_no).strip()
+        number = normalize_customer_no(customer_no)
         async with info.context.db.sessionmaker() as session:
             customer = await session.scalar(select(CustomerModel).where(CustomerModel.customer_no == number))
         if customer is None or not may_read_customer(actor, customer.id):
@@ -192,9 +190,6 @@ def _customer_data(input: CreateCustomerInput | UpdateCustomerInput) -> dict[str
 
 
 def _field_value(key: str, value: Any) -> Any:
-    if value is None and key in NOT_NULL_ON_UPDATE:
-        label = customer_service.FIELD_LABELS[key]
-        raise DomainError(ErrorCode.REQUIRED, f"{label}にnullは指定できません。", key)
     if key in ID_FIELDS and value is not None:
         return id_or_not_found(value, ID_FIELDS[key], key)
     if key in ID_LIST_FIELDS:

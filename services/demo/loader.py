@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
@@ -20,7 +19,6 @@ from models import (
     Customer,
     CustomerAttribute,
     CustomerFreeItemValue,
-    Gender,
     KarteEntry,
     Referral,
     Reservation,
@@ -34,8 +32,8 @@ from models import (
     customer_inflow_routes,
 )
 from models.db import Database
-from services import normalize
 from services.actor import Actor
+from services.customer_fields import SCALAR_FIELDS, Mode, clean_customer
 from services.customer_stats import refresh_customer_stats
 from services.customers import create_customer, derive_keys
 from services.demo import data
@@ -178,7 +176,7 @@ class _Loader:
     async def _create_customer(self, person: Person) -> int:
         values = {**person.data, "customer_no": person.customer_no} if person.customer_no else person.data
         customer = await create_customer(self.session, values, self.actor, path=person.path,
-                                         required=person.required)
+                                         mode=person.mode)
         for key, value in person.extra(self.planner.at).items():
             setattr(customer, key, value)
         derive_keys(customer, data.PLACEHOLDER_DOMAIN)  # the LINE name is searchable too
@@ -199,8 +197,8 @@ class _Loader:
         ids = await self._insert_returning(Customer, rows)
         attrs, routes, choices = [], [], []
         for cid, person in zip(ids, people, strict=True):
-            values = dict.fromkeys(normalize.normalize_name(a)[:100] for a in person.data["attributes"])
-            attrs += [{"customer_id": cid, "value": v} for v in values if v]
+            tags = clean_customer({"attributes": person.data["attributes"]}, Mode.UPDATE).values["attributes"]
+            attrs += [{"customer_id": cid, "value": v} for v in tags]
             routes += [{"customer_id": cid, "inflow_route_id": r} for r in person.data["inflow_route_ids"]]
             choices += [{"customer_id": cid, "free_item_id": i, "choice_id": c} for i, c in person.free_items]
         await self._insert(CustomerAttribute, attrs)
@@ -209,27 +207,24 @@ class _Loader:
         return ids
 
     def _normalised_row(self, person: Person) -> dict[str, Any]:
+        """The row create_customer would write, cleaned by the same rules (clean_customer)."""
         d = {**_OPTIONAL, **person.data}
-        postal = normalize.normalize_postal_code(d["postal_code"]) or None
+        scalars = {k: v for k, v in d.items() if k in SCALAR_FIELDS}
+        cleaned = clean_customer(scalars, person.mode)
+        cleaned.raise_if_errors()  # the demo data is ours: a refusal here is a bug in it
+        row = {**dict.fromkeys(SCALAR_FIELDS), **cleaned.values}
+        postal = row["postal_code"]
         found = self.planner.postal(postal) if postal else None
-        notes = unicodedata.normalize("NFC", d["notes"]).strip() or None if d["notes"] else None
-        return {
-            "customer_no": person.customer_no or self._next_number(),
-            "last_name": normalize.normalize_name(d["last_name"]),
-            "first_name": normalize.normalize_name(d["first_name"]),
-            "last_name_kana": normalize.to_katakana(d["last_name_kana"]),
-            "first_name_kana": normalize.to_katakana(d["first_name_kana"]),
-            "phone": normalize.normalize_phone(d["phone"]) or None,
-            "email": normalize.normalize_email(d["email"]) or None,
-            "birth_date": normalize.parse_japanese_date(d["birth_date"]),
-            "gender": Gender(d["gender"]), "postal_code": postal,
-            "prefecture": found.prefecture if found else None, "city": found.city if found else None,
-            "address_line": d["address_line"] or (found.town or None if found else None),
-            "occupation_id": d["occupation_id"], "first_visit_motive_id": d["first_visit_motive_id"],
-            "notes": notes, "mail_ok": d["mail_ok"], "phone_ok": d["phone_ok"], "dm_ok": d["dm_ok"],
-            "pre_system_visit_count": d["pre_system_visit_count"], "visit_count": d["pre_system_visit_count"],
-            "registration_path": person.path,
-        }
+        if found is not None:
+            row["prefecture"] = row["prefecture"] or found.prefecture
+            row["city"] = row["city"] or found.city
+            row["address_line"] = row["address_line"] or found.town or None
+        row.update(
+            customer_no=person.customer_no or self._next_number(),
+            last_name_kana=row["last_name_kana"] or "", first_name_kana=row["first_name_kana"] or "",
+            visit_count=row["pre_system_visit_count"], registration_path=person.path,
+        )
+        return row
 
     def _next_number(self) -> str:
         """The store's numbering (as services.customers.allocate_customer_no), counted in memory."""
