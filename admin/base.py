@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import enum
+import functools
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -24,24 +26,31 @@ from sqladmin.fields import SelectField
 from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin.forms import ModelConverter, converts
 from sqladmin.helpers import get_object_identifier
+from sqlalchemy import BigInteger, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
+from wtforms import validators as v
 
 from admin.auth import current_actor, is_manager
 from models.db import WRITE_OPTION
 from models.types import LabeledEnum
 from services.actor import require_manager
+from services import text_rules
 from services.errors import DomainError, FieldError
 
+logger = logging.getLogger(__name__)
 JST = ZoneInfo("Asia/Tokyo")
 BLANK_CHOICE = "（未選択）"
 MAX_ID = 2**63 - 1
+INT32 = (-(2**31), 2**31 - 1)  # INTEGER on PostgreSQL, and GraphQL's Int
+INT64 = (-(2**63), 2**63 - 1)
+TEXT_MAX = 2000  # Text columns of masters and records edited through generic forms
+SAVE_FAILED = "保存できませんでした。入力内容をご確認のうえ、もう一度お試しください。"
 
 
 # ----------------------------------------------------------------------------- errors
@@ -59,6 +68,39 @@ class AdminError(Exception):
         """Keep the field errors on ``request.state`` so the form template can show them per field."""
         request.state.domain_errors = list(exc.errors)
         return cls(" ".join(dict.fromkeys(e.message for e in exc.errors)), list(exc.errors))
+
+
+def japanese_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Whatever goes wrong in a save or delete reaches staff as Japanese, never as driver text.
+
+    sqladmin shows ``str(exc)`` on the page: an OverflowError or a driver error would show
+    「Python int too large to convert to SQLite INTEGER」. Refusals (AdminError, HTTP errors)
+    pass as they are; a DomainError shows its messages; anything else is logged and replaced.
+    """
+    if getattr(method, "_japanese_errors", False):
+        return method
+
+    @functools.wraps(method)
+    async def guarded(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, request, *args, **kwargs)
+        except (AdminError, HTTPException):
+            raise
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        except IntegrityError as exc:
+            raise AdminError(integrity_message(exc)) from exc
+        except Exception as exc:
+            logger.exception("admin save failed")
+            raise AdminError(SAVE_FAILED) from exc
+
+    guarded._japanese_errors = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def in_range(low: int, high: int) -> v.NumberRange:
+    """A number range with a Japanese message that states the range."""
+    return v.NumberRange(min=low, max=high, message=f"{low:,}〜{high:,}の範囲で入力してください。")
 
 
 def integrity_message(exc: IntegrityError) -> str:
@@ -183,9 +225,46 @@ class JapaneseConverter(ModelConverter):
         kwargs.setdefault("description", "日本時間")
         return super().conv_datetime(model, prop, kwargs)
 
+    @converts("Integer")
+    def conv_integer(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
+        # Without a bound a 20-digit number reaches the driver (and its English error).
+        low, high = INT64 if isinstance(prop.columns[0].type, BigInteger) else INT32
+        kwargs.setdefault("validators", []).append(in_range(low, high))
+        return super().conv_integer(model, prop, kwargs)
+
+    @converts("String", "CHAR")
+    def conv_string(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
+        kwargs.setdefault("filters", []).append(_one_line_text)
+        return super().conv_string(model, prop, kwargs)
+
+    @converts("Text")
+    def conv_text(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
+        kwargs.setdefault("filters", []).append(_multi_line_text)
+        kwargs.setdefault("validators", []).append(
+            v.Length(max=TEXT_MAX, message=f"{TEXT_MAX}文字以内で入力してください。"))
+        return super().conv_text(model, prop, kwargs)
+
     async def _prepare_relationship(self, prop, kwargs, session_maker, loader=None):
         kwargs.setdefault("blank_text", BLANK_CHOICE)
         return await super()._prepare_relationship(prop, kwargs, session_maker, loader)
+
+
+def _form_text(value: Any, multiline: bool) -> Any:
+    """Free text of a master form: control and bidi characters dropped; a lone surrogate refused
+    (a ValueError in a wtforms filter becomes the field's error message)."""
+    if not isinstance(value, str):
+        return value
+    if text_rules.has_surrogate(value):
+        raise ValueError("使用できない文字が含まれています。")
+    return text_rules.free_text(value, "", None, None, multiline=multiline) or ""
+
+
+def _one_line_text(value: Any) -> Any:
+    return _form_text(value, multiline=False)
+
+
+def _multi_line_text(value: Any) -> Any:
+    return _form_text(value, multiline=True)
 
 
 async def choices_of(session_maker: Any, model: type, *order_by: Any) -> list[tuple[str, str]]:
@@ -237,6 +316,12 @@ class JapaneseModelView(ModelView):
     icon = "fa-solid fa-table-list"
     manager_only_delete: ClassVar[bool] = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("insert_model", "update_model", "delete_model"):
+            if name in cls.__dict__:
+                setattr(cls, name, japanese_errors(cls.__dict__[name]))
+
     def detail_title(self, model: Any) -> str:
         """The heading of a details page: the row as staff call it (its ``__str__``), else 「No. 12」."""
         if type(model).__str__ is not object.__str__:
@@ -273,18 +358,21 @@ class JapaneseModelView(ModelView):
 
     # Generic CRUD for masters: Japanese messages instead of SQL errors; deletes for managers only.
 
+    @japanese_errors
     async def insert_model(self, request: Request, data: dict) -> Any:
         try:
             return await super().insert_model(request, data)
         except IntegrityError as exc:
             raise AdminError(integrity_message(exc)) from exc
 
+    @japanese_errors
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         try:
             return await super().update_model(request, pk, data)
         except IntegrityError as exc:
             raise AdminError(integrity_message(exc)) from exc
 
+    @japanese_errors
     async def delete_model(self, request: Request, pk: Any) -> None:
         if self.manager_only_delete:
             try:

@@ -40,12 +40,14 @@ from models import (
     Occupation,
 )
 from services import customers as customer_service
+from services.customer_fields import FIELDS
 from services.customer_search import free_text_clause, order_columns
 from services.errors import DomainError
 from services.normalize import format_phone
 from services.permissions import Action, can
 
-LABELS = customer_service.FIELD_LABELS
+#: Labels (and required_on_full, for the required marks) come from the customer field registry.
+LABELS = {name: spec.label for name, spec in FIELDS.items()}
 TEXT_FIELDS = (
     "customer_no", "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email",
     "birth_date", "postal_code", "prefecture", "city", "address_line", "notes",
@@ -104,10 +106,10 @@ async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], l
         "first_visit_motive_id": _select(LABELS["first_visit_motive_id"], await choices_of(
             session_maker, FirstVisitMotive, FirstVisitMotive.sort_order)),
         "inflow_route_ids": SelectMultipleField(
-            "流入経路", coerce=int, choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
+            LABELS["inflow_route_ids"], coerce=int, choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
             description="複数選択できます（Ctrl / ⌘ を押しながらクリック）。",
             render_kw={"class": "form-control", "size": 5}),
-        "attributes": TextAreaField("顧客属性", description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",
+        "attributes": TextAreaField(LABELS["attributes"], description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",
                                     render_kw={"class": "form-control", "rows": 3}),
     }
     for item in free_items:

@@ -8,7 +8,7 @@ from sqladmin.fields import SelectField
 from starlette.requests import Request
 from wtforms import validators as v
 
-from admin.base import BLANK_CHOICE, JapaneseModelView, ManagerEditMixin, choices_of
+from admin.base import BLANK_CHOICE, JapaneseModelView, ManagerEditMixin, choices_of, in_range
 from models import (
     FirstVisitMotive,
     FreeItem,
@@ -27,6 +27,7 @@ from services.booking import prepayment_off_allowed
 from services.store import get_store_settings
 
 MASTER = "マスタ"
+MAX_PRICE_YEN = 10_000_000  # no salon menu, ticket or fee costs ten million yen
 SETTINGS = "設定"
 
 
@@ -68,7 +69,7 @@ class FreeItemAdmin(JapaneseModelView, model=FreeItem):
     column_sortable_list = [FreeItem.position, FreeItem.name]
     column_default_sort = [("position", False)]
     form_columns = [FreeItem.position, FreeItem.name, FreeItem.active]  # choices: their own view
-    form_args = {"position": {"validators": [v.InputRequired(), v.NumberRange(min=1, max=4)],
+    form_args = {"position": {"validators": [v.InputRequired(), in_range(1, 4)],
                               "description": "1〜4（フリー項目は4つまで）"}}
 
 
@@ -92,8 +93,8 @@ class MenuAdmin(JapaneseModelView, model=Menu):
     column_default_sort = [("sort_order", False), ("name", False)]
     column_searchable_list = [Menu.name, Menu.category]
     form_columns = [Menu.name, Menu.category, Menu.price, Menu.duration_minutes, Menu.sort_order, Menu.active]
-    form_args = {"price": {"validators": [v.NumberRange(min=0)]},
-                 "duration_minutes": {"validators": [v.NumberRange(min=1)]}}
+    form_args = {"price": {"validators": [in_range(0, MAX_PRICE_YEN)]},
+                 "duration_minutes": {"validators": [in_range(1, 24 * 60)]}}
 
 
 class StaffMemberAdmin(JapaneseModelView, model=StaffMember):
@@ -181,9 +182,9 @@ class TicketMenuAdmin(JapaneseModelView, model=TicketMenu):
     form_columns = [TicketMenu.name, TicketMenu.price, TicketMenu.validity_days, TicketMenu.uses,
                     TicketMenu.active, TicketMenu.menus, TicketMenu.staff_members]
     form_args = {
-        "price": {"validators": [v.InputRequired(), v.NumberRange(min=0)]},
-        "validity_days": {"validators": [v.InputRequired(), v.NumberRange(min=1)]},
-        "uses": {"validators": [v.InputRequired(), v.NumberRange(min=1)]},
+        "price": {"validators": [v.InputRequired(), in_range(0, MAX_PRICE_YEN)]},
+        "validity_days": {"validators": [v.InputRequired(), in_range(1, 3650)]},
+        "uses": {"validators": [v.InputRequired(), in_range(1, 1000)]},
     }
 
 
@@ -200,11 +201,11 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
                    StoreSetting.placeholder_email_domain]
     form_excluded_columns = ["id", "created_at", "updated_at"]
     form_args = {
-        "cancel_deadline_hours": {"validators": [v.InputRequired(), v.NumberRange(min=0)]},
-        "cancel_fee_percent": {"validators": [v.InputRequired(), v.NumberRange(min=0, max=100)]},
-        "cancel_fee_fixed_yen": {"validators": [v.InputRequired(), v.NumberRange(min=0)]},
-        "customer_no_digits": {"validators": [v.InputRequired(), v.NumberRange(min=1, max=12)]},
-        "customer_no_next": {"validators": [v.InputRequired(), v.NumberRange(min=1)],
+        "cancel_deadline_hours": {"validators": [v.InputRequired(), in_range(0, 30 * 24)]},
+        "cancel_fee_percent": {"validators": [v.InputRequired(), in_range(0, 100)]},
+        "cancel_fee_fixed_yen": {"validators": [v.InputRequired(), in_range(0, MAX_PRICE_YEN)]},
+        "customer_no_digits": {"validators": [v.InputRequired(), in_range(1, 12)]},
+        "customer_no_next": {"validators": [v.InputRequired(), in_range(1, 999_999_999)],
                              "description": "使用中の番号は自動で飛ばします。"},
         "placeholder_email_domain": {"validators": [v.InputRequired()],
                                      "description": "電話番号だけで登録したお客様の仮メールアドレスに使います。"},

@@ -25,7 +25,7 @@ from models import (
     Withdrawal,
 )
 from services import audit
-from services import customers as customer_service
+from services.customer_fields import FIELDS
 from services.customer_search import free_text_clause
 from services.normalize import format_phone
 
@@ -39,10 +39,9 @@ def _reservation_cell(model: SalesReport, attribute: str) -> str:
     return "" if r is None else f"#{r.id} {r.start_at:%Y/%m/%d}"
 
 
-FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "inflow_route_ids": "流入経路",
-                "free_item_choice_ids": "フリー項目", "password": "パスワード", "login_id": "ログインID",
-                "display_name": "表示名", "role": "権限", "active": "有効", "locked": "ロック",
-                "login_limits": "ログイン制限", "name": "名称"}
+FIELD_LABELS = {**{name: spec.label for name, spec in FIELDS.items()}, "password": "パスワード",
+                "login_id": "ログインID", "display_name": "表示名", "role": "権限", "active": "有効",
+                "locked": "ロック", "login_limits": "ログイン制限", "name": "名称"}
 
 
 def _entity_cell(model: AuditLog, attribute: str) -> str:

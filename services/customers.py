@@ -44,6 +44,7 @@ from services.customer_fields import (
     CustomerInput,
     Mode,
     clean_customer,
+    label_of,
 )
 from services.actor import Actor
 from services.permissions import Action, check
@@ -303,7 +304,7 @@ def _authorize_update(actor: Actor, customer_id: int, data: dict[str, Any]) -> N
     if actor.kind == ActorKind.CUSTOMER:
         forbidden = sorted(set(data) - CUSTOMER_EDITABLE)
         if forbidden:
-            labels = "、".join(FIELD_LABELS.get(k, k) for k in forbidden)
+            labels = "、".join(label_of(k) for k in forbidden)
             raise PermissionDenied(f"{labels}はお客様ご自身では変更できません。")
 
 
