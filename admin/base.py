@@ -322,6 +322,13 @@ class JapaneseModelView(ModelView):
             if name in cls.__dict__:
                 setattr(cls, name, japanese_errors(cls.__dict__[name]))
 
+    async def list(self, request: Request) -> Any:
+        try:
+            return await super().list(request)
+        except DomainError as exc:  # e.g. a search text over its limit
+            request.state.error_detail = exc.message  # shown by error.html under the status line
+            raise HTTPException(status_code=400, detail=exc.message) from exc
+
     def detail_title(self, model: Any) -> str:
         """The heading of a details page: the row as staff call it (its ``__str__``), else 「No. 12」."""
         if type(model).__str__ is not object.__str__:

@@ -7,6 +7,7 @@ offline network cannot reach a CDN); see the README there for their origin.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -14,9 +15,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from models.db import Database
+from resolvers import request_guard
 from resolvers.schema import schema
 from schema.context import Context
 from schema.loaders import Loaders
@@ -57,6 +60,17 @@ class SalonGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(GRAPHIQL_HTML)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return request_guard.decode_json(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except request_guard.BadRequest as exc:
+            return request_guard.response(exc)
+        except RecursionError:  # a document nested past the parser's stack
+            return request_guard.response(request_guard.BadRequest(request_guard.TOO_DEEP))
 
 
 def with_cors(app: ASGIApp, settings: Settings) -> ASGIApp:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Customer as CustomerModel
 from resolvers.access import acting, id_or_not_found, may_read_customer, reader, staff_reader, to_int
-from resolvers.errors import invalid_argument
+from resolvers.errors import graphql_error, invalid_argument
 from resolvers.pagination import paginate
 from schema.context import Info
 from schema.enums import CustomerOrderField, OrderDirection
@@ -89,10 +89,14 @@ class CustomerQuery:
     ) -> CustomerConnection:
         staff_reader(info)
         order = order_by or DEFAULT_ORDER
+        try:
+            query = customer_search_query(_search_filter(filter or CustomerFilterInput()))
+        except DomainError as exc:
+            raise graphql_error(exc) from None
         return await paginate(
             info.context.db,
             CustomerConnection,
-            customer_search_query(_search_filter(filter or CustomerFilterInput())),
+            query,
             order_columns(order.field.value, order.direction == OrderDirection.DESC),
             first=first,
             after=after,

@@ -20,6 +20,13 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from models import Customer, Reservation, ReservationMenu
 from services import normalize
+from services.errors import DomainError, ErrorCode, FieldError
+from services.text_rules import has_surrogate
+
+#: Longest search text per criterion: longer can match nothing real, and SQLite refuses
+#: LIKE patterns past 50,000 bytes (「LIKE or GLOB pattern too complex」).
+QUERY_LIMITS = {"name": ("氏名・フリガナ", 100), "customer_no": ("お客様番号", 32), "phone": ("電話番号", 32)}
+FREE_TEXT_LIMIT = 100
 
 
 @dataclass
@@ -31,6 +38,34 @@ class CustomerFilter:
     staff_member_id: int | None = None
     menu_id: int | None = None
     include_withdrawn: bool = False
+
+
+def check_filter(f: CustomerFilter) -> None:
+    """Refuse search texts that are too long or not text, every problem at once."""
+    errors = []
+    for key, (label, limit) in QUERY_LIMITS.items():
+        problem = _query_problem(getattr(f, key), label, limit)
+        if problem:
+            errors.append(FieldError(key, ErrorCode.INVALID, problem))
+    if errors:
+        raise DomainError.many(errors)
+
+
+def check_free_text(text: str | None) -> None:
+    """The admin's one search box: the same limits."""
+    problem = _query_problem(text, "文字", FREE_TEXT_LIMIT)
+    if problem:
+        raise DomainError(ErrorCode.INVALID, problem, "search")
+
+
+def _query_problem(text: str | None, label: str, limit: int) -> str | None:
+    if text is None:
+        return None
+    if len(text) > limit:
+        return f"検索する{label}は{limit}文字以内で入力してください。"
+    if has_surrogate(text):
+        return f"検索する{label}に使用できない文字が含まれています。"
+    return None
 
 
 def name_clause(text: str) -> ColumnElement[bool] | None:
@@ -77,12 +112,14 @@ def filter_clauses(f: CustomerFilter) -> list[ColumnElement[bool]]:
 
 
 def customer_search_query(f: CustomerFilter) -> Select[tuple[Customer]]:
-    """``select(Customer)`` narrowed by ``f`` (no ordering, no paging)."""
+    """``select(Customer)`` narrowed by ``f`` (no ordering, no paging); DomainError for bad texts."""
+    check_filter(f)
     return select(Customer).where(*filter_clauses(f))
 
 
 def free_text_clause(text: str) -> ColumnElement[bool] | None:
     """One search box (the admin list): a name, a customer number or a phone number."""
+    check_free_text(text)
     text = (text or "").strip()
     if not text:
         return None

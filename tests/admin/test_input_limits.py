@@ -92,3 +92,10 @@ async def test_an_unexpected_failure_while_saving_is_japanese(manager, db, monke
     assert await _count(db, InflowRoute) == 0
     async with db.sessionmaker() as session:
         assert await session.scalar(select(AuditLog.id).where(AuditLog.entity == "inflow_route")) is None
+
+
+async def test_a_search_text_too_long_for_like_is_refused_in_japanese(manager):
+    response = await manager.get("/admin/customer/list", params={"search": "a" * 60_000})
+
+    assert response.status_code == 400
+    assert "検索する文字は100文字以内で入力してください。" in response.text

@@ -1,0 +1,101 @@
+"""Requests that used to end as masked internal errors (or HTTP 500) get a clear answer.
+
+A lone surrogate, variables nested past the stack, a body that is not UTF-8 JSON: 400
+BAD_REQUEST with a Japanese message. A search text too long for SQLite's LIKE: INVALID.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from models import Customer
+from tests.graphql.conftest import count
+from tests.graphql.test_auth import LOGIN
+from tests.graphql.test_customer_mutations import CREATE, GOOD_INPUT
+
+BY_NO = "query($no: String!) { customerByNo(customerNo: $no) { id } }"
+BY_NAME = "query($name: String) { customers(filter: {name: $name}) { totalCount } }"
+BAD_TEXT = "リクエストに使用できない文字（不正なUnicode）が含まれています。"
+
+
+async def post(client, query: str, variables: dict | None = None, token: str | None = None, raw: bytes | None = None):
+    """POST as a client that escapes non-ASCII (json.dumps' default), so a lone surrogate survives."""
+    body = raw if raw is not None else json.dumps({"query": query, "variables": variables or {}}).encode()
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return await client.post("/graphql", content=body, headers=headers)
+
+
+def bad_request(response, message: str) -> None:
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert (error["message"], error["extensions"]["code"]) == (message, "BAD_REQUEST")
+
+
+@pytest.mark.parametrize(("query", "variables"), [
+    (BY_NO, {"no": "A\ud800"}),
+    (BY_NAME, {"name": "やま\ud800"}),
+    (CREATE, {"input": {**GOOD_INPUT, "lastName": "\ud800"}}),
+    (LOGIN, {"input": {"loginId": "staff\ud800", "password": "password-123"}}),
+])
+async def test_a_lone_surrogate_is_a_bad_request(client, staff_token, db, query, variables):
+    response = await post(client, query, variables, staff_token)
+
+    bad_request(response, BAD_TEXT)
+    assert await count(db, Customer) == 0
+
+
+async def test_variables_nested_as_deep_as_the_body_allows_are_a_bad_request(client, staff_token):
+    depth = 49_000  # "[" and "]" per level: the deepest nesting under the 100 kB body limit
+    raw = ('{"query": "query($no: String!) { customerByNo(customerNo: $no) { id } }", "variables": {"no": '
+           + "[" * depth + "]" * depth + "}}").encode()
+
+    bad_request(await post(client, "", raw=raw, token=staff_token), "リクエストの入れ子が深すぎます（32段まで）。")
+
+
+async def test_moderately_deep_variables_are_a_bad_request_too(client, staff_token):
+    value: object = "A1"
+    for _ in range(40):
+        value = [value]
+
+    bad_request(await post(client, BY_NO, {"no": value}, staff_token), "リクエストの入れ子が深すぎます（32段まで）。")
+
+
+async def test_a_deeply_nested_document_is_a_syntax_error_not_an_internal_one(client, staff_token):
+    query = "{" + "a{" * 30_000 + "}" * 30_001  # 90 kB: fits the body limit
+
+    response = await post(client, query, token=staff_token)
+
+    assert response.status_code < 500
+    assert "nested too deeply" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("raw", [b'{"query": "{ __typename }"', b'{"query": "\xff\xfe"}'])
+async def test_a_body_that_is_not_json_is_a_bad_request(client, raw):
+    bad_request(await post(client, "", raw=raw), "リクエストの形式が正しくありません（JSONとして読み取れません）。")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "あ" * 30_000, "検索する氏名・フリガナは100文字以内で入力してください。"),
+    ("name", "a" * 99_000, "検索する氏名・フリガナは100文字以内で入力してください。"),
+    ("customerNo", "A" * 33, "検索するお客様番号は32文字以内で入力してください。"),
+    ("phone", "0" * 33, "検索する電話番号は32文字以内で入力してください。"),
+])
+async def test_a_search_text_too_long_is_refused_in_japanese(gql, staff_token, field, value, message):
+    query = f"query($v: String) {{ customers(filter: {{{field}: $v}}) {{ totalCount }} }}"
+
+    result = await gql(query, {"v": value}, token=staff_token, expect_errors=True)
+
+    assert result["data"] is None
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [(message, "INVALID")]
+
+
+async def test_ordinary_requests_still_answer(gql, given, staff_token):
+    customer = await given.customer(last_name="山田")
+    data = await gql(BY_NAME, {"name": "やまだ"}, token=staff_token)
+    assert data["customers"]["totalCount"] == 1
+    found = await gql(BY_NO, {"no": f" {customer.customer_no} "}, token=staff_token)
+    assert found["customerByNo"]["id"] == str(customer.id)
