@@ -106,7 +106,8 @@ async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], l
         "first_visit_motive_id": _select(LABELS["first_visit_motive_id"], await choices_of(
             session_maker, FirstVisitMotive, FirstVisitMotive.sort_order)),
         "inflow_route_ids": SelectMultipleField(
-            LABELS["inflow_route_ids"], coerce=int, choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
+            LABELS["inflow_route_ids"], coerce=int,
+            choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
             description="複数選択できます（Ctrl / ⌘ を押しながらクリック）。",
             render_kw={"class": "form-control", "size": 5}),
         "attributes": TextAreaField(LABELS["attributes"], description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",

@@ -104,7 +104,9 @@ def _bool(spec: CustomerField, raw: Any) -> bool:
         return raw
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    text = unicodedata.normalize("NFKC", raw).strip().lower() if isinstance(raw, str) and len(raw) < 16 else None
+    text = None
+    if isinstance(raw, str) and len(raw) < 16:
+        text = unicodedata.normalize("NFKC", raw).strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
     raise DomainError(ErrorCode.INVALID, f"{spec.label}は「可」か「不可」で指定してください。", spec.name)

@@ -70,7 +70,8 @@ async def test_text_over_its_limit_is_refused_not_cut(gql, given, staff_token, d
     ({"phone": "090-1234-5678\u0000"}, "phone", "INVALID_PHONE"),
     ({"email": "hanako\u202e@example.jp"}, "email", "INVALID_EMAIL"),
 ])
-async def test_invisible_characters_in_identifying_fields_are_refused(gql, staff_token, db, fields, field, code):
+async def test_invisible_characters_in_identifying_fields_are_refused(gql, staff_token, db, fields, field,
+                                                                      code):
     result = (await gql(CREATE, {"input": {**GOOD_INPUT, **fields}}, token=staff_token))["createCustomer"]
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [(field, code)]

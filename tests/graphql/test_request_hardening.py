@@ -20,7 +20,8 @@ BY_NAME = "query($name: String) { customers(filter: {name: $name}) { totalCount 
 BAD_TEXT = "リクエストに使用できない文字（不正なUnicode）が含まれています。"
 
 
-async def post(client, query: str, variables: dict | None = None, token: str | None = None, raw: bytes | None = None):
+async def post(client, query: str, variables: dict | None = None, token: str | None = None,
+               raw: bytes | None = None):
     """POST as a client that escapes non-ASCII (json.dumps' default), so a lone surrogate survives."""
     body = raw if raw is not None else json.dumps({"query": query, "variables": variables or {}}).encode()
     headers = {"Content-Type": "application/json"}

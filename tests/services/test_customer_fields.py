@@ -101,12 +101,14 @@ def test_required_fields_by_mode(mode, missing):
 
 def test_update_cannot_blank_a_stored_required_field():
     stored = {"last_name_kana": "ヤマダ", "phone": "09012345678", "email": ""}
-    result = clean_customer({"last_name_kana": "", "email": "", "first_name": " "}, Mode.UPDATE, current=stored)
+    result = clean_customer({"last_name_kana": "", "email": "", "first_name": " "}, Mode.UPDATE,
+                            current=stored)
     assert _codes(result) == {"last_name_kana": ErrorCode.REQUIRED, "first_name": ErrorCode.REQUIRED}
 
 
 def test_self_edit_refuses_staff_only_fields():
-    result = clean_customer({"notes": "x", "pre_system_visit_count": 3, "phone": "09012345678"}, Mode.SELF_EDIT)
+    result = clean_customer({"notes": "x", "pre_system_visit_count": 3, "phone": "09012345678"},
+                            Mode.SELF_EDIT)
     assert _codes(result) == {"notes": ErrorCode.PERMISSION_DENIED,
                               "pre_system_visit_count": ErrorCode.PERMISSION_DENIED}
     assert result.errors[0].message == "備考はお客様ご自身では変更できません。"
@@ -116,8 +118,9 @@ def test_every_problem_is_reported_at_once():
     result = clean_customer({**GOOD, "phone": "abc", "email": "x@", "last_name_kana": "山田",
                              "pre_system_visit_count": -1, "mail_ok": None, "visit_count": 9}, Mode.FULL)
     assert _codes(result) == {
-        "phone": ErrorCode.INVALID_PHONE, "email": ErrorCode.INVALID_EMAIL, "last_name_kana": ErrorCode.INVALID_KANA,
-        "pre_system_visit_count": ErrorCode.INVALID, "mail_ok": ErrorCode.REQUIRED, "visit_count": ErrorCode.INVALID,
+        "phone": ErrorCode.INVALID_PHONE, "email": ErrorCode.INVALID_EMAIL,
+        "last_name_kana": ErrorCode.INVALID_KANA, "pre_system_visit_count": ErrorCode.INVALID,
+        "mail_ok": ErrorCode.REQUIRED, "visit_count": ErrorCode.INVALID,
     }
     with pytest.raises(DomainError) as exc:
         result.raise_if_errors()
@@ -175,4 +178,5 @@ def test_collections_are_bounded():
     result = clean_customer({"attributes": ["a"] * 31, "inflow_route_ids": list(range(1, 102)),
                              "free_item_choice_ids": [2**63], "occupation_id": "x"}, Mode.UPDATE)
     assert _codes(result) == {"attributes": ErrorCode.INVALID, "inflow_route_ids": ErrorCode.INVALID,
-                              "free_item_choice_ids": ErrorCode.NOT_FOUND, "occupation_id": ErrorCode.NOT_FOUND}
+                              "free_item_choice_ids": ErrorCode.NOT_FOUND,
+                              "occupation_id": ErrorCode.NOT_FOUND}
