@@ -224,12 +224,16 @@ async def create_customer(
     *,
     path: RegistrationPath = RegistrationPath.FULL,
     mode: Mode | None = None,
+    required: tuple[str, ...] | None = None,
 ) -> Customer:
     """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty.
 
     ``mode`` (FULL / PHONE / IMPORT) decides the required fields; by default it follows ``path``.
+    ``required`` is the older way of saying it (a tuple of field names), mapped to a mode.
     """
     check(actor, Action.CREATE_CUSTOMER)
+    if mode is None and required is not None:
+        mode = Mode.FULL if "email" in required else Mode.PHONE if "phone" in required else Mode.IMPORT
     cleaned = clean_customer(data, mode or MODE_OF_PATH.get(path, Mode.FULL))
     errors = _Collector(cleaned.errors)
     values = cleaned.values
