@@ -1,7 +1,9 @@
 """Locks taken by every booking write, always in the same order: customers → stylists → reservation.
 
-PostgreSQL: row locks (``FOR UPDATE``), so two requests on the same customer, stylist or
-reservation run one after the other and the second sees what the first wrote.
+PostgreSQL: row locks (``FOR NO KEY UPDATE``: customers through ``services.locking``), so two
+requests on the same customer, stylist or reservation run one after the other and the second
+sees what the first wrote. ``NO KEY`` because inserting a row that references one of them takes
+a KEY SHARE lock, which a plain ``FOR UPDATE`` would wait on (and deadlock with).
 SQLite has one writer: the first statement of a booking write is a write, so the
 transaction holds SQLite's write lock before it reads anything (the effect of
 ``BEGIN IMMEDIATE``); nothing is read and then written on a stale snapshot.
@@ -14,8 +16,9 @@ from collections.abc import Iterable
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, Reservation, StaffMember
+from models import Reservation, StaffMember
 from services.errors import DomainError, ErrorCode, NotFound
+from services.locking import lock_customers
 
 CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
 
@@ -30,14 +33,6 @@ async def begin_write(session: AsyncSession) -> None:
         await session.execute(text("UPDATE store_settings SET id = id WHERE id = 1"))
 
 
-async def lock_customers(session: AsyncSession, ids: Iterable[int]) -> None:
-    """Row locks on the customers (sorted, so two writers never wait on each other in a circle)."""
-    wanted = sorted(set(ids))
-    if wanted and not _is_sqlite(session):
-        await session.execute(
-            select(Customer.id).where(Customer.id.in_(wanted)).order_by(Customer.id).with_for_update())
-
-
 async def lock_booking(session: AsyncSession, customer_ids: Iterable[int | None],
                        staff_ids: Iterable[int | None] = ()) -> None:
     await begin_write(session)
@@ -45,7 +40,8 @@ async def lock_booking(session: AsyncSession, customer_ids: Iterable[int | None]
     staff = sorted({i for i in staff_ids if i is not None})
     if staff and not _is_sqlite(session):
         await session.execute(
-            select(StaffMember.id).where(StaffMember.id.in_(staff)).order_by(StaffMember.id).with_for_update())
+            select(StaffMember.id).where(StaffMember.id.in_(staff)).order_by(StaffMember.id)
+            .with_for_update(key_share=True))
 
 
 async def locked_reservation(session: AsyncSession, reservation_id: int) -> Reservation:
@@ -60,7 +56,7 @@ async def locked_reservation(session: AsyncSession, reservation_id: int) -> Rese
         await lock_booking(session, [head.customer_id], [head.staff_member_id])
         reservation = await session.scalar(
             select(Reservation).where(Reservation.id == reservation_id)
-            .with_for_update().execution_options(populate_existing=True))
+            .with_for_update(key_share=True).execution_options(populate_existing=True))
         if reservation is None:
             raise NotFound("予約")
         # A merge or a reschedule may have moved it between the two reads: lock the new owners too.

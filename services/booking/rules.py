@@ -111,6 +111,9 @@ async def check_staff_free(session: AsyncSession, staff_id: int | None, start_at
         Reservation.status.in_(OCCUPYING_STATUSES),
         Reservation.start_at < end_at,
         Reservation.end_at > start_at,
+        # No reservation lasts longer than MAX_DURATION: this bound keeps the index range to a day
+        # instead of the stylist's whole history.
+        Reservation.start_at > start_at - MAX_DURATION,
     )
     if exclude_id is not None:
         overlap = overlap.where(Reservation.id != exclude_id)
