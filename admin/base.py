@@ -24,24 +24,25 @@ from markupsafe import Markup
 from sqladmin import ModelView
 from sqladmin.fields import SelectField
 from sqladmin.formatters import BASE_FORMATTERS
+from sqladmin._queries import Query
 from sqladmin.forms import ModelConverter, converts
 from sqladmin.helpers import get_object_identifier
 from sqlalchemy import BigInteger, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ColumnProperty, RelationshipProperty
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty, selectinload
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
 from wtforms import validators as v
 
-from admin.auth import current_actor, is_manager
+from admin.auth import current_actor
+from admin.names import remember_staff_names, staff_columns, staff_name_cell
 from models.db import WRITE_OPTION
 from models.types import LabeledEnum
-from services.actor import require_manager
-from services import text_rules
+from services import masters, text_rules
 from services.errors import DomainError, FieldError
+from services.permissions import Action, check
 
 logger = logging.getLogger(__name__)
 JST = ZoneInfo("Asia/Tokyo")
@@ -75,7 +76,8 @@ def japanese_errors(method: Callable[..., Any]) -> Callable[..., Any]:
 
     sqladmin shows ``str(exc)`` on the page: an OverflowError or a driver error would show
     「Python int too large to convert to SQLite INTEGER」. Refusals (AdminError, HTTP errors)
-    pass as they are; a DomainError shows its messages; anything else is logged and replaced.
+    pass as they are; a DomainError shows its messages (services word constraint violations
+    themselves, see services.constraints); anything else is a bug: logged and replaced.
     """
     if getattr(method, "_japanese_errors", False):
         return method
@@ -88,8 +90,6 @@ def japanese_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
-        except IntegrityError as exc:
-            raise AdminError(integrity_message(exc)) from exc
         except Exception as exc:
             logger.exception("admin save failed")
             raise AdminError(SAVE_FAILED) from exc
@@ -103,22 +103,11 @@ def in_range(low: int, high: int) -> v.NumberRange:
     return v.NumberRange(min=low, max=high, message=f"{low:,}〜{high:,}の範囲で入力してください。")
 
 
-def integrity_message(exc: IntegrityError) -> str:
-    text = str(exc.orig).lower()
-    if "unique" in text or "duplicate" in text:
-        return "同じ内容が既に登録されています。重複しない値を入力してください。"
-    if "foreign key" in text or "violates foreign" in text:
-        return "他のデータから使われているため、この操作はできません。"
-    if "check" in text:
-        return "入力された値が許容範囲外です。"
-    return "データベースの制約により保存できませんでした。入力内容をご確認ください。"
-
-
 @asynccontextmanager
 async def write_transaction(session_maker: Any) -> AsyncIterator[AsyncSession]:
     """A write transaction on sqladmin's session maker (BEGIN IMMEDIATE on SQLite, see models.db).
 
-    sqladmin reads with deferred transactions; the services that lock customers need this."""
+    sqladmin reads with deferred transactions; services that write (and lock customers) need this."""
     engine = session_maker.kw["bind"]
     async with session_maker(bind=engine.execution_options(**{WRITE_OPTION: True})) as session, \
             session.begin():
@@ -314,7 +303,6 @@ class JapaneseModelView(ModelView):
     search_auto_submit = False
     show_compact_lists = False  # related rows one per line, not "(a) (b)"
     icon = "fa-solid fa-table-list"
-    manager_only_delete: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -322,12 +310,6 @@ class JapaneseModelView(ModelView):
             if name in cls.__dict__:
                 setattr(cls, name, japanese_errors(cls.__dict__[name]))
 
-    async def list(self, request: Request) -> Any:
-        try:
-            return await super().list(request)
-        except DomainError as exc:  # e.g. a search text over its limit
-            request.state.error_detail = exc.message  # shown by error.html under the status line
-            raise HTTPException(status_code=400, detail=exc.message) from exc
 
     def detail_title(self, model: Any) -> str:
         """The heading of a details page: the row as staff call it (its ``__str__``), else 「No. 12」."""
@@ -341,9 +323,26 @@ class JapaneseModelView(ModelView):
         labels.update({self._get_prop_name(k): v for k, v in cls.column_labels.items()})
         self.column_labels = labels
         enum_fmt = {name: enum_label_formatter for name in _enum_columns(cls.model)}
+        self._staff_columns = staff_columns(cls.model)
+        enum_fmt.update({name: staff_name_cell for name in self._staff_columns})
         self.column_formatters = {**enum_fmt, **cls.column_formatters}
         self.column_formatters_detail = {**enum_fmt, **cls.column_formatters_detail}
         super().__init__()
+
+    async def list(self, request: Request) -> Any:
+        try:
+            pagination = await super().list(request)
+        except DomainError as exc:  # e.g. a search text over its limit
+            request.state.error_detail = exc.message  # shown by error.html under the status line
+            raise HTTPException(status_code=400, detail=exc.message) from exc
+        await remember_staff_names(self.session_maker, request, pagination.rows, self._staff_columns)
+        return pagination
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        row = await super().get_object_for_details(request)
+        if row is not None:
+            await remember_staff_names(self.session_maker, request, [row], self._staff_columns)
+        return row
 
     async def scaffold_form(self, rules: list[str] | None = None):
         # sqladmin appends validators to the lists inside form_args on every call: hand it a copy.
@@ -363,33 +362,90 @@ class JapaneseModelView(ModelView):
                     raise HTTPException(status_code=404, detail="データが見つかりません。")
         return super()._stmt_by_identifier(identifier)
 
-    # Generic CRUD for masters: Japanese messages instead of SQL errors; deletes for managers only.
+    # Who may do what: the permission table (services.permissions), for the menu, the pages,
+    # the buttons and the row actions alike. None: anyone logged in to the admin.
+    access_action: ClassVar[Action | None] = None
+    create_action: ClassVar[Action | None] = Action.EDIT_MASTERS
+    edit_action: ClassVar[Action | None] = Action.EDIT_MASTERS
+    delete_action: ClassVar[Action | None] = Action.MANAGE_MASTERS
 
+    def _allowed(self, request: Request, action: Action | None) -> bool:
+        """Whether the table allows it; a refusal's Japanese reason is kept for the 403 page."""
+        if action is None:
+            return True
+        try:
+            check(getattr(request.state, "actor", None), action)
+        except DomainError as exc:
+            request.state.refusal = exc.message
+            return False
+        return True
+
+    def is_accessible(self, request: Request) -> bool:
+        return self._allowed(request, self.access_action)
+
+    def is_visible(self, request: Request) -> bool:
+        return self._allowed(request, self.access_action)
+
+    async def check_can_create(self, request: Request) -> bool:
+        return await super().check_can_create(request) and self._allowed(request, self.create_action)
+
+    async def check_can_edit(self, request: Request, model: Any) -> bool:
+        return await super().check_can_edit(request, model) and self._allowed(request, self.edit_action)
+
+    async def check_can_delete(self, request: Request, model: Any) -> bool:
+        return await super().check_can_delete(request, model) and self._allowed(request, self.delete_action)
+
+    # Generic CRUD (masters, store settings): the change and its audit row in one write
+    # transaction through services.masters, which also words constraint violations.
+
+    @japanese_errors
     @japanese_errors
     async def insert_model(self, request: Request, data: dict) -> Any:
+        query = Query(self)
+        obj = query._get_model_object(data)
         try:
-            return await super().insert_model(request, data)
-        except IntegrityError as exc:
-            raise AdminError(integrity_message(exc)) from exc
+            async with write_transaction(self.session_maker) as session:
+                await self.on_model_change(data, obj, True, request)
+                obj = await query._set_attributes_async(session, obj, data)
+                await masters.save_master(session, current_actor(request), obj, created=True, changes=data)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        query._store_after_change_response(request, await self.after_model_change(data, obj, True, request))
+        return obj
 
+    @japanese_errors
     @japanese_errors
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        query = Query(self)
+        stmt = self._stmt_by_identifier(pk)
+        for relation in self._form_relations:
+            stmt = stmt.options(selectinload(relation))
         try:
-            return await super().update_model(request, pk, data)
-        except IntegrityError as exc:
-            raise AdminError(integrity_message(exc)) from exc
+            async with write_transaction(self.session_maker) as session:
+                obj = (await session.scalars(stmt)).first()
+                if obj is None:
+                    raise HTTPException(status_code=404, detail="データが見つかりません。")
+                await self.on_model_change(data, obj, False, request)
+                obj = await query._set_attributes_async(session, obj, data)
+                await masters.save_master(session, current_actor(request), obj, created=False, changes=data)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        query._store_after_change_response(request, await self.after_model_change(data, obj, False, request))
+        return obj
 
     @japanese_errors
+    @japanese_errors
     async def delete_model(self, request: Request, pk: Any) -> None:
-        if self.manager_only_delete:
-            try:
-                require_manager(current_actor(request))
-            except DomainError as exc:
-                raise AdminError(exc.message) from exc
         try:
-            await super().delete_model(request, pk)
-        except IntegrityError as exc:
-            raise AdminError(integrity_message(exc)) from exc
+            async with write_transaction(self.session_maker) as session:
+                obj = (await session.scalars(self._stmt_by_identifier(str(pk)))).first()
+                if obj is None:
+                    return
+                await self.on_model_delete(obj, request)
+                await masters.delete_master(session, current_actor(request), obj)
+        except DomainError as exc:
+            raise AdminError.from_domain(request, exc) from exc
+        await self.after_model_delete(obj, request)
 
 
 class ReadOnlyView(JapaneseModelView):
@@ -401,10 +457,7 @@ class ReadOnlyView(JapaneseModelView):
 
 
 class ManagerEditMixin:
-    """Everyone may look; only managers may change (the view's ``can_*`` flags still apply)."""
+    """Everyone may look; only who may manage masters (managers) may change."""
 
-    async def check_can_create(self, request: Request) -> bool:
-        return await super().check_can_create(request) and is_manager(request)  # type: ignore[misc]
-
-    async def check_can_edit(self, request: Request, model: Any) -> bool:
-        return await super().check_can_edit(request, model) and is_manager(request)  # type: ignore[misc]
+    create_action = Action.MANAGE_MASTERS
+    edit_action = Action.MANAGE_MASTERS

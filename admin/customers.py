@@ -12,7 +12,6 @@ from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
@@ -26,7 +25,6 @@ from admin.base import (
     JapaneseModelView,
     choices_of,
     enum_coerce,
-    integrity_message,
     write_transaction,
 )
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
@@ -44,7 +42,7 @@ from services.customer_fields import FIELDS
 from services.customer_search import free_text_clause, order_columns
 from services.errors import DomainError
 from services.normalize import format_phone
-from services.permissions import Action, can
+from services.permissions import Action
 
 #: Labels (and required_on_full, for the required marks) come from the customer field registry.
 LABELS = {name: spec.label for name, spec in FIELDS.items()}
@@ -164,7 +162,9 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     name_plural = "顧客"
     category = "顧客管理"
     icon = "fa-solid fa-user"
-    manager_only_delete = False  # the service decides, and says why
+    create_action = Action.CREATE_CUSTOMER
+    edit_action = Action.EDIT_CUSTOMER
+    delete_action = Action.DELETE_CUSTOMER  # the service decides for each customer, and says why
 
     column_list = [
         Customer.customer_no, "full_name", "full_name_kana", Customer.phone, Customer.email,
@@ -276,8 +276,6 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
                 return await customer_service.create_customer(session, service_data(data), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
-        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
-            raise AdminError(integrity_message(exc)) from exc
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         actor = current_actor(request)
@@ -286,12 +284,6 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
                 return await customer_service.update_customer(session, int(pk), service_data(data), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
-        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
-            raise AdminError(integrity_message(exc)) from exc
-
-    async def check_can_delete(self, request: Request, model: Any) -> bool:
-        """Staff see no trash icon and no delete button: the permission table says managers only."""
-        return can(current_actor(request), Action.DELETE_CUSTOMER)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         actor = current_actor(request)
@@ -300,5 +292,3 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
                 await customer_service.delete_customer(session, int(pk), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
-        except IntegrityError as exc:  # a concurrent request took the number / e-mail first
-            raise AdminError(integrity_message(exc)) from exc

@@ -1,4 +1,4 @@
-"""Read-only lists: sales reports, merges, tickets, audit, withdrawals.
+"""Read-only lists: sales reports, merges, tickets, withdrawals.
 
 Later issues give them behaviour (booking, merge, withdrawal …) through their
 services; today they list with Japanese labels and eager-load what they show
@@ -13,19 +13,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 
-from admin.base import ReadOnlyView, format_json
+from admin.base import ReadOnlyView
 from admin.flags import CautionMarkMixin, customer_cell
 from models import (
-    AuditLog,
     Customer,
     MergeLog,
     SalesReport,
-    StaffAccount,
     TicketPurchase,
     Withdrawal,
 )
-from services import audit
-from services.customer_fields import FIELDS
 from services.customer_search import free_text_clause
 from services.normalize import format_phone
 
@@ -37,57 +33,6 @@ SETTINGS = "設定"
 def _reservation_cell(model: SalesReport, attribute: str) -> str:
     r = model.reservation
     return "" if r is None else f"#{r.id} {r.start_at:%Y/%m/%d}"
-
-
-FIELD_LABELS = {**{name: spec.label for name, spec in FIELDS.items()}, "password": "パスワード",
-                "login_id": "ログインID", "display_name": "表示名", "role": "権限", "active": "有効",
-                "locked": "ロック", "login_limits": "ログイン制限", "name": "名称"}
-
-
-def _entity_cell(model: AuditLog, attribute: str) -> str:
-    return audit.label_of(audit.AuditEntity, model.entity)
-
-
-def _action_cell(model: AuditLog, attribute: str) -> str:
-    return audit.label_of(audit.AuditAction, model.action)
-
-
-def _actor_cell(model: AuditLog, attribute: str, request: Request) -> str:
-    if model.actor_account_id is None:
-        return model.actor_kind.label if model.actor_kind else ""
-    name = getattr(request.state, "account_names", {}).get(model.actor_account_id, "")
-    return f"{name} (#{model.actor_account_id})"
-
-
-def _value_text(value: Any) -> str:
-    if value is None or value == "":
-        return "（なし）"
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, (dict, list)):
-        return format_json(value)
-    return str(value)
-
-
-def _changes_text(changes: dict[str, Any]) -> str:
-    parts = []
-    for key, value in changes.items():
-        label = FIELD_LABELS.get(key, key)
-        if isinstance(value, list) and len(value) == 2:
-            old, new = (audit.value_label(key, v) for v in value)
-            parts.append(f"{label}: {_value_text(old)} → {_value_text(new)}")
-        else:
-            parts.append(f"{label}: {_value_text(audit.value_label(key, value))}")
-    return "、".join(parts)
-
-
-def _changes_cell(model: Any, attribute: str) -> str:
-    text = _changes_text(getattr(model, attribute) or {})
-    return text if len(text) <= 80 else text[:80] + "…"
-
-
-def _changes_detail(model: Any, attribute: str) -> str:
-    return _changes_text(getattr(model, attribute) or {})
 
 
 def _counts_cell(model: MergeLog, attribute: str) -> str:
@@ -157,41 +102,6 @@ class TicketPurchaseAdmin(CautionMarkMixin, ReadOnlyView, model=TicketPurchase):
 
     def search_query(self, stmt: Select, term: str) -> Select:
         return _search_customers(stmt, term, TicketPurchase.customer)
-
-
-class AuditLogAdmin(ReadOnlyView, model=AuditLog):
-    name = name_plural = "変更履歴"
-    category = SETTINGS
-    icon = "fa-solid fa-clock-rotate-left"
-    column_list = [AuditLog.at, AuditLog.actor_kind, AuditLog.actor_account_id, AuditLog.entity,
-                   AuditLog.entity_id, AuditLog.action, AuditLog.changes]
-    column_labels = {AuditLog.actor_account_id: "実行者"}
-    column_formatters = {AuditLog.changes: _changes_cell, AuditLog.entity: _entity_cell,
-                         AuditLog.action: _action_cell, AuditLog.actor_account_id: _actor_cell}
-    column_formatters_detail = {**column_formatters, AuditLog.changes: _changes_detail}
-    column_sortable_list = [AuditLog.at, AuditLog.entity, AuditLog.action]
-    column_default_sort = [("at", True), ("id", True)]
-    column_searchable_list = [AuditLog.entity, AuditLog.action]
-
-    async def _remember_accounts(self, request: Request, rows: list[AuditLog]) -> None:
-        wanted = {row.actor_account_id for row in rows if row.actor_account_id is not None}
-        names: dict[int, str] = {}
-        if wanted:
-            async with self.session_maker() as session:
-                result = await session.execute(
-                    select(StaffAccount.id, StaffAccount.display_name).where(StaffAccount.id.in_(wanted)))
-                names = {r.id: r.display_name for r in result}
-        request.state.account_names = names
-
-    async def list(self, request: Request):
-        pagination = await super().list(request)
-        await self._remember_accounts(request, pagination.rows)
-        return pagination
-
-    async def get_object_for_details(self, request: Request) -> Any:
-        row = await super().get_object_for_details(request)
-        await self._remember_accounts(request, [row] if row is not None else [])
-        return row
 
 
 def _withdrawn_cell(attribute: str):

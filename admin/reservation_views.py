@@ -88,7 +88,7 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
     column_formatters = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
     column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
     non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
-    column_details_exclude_list = [Reservation.created_by_id, Reservation.cancel_fee_waived_by_id,
+    column_details_exclude_list = [Reservation.cancel_fee_waived_by_id,
                                    Reservation.customer_id, Reservation.staff_member_id]
     column_sortable_list = [Reservation.start_at, Reservation.status, Reservation.cancel_fee_yen]
     column_default_sort = [("start_at", True)]

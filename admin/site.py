@@ -7,24 +7,19 @@ see ``VIEWS`` for the identities.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from sqladmin import Admin
-from sqladmin.audit import AuditBackend, AuditEntry
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from admin import customers, day_sheet, flag_views, masters, records, reservation_views, staff
+from admin import audit_log, customers, day_sheet, flag_views, masters, records, reservation_views, staff
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
 from models.db import Database
-from services import audit
 from services.config import Settings
 
 TITLE = "サロン顧客管理"
@@ -53,23 +48,10 @@ VIEWS = [
     masters.TicketMenuAdmin,
     masters.StoreSettingAdmin,
     staff.StaffAccountAdmin,
-    records.AuditLogAdmin,
+    audit_log.AuditLogAdmin,
 ]
 #: Custom pages (sqladmin BaseView): no model, no audit entity of their own.
 PAGES = [day_sheet.DaySheetView]
-
-
-def _plain(value: Any) -> Any:
-    """A form value as JSON for the audit log (related rows by their name)."""
-    if isinstance(value, Enum):
-        return value.value
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
-    return str(value)
 
 
 class _HideRefusals(logging.Filter):
@@ -77,23 +59,6 @@ class _HideRefusals(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], AdminError))
-
-
-class AuditLogBackend(AuditBackend):
-    """Changes made through sqladmin's generic views (masters, settings) go to the audit log too."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def log(self, entry: AuditEntry, request: Request) -> None:
-        actor = getattr(request.state, "actor", None)
-        if actor is None:
-            return
-        pk = entry.pk if entry.pk and entry.pk.isdigit() else None
-        async with self.db.transaction() as session:
-            await audit.record(session, actor, entity=entry.identity.replace("-", "_"),
-                               entity_id=int(pk) if pk else None, action=entry.action,
-                               changes={k: _plain(v) for k, v in (entry.changes or {}).items()})
 
 
 def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
@@ -109,7 +74,6 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
         authentication_backend=backend,
         # Always Japanese: not the browser's Accept-Language, no language cookie.
         i18n_config=I18nConfig(default_locale="ja", language_cookie_name=None, language_header_name=None),
-        audit_backend=AuditLogBackend(db),
         debug=settings.debug,
     )
     if not any(isinstance(f, _HideRefusals) for f in logging.getLogger("sqladmin.application").filters):

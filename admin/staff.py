@@ -13,7 +13,7 @@ from starlette.requests import Request
 from wtforms import PasswordField, StringField
 from wtforms import validators as v
 
-from admin.auth import current_actor, is_manager
+from admin.auth import current_actor
 from admin.base import (
     BLANK_CHOICE,
     AdminError,
@@ -26,6 +26,7 @@ from admin.base import (
 from models import StaffAccount, StaffMember, StaffRole
 from services import auth
 from services.errors import DomainError
+from services.permissions import Action
 
 CREATE_FIELDS = ["login_id", "display_name", "password", "role", "staff_member_id", "active"]
 EDIT_FIELDS = ["display_name", "role", "staff_member_id", "active", "locked", "new_password",
@@ -85,11 +86,7 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
     form_create_rules = CREATE_FIELDS
     form_edit_rules = EDIT_FIELDS
 
-    def is_accessible(self, request: Request) -> bool:
-        return is_manager(request)
-
-    def is_visible(self, request: Request) -> bool:
-        return is_manager(request)
+    access_action = create_action = edit_action = delete_action = Action.MANAGE_STAFF
 
     async def scaffold_form(self, rules: list[str] | None = None):
         return await build_account_form(self.session_maker, list(rules or EDIT_FIELDS))

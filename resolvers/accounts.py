@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import Customer as CustomerModel
 from models import StaffAccount as StaffAccountModel
-from resolvers.access import acting, id_or_not_found
+from resolvers.access import id_or_not_found
+from resolvers.mutation import mutate, mutate_anonymous
 from schema.context import Info
 from schema.errors import user_errors
 from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
 from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer
 from services import auth
+from services.actor import Actor
 from services.errors import DomainError, ErrorCode, Unauthenticated
+from services.permissions import Action
 
 
 @strawberry.type
@@ -63,15 +68,13 @@ class AccountMutation:
         info: Info,
         input: Annotated[IssueCustomerTokenInput, strawberry.argument(description="入力 (input)")],
     ) -> IssueCustomerTokenPayload:
-        try:
-            actor = acting(info)
+        async def perform(session: AsyncSession, actor: Actor) -> IssueCustomerTokenPayload:
             customer_id = id_or_not_found(input.customer_id, "お客様", "customerId")
-            async with info.context.db.transaction() as session:
-                token, expires_at = await auth.grant_customer_token(session, customer_id, actor)
-        except DomainError as exc:
-            return IssueCustomerTokenPayload(errors=user_errors(exc))
-        customer = await info.context.loaders.customer.load(customer_id)
-        return IssueCustomerTokenPayload(token=token, expires_at=expires_at, customer=customer)
+            token, expires_at = await auth.grant_customer_token(session, customer_id, actor)
+            customer = await session.get(CustomerModel, customer_id)
+            return IssueCustomerTokenPayload(token=token, expires_at=expires_at, customer=customer)
+
+        return await mutate(info, IssueCustomerTokenPayload, perform, permission=Action.ISSUE_CUSTOMER_TOKEN)
 
     @strawberry.mutation(description="ログアウト (revoke the token)")
     async def logout(
@@ -82,8 +85,11 @@ class AccountMutation:
         ] = None,
     ) -> LogoutPayload:
         raw = (input.token if input is not None else None) or info.context.token
-        if not raw:
-            return LogoutPayload(errors=user_errors(Unauthenticated()))
-        async with info.context.db.transaction() as session:
+
+        async def perform(session: AsyncSession, _actor: Actor | None) -> LogoutPayload:
+            if not raw:
+                raise Unauthenticated()
             await auth.revoke_token(session, raw)
-        return LogoutPayload(revoked=True)
+            return LogoutPayload(revoked=True)
+
+        return await mutate_anonymous(info, LogoutPayload, perform)

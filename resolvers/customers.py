@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer as CustomerModel
-from resolvers.access import acting, id_or_not_found, may_read_customer, reader, staff_reader, to_int
+from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
+from resolvers.mutation import mutate
 from resolvers.pagination import paginate
 from schema.context import Info
 from schema.enums import CustomerOrderField, OrderDirection
-from schema.errors import UserError, user_errors
 from schema.inputs import (
     CreateCustomerInput,
     CustomerFilterInput,
@@ -26,11 +25,11 @@ from schema.inputs import (
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
 from schema.types.customer import Customer, CustomerConnection
 from services import customers as customer_service
+from services.actor import Actor
 from services.customer_fields import normalize_customer_no
 from services.customer_search import CustomerFilter, customer_search_query, order_columns
-from services.errors import DomainError, ErrorCode, FieldError
-
-logger = logging.getLogger(__name__)
+from services.errors import DomainError, FieldError
+from services.permissions import Action
 
 CustomerId = Annotated[strawberry.ID, strawberry.argument(description="顧客ID (customer id)")]
 INPUT = strawberry.argument(description="入力 (input)")
@@ -38,7 +37,6 @@ DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=Or
 #: Input fields that hold ids of other records, with the label used when one does not exist.
 ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
 ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
-CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
 
 
 @strawberry.type
@@ -110,32 +108,23 @@ class CustomerMutation:
     async def create_customer(
         self, info: Info, input: Annotated[CreateCustomerInput, INPUT]
     ) -> CreateCustomerPayload:
-        try:
-            actor = acting(info)
-            data = _customer_data(input)
-            async with info.context.db.transaction() as session:
-                customer = await customer_service.create_customer(session, data, actor)
-        except DomainError as exc:
-            return CreateCustomerPayload(errors=user_errors(exc))
-        except IntegrityError:
-            return CreateCustomerPayload(errors=[_conflict()])
-        return CreateCustomerPayload(customer=customer)
+        async def perform(session: AsyncSession, actor: Actor) -> CreateCustomerPayload:
+            customer = await customer_service.create_customer(session, _customer_data(input), actor)
+            return CreateCustomerPayload(customer=customer)
+
+        return await mutate(info, CreateCustomerPayload, perform, permission=Action.CREATE_CUSTOMER)
 
     @strawberry.mutation(description="顧客情報の変更 (change the given fields of a customer; staff only)")
     async def update_customer(
         self, info: Info, input: Annotated[UpdateCustomerInput, INPUT]
     ) -> UpdateCustomerPayload:
-        try:
-            actor = acting(info)
+        async def perform(session: AsyncSession, actor: Actor) -> UpdateCustomerPayload:
+            # Who may edit depends on the record (a customer token: only its own): the service checks.
             customer_id = id_or_not_found(input.id, "お客様", "id")
-            data = _customer_data(input)
-            async with info.context.db.transaction() as session:
-                customer = await customer_service.update_customer(session, customer_id, data, actor)
-        except DomainError as exc:
-            return UpdateCustomerPayload(errors=user_errors(exc))
-        except IntegrityError:
-            return UpdateCustomerPayload(errors=[_conflict()])
-        return UpdateCustomerPayload(customer=customer)
+            customer = await customer_service.update_customer(session, customer_id, _customer_data(input), actor)
+            return UpdateCustomerPayload(customer=customer)
+
+        return await mutate(info, UpdateCustomerPayload, perform)
 
     @strawberry.mutation(
         description="顧客の削除 (managers only; refused with the reasons while it has "
@@ -144,16 +133,12 @@ class CustomerMutation:
     async def delete_customer(
         self, info: Info, input: Annotated[DeleteCustomerInput, INPUT]
     ) -> DeleteCustomerPayload:
-        try:
-            actor = acting(info)
+        async def perform(session: AsyncSession, actor: Actor) -> DeleteCustomerPayload:
             customer_id = id_or_not_found(input.id, "お客様", "id")
-            async with info.context.db.transaction() as session:
-                await customer_service.delete_customer(session, customer_id, actor)
-        except DomainError as exc:
-            return DeleteCustomerPayload(errors=user_errors(exc))
-        except IntegrityError:
-            return DeleteCustomerPayload(errors=[_conflict()])
-        return DeleteCustomerPayload(deleted_id=strawberry.ID(str(customer_id)))
+            await customer_service.delete_customer(session, customer_id, actor)
+            return DeleteCustomerPayload(deleted_id=strawberry.ID(str(customer_id)))
+
+        return await mutate(info, DeleteCustomerPayload, perform, permission=Action.DELETE_CUSTOMER)
 
 
 def _search_filter(f: CustomerFilterInput) -> CustomerFilter:
@@ -201,9 +186,3 @@ def _field_value(key: str, value: Any) -> Any:
     if key == "attributes":
         return list(value or [])
     return value
-
-
-def _conflict() -> UserError:
-    # The service checked uniqueness first; a constraint still firing means a concurrent write won.
-    logger.warning("customer write refused by a database constraint", exc_info=True)
-    return UserError(field=None, code=ErrorCode.DUPLICATE, message=CONFLICT_MESSAGE)

@@ -44,6 +44,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "BLACKLISTED": "ブラックリストのお客様 (blacklisted customer; staff channels only)",
     "CUSTOMER_WITHDRAWN": "退会済みのお客様 (the customer has withdrawn)",
     "PREPAYMENT_IN_USE": "事前決済のステータスの予約が残っている (reservations still use prepayment statuses)",
+    "IN_USE": "他のデータから使われている (other records refer to it: cannot delete or change)",
 }
 
 

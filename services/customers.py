@@ -4,7 +4,9 @@ Input is a :class:`~services.customer_fields.CustomerInput` or a dict of field n
 value; on update only the fields given change.  Every field is validated and normalised
 by :func:`services.customer_fields.clean_customer` (never in a door), the database checks
 (uniqueness, masters) follow here, all problems are reported together, and nothing is
-written when any is found.
+written when any is found. A
+constraint that still fires (a concurrent request took the number or the e-mail
+first) comes back as a DomainError too (``services.constraints``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from services.customer_fields import (
 )
 from services.actor import Actor
 from services.permissions import Action, check
+from services.constraints import refuses_violations
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
 from services.locking import lock_customers
@@ -217,6 +220,7 @@ async def load_customer(session: AsyncSession, customer_id: int) -> Customer:
     return customer
 
 
+@refuses_violations
 async def create_customer(
     session: AsyncSession,
     data: CustomerInput | dict[str, Any],
@@ -261,6 +265,7 @@ async def create_customer(
     return customer
 
 
+@refuses_violations
 async def update_customer(session: AsyncSession, customer_id: int, data: CustomerInput | dict[str, Any],
                           actor: Actor) -> Customer:
     """Change the given fields of a customer; others stay as they are.
@@ -337,6 +342,7 @@ async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[F
     return reasons
 
 
+@refuses_violations
 async def delete_customer(session: AsyncSession, customer_id: int, actor: Actor) -> None:
     """Delete a customer with no history (managers only); otherwise refuse with the reasons."""
     check(actor, Action.DELETE_CUSTOMER)

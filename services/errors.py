@@ -40,6 +40,7 @@ class ErrorCode(str, enum.Enum):
     BLACKLISTED = "BLACKLISTED"
     CUSTOMER_WITHDRAWN = "CUSTOMER_WITHDRAWN"
     PREPAYMENT_IN_USE = "PREPAYMENT_IN_USE"
+    IN_USE = "IN_USE"
 
 
 @dataclass(frozen=True)

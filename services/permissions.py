@@ -34,6 +34,7 @@ class Action(enum.Enum):
     EXPORT = "export"
     MANAGE_STAFF = "manage staff"
     ISSUE_CUSTOMER_TOKEN = "issue customer token"
+    EDIT_MASTERS = "edit masters"
     MANAGE_MASTERS = "manage masters"
     READ_RESERVATIONS = "read reservations"
     BOOK = "book or cancel a reservation"
@@ -57,6 +58,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.EXPORT: {A: False, C: False, S: False, M: True},
     Action.MANAGE_STAFF: {A: False, C: False, S: False, M: True},
     Action.ISSUE_CUSTOMER_TOKEN: {A: False, C: False, S: False, M: True},
+    Action.EDIT_MASTERS: {A: False, C: False, S: True, M: True},
     Action.MANAGE_MASTERS: {A: False, C: False, S: False, M: True},
     Action.READ_RESERVATIONS: {A: False, C: OWN, S: True, M: True},
     Action.BOOK: {A: False, C: OWN, S: True, M: True},

@@ -1,0 +1,97 @@
+"""Master changes and their audit rows in one transaction; audit and detail pages in words staff read."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from models import (
+    AuditLog,
+    Caution,
+    InflowRoute,
+    Occupation,
+    Reservation,
+    ReservationChannel,
+    ReservationStatus,
+    StaffAccount,
+    StaffRole,
+)
+from services import customers as customer_service
+from services import masters
+from services.actor import Actor
+
+START = datetime(2026, 5, 1, 1, tzinfo=timezone.utc)
+
+
+async def add_customer(db, **fields):
+    async with db.transaction() as session:
+        return await customer_service.create_customer(session, {
+            "last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
+            "phone": "09012345678", "email": "hanako@example.jp", **fields}, Actor.system("test"))
+
+
+async def _rows(db, model) -> int:
+    async with db.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)))
+
+
+async def test_a_master_change_whose_audit_row_fails_is_not_written(manager, db, monkeypatch):
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(masters.audit, "record", broken)
+    response = await manager.submit("/admin/inflow-route/create", {"name": "ホットペッパー", "sort_order": "1"})
+    assert response.status_code >= 400
+    assert await _rows(db, InflowRoute) == 0
+
+
+async def test_a_master_change_and_its_audit_row_are_written_together(manager, db):
+    created = await manager.submit("/admin/inflow-route/create", {"name": "ホットペッパー", "sort_order": "1"})
+    assert created.status_code == 302, created.text
+    async with db.sessionmaker() as session:
+        route = await session.scalar(select(InflowRoute))
+        log = await session.scalar(select(AuditLog).where(AuditLog.entity == "inflow_route"))
+    assert (log.action, log.entity_id, log.changes["name"]) == ("create", route.id, "ホットペッパー")
+
+
+async def _account_id(db, login_id: str) -> int:
+    async with db.sessionmaker() as session:
+        return await session.scalar(select(StaffAccount.id).where(StaffAccount.login_id == login_id))
+
+
+async def test_the_audit_list_names_who_and_what_with_labels(manager, db):
+    async with db.transaction() as session:
+        occupation = Occupation(name="会社員")
+        session.add(occupation)
+    customer = await add_customer(db, customer_no="C777")
+    actor_id = await _account_id(db, "tencho")
+    async with db.transaction() as session:
+        await customer_service.update_customer(
+            session, customer.id, {"gender": "MALE", "occupation_id": occupation.id},
+            Actor.staff(actor_id, StaffRole.MANAGER, "tenchoさん"))
+
+    page = html.unescape((await manager.get("/admin/audit-log/list")).text)
+
+    assert "tenchoさん" in page and f"(#{actor_id})" not in page
+    assert "C777" in page
+    assert "性別: 未回答 → 男性" in page
+    assert "職業: （なし） → 会社員" in page
+
+
+async def test_detail_pages_show_who_registered_by_name(manager, db):
+    customer = await add_customer(db)
+    actor_id = await _account_id(db, "tencho")
+    async with db.transaction() as session:
+        caution = Caution(customer_id=customer.id, memo="遅刻が多い", created_by_id=actor_id)
+        reservation = Reservation(customer_id=customer.id, start_at=START, end_at=START + timedelta(hours=1),
+                                  channel=ReservationChannel.ADMIN, status=ReservationStatus.BOOKED,
+                                  created_by_id=actor_id)
+        session.add_all([caution, reservation])
+
+    for url in (f"/admin/caution/details/{caution.id}", f"/admin/reservation/details/{reservation.id}"):
+        page = (await manager.get(url)).text
+        row = page.split("登録者", 1)[1].split("</tr>", 1)[0]
+        assert "tenchoさん" in row, (url, row)
+        assert f">{actor_id}<" not in row.replace(" ", "").replace("\n", ""), (url, row)
