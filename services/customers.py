@@ -25,18 +25,11 @@ from models import (
     FirstVisitMotive,
     FreeItemChoice,
     InflowRoute,
-    KarteEntry,
-    KarteImage,
     Occupation,
-    Referral,
     RegistrationPath,
-    Reservation,
-    SalesReport,
     StoreSetting,
-    TicketPurchase,
-    VisitMemo,
 )
-from services import audit, normalize
+from services import audit, normalize, owned_rows
 from services.customer_fields import (
     COLLECTION_FIELDS,
     CUSTOMER_EDITABLE,
@@ -318,25 +311,19 @@ def _authorize_update(actor: Actor, customer_id: int, data: dict[str, Any]) -> N
 
 
 async def deletion_blockers(session: AsyncSession, customer: Customer) -> list[FieldError]:
-    """Why a customer may not be deleted (empty when it may)."""
+    """Why a customer may not be deleted (empty when it may).
+
+    Which rows block is ``services.owned_rows``' registry (history, referrals), so a new kind
+    of customer-owned row is either classified there or fails its test."""
     reasons: list[FieldError] = []
-    history = await session.scalar(select(
-        exists().where(Reservation.customer_id == customer.id)
-        | exists().where(SalesReport.customer_id == customer.id)
-        | exists().where(KarteEntry.customer_id == customer.id)
-        | exists().where(KarteImage.customer_id == customer.id)
-        | exists().where(VisitMemo.customer_id == customer.id)
-        | exists().where(TicketPurchase.customer_id == customer.id)
-    ))
-    if history or customer.pre_system_visit_count:
+    blocks = await owned_rows.deletion_blocks(session, customer.id)
+    if ErrorCode.HAS_VISIT_HISTORY in blocks or customer.pre_system_visit_count:
         reasons.append(FieldError(None, ErrorCode.HAS_VISIT_HISTORY,
                                   "来店・予約履歴があるお客様は削除できません。顧客データの統合をご利用ください。"))
     if customer.line_user_id:
         reasons.append(FieldError(None, ErrorCode.HAS_LINE_LINK,
                                   "LINE連携済みのお客様は削除できません。"))
-    referrals = await session.scalar(select(exists().where(
-        (Referral.referrer_id == customer.id) | (Referral.referred_id == customer.id))))
-    if referrals:
+    if ErrorCode.HAS_REFERRALS in blocks:
         reasons.append(FieldError(None, ErrorCode.HAS_REFERRALS,
                                   "紹介者・紹介した人が登録されているお客様は削除できません。"))
     return reasons
