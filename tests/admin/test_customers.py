@@ -18,8 +18,7 @@ from models import (
     ReservationStatus,
     StaffAccount,
 )
-from services import customers as svc
-from services.actor import Actor
+from tests.factories import add_customer
 
 HANAKO = {
     "last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
@@ -33,11 +32,6 @@ FORM = {
     "occupation_id": "__None", "first_visit_motive_id": "__None", "attributes": "車椅子の方\nお子様と一緒にご来店",
     "notes": "コーヒー好き", "mail_ok": "y", "phone_ok": "y", "pre_system_visit_count": "2",
 }
-
-
-async def add_customer(db, **overrides) -> Customer:
-    async with db.transaction() as session:
-        return await svc.create_customer(session, {**HANAKO, **overrides}, Actor.system("test"))
 
 
 async def count(db, model=Customer) -> int:
@@ -59,7 +53,7 @@ def list_error(response) -> str:
 
 
 async def test_list_shows_customers_with_japanese_columns(manager, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     response = await manager.get("/admin/customer/list")
     assert response.status_code == 200
     header = response.text.split("<thead>")[1].split("</thead>")[0]
@@ -73,8 +67,8 @@ async def test_list_shows_customers_with_japanese_columns(manager, db):
 
 
 async def test_list_marks_cautions_with_their_memo(manager, db):
-    customer = await add_customer(db)
-    await add_customer(db, last_name="鈴木", first_name="一郎", phone="09011112222", email="ichiro@example.jp")
+    customer = await add_customer(db, **HANAKO)
+    await add_customer(db, **HANAKO | dict(last_name="鈴木", first_name="一郎", phone="09011112222", email="ichiro@example.jp"))
     async with db.transaction() as session:
         session.add(Caution(customer_id=customer.id, memo="施術中の私語が多い"))
     response = await manager.get("/admin/customer/list")
@@ -87,9 +81,9 @@ async def test_list_marks_cautions_with_their_memo(manager, db):
 @pytest.mark.parametrize("term", ["ヤマダ", "やまだ", "ﾔﾏﾀﾞ ﾊﾅｺ", "山田", "花子", "090-1234-5678",
                                   "０９０１２３４", "1234-5678"])
 async def test_search_finds_by_name_kana_or_phone(manager, db, term):
-    await add_customer(db)
-    await add_customer(db, last_name="鈴木", first_name="一郎", last_name_kana="スズキ", first_name_kana="イチロウ",
-                       phone="0311112222", email="ichiro@example.jp")
+    await add_customer(db, **HANAKO)
+    await add_customer(db, **HANAKO | dict(last_name="鈴木", first_name="一郎", last_name_kana="スズキ", first_name_kana="イチロウ",
+                       phone="0311112222", email="ichiro@example.jp"))
     response = await manager.get("/admin/customer/list", params={"search": term})
     assert response.status_code == 200
     assert "山田 花子" in response.text
@@ -97,16 +91,16 @@ async def test_search_finds_by_name_kana_or_phone(manager, db, term):
 
 
 async def test_search_by_customer_number(manager, db):
-    await add_customer(db, customer_no="A131")
-    await add_customer(db, customer_no="G511", last_name="鈴木", phone="09011112222", email="i@example.jp")
+    await add_customer(db, **HANAKO | dict(customer_no="A131"))
+    await add_customer(db, **HANAKO | dict(customer_no="G511", last_name="鈴木", phone="09011112222", email="i@example.jp"))
     response = await manager.get("/admin/customer/list", params={"search": "a13"})
     assert "A131" in response.text and "G511" not in response.text
 
 
 async def test_list_sorts_by_kana(manager, db):
-    await add_customer(db)
-    await add_customer(db, last_name="阿部", first_name="一郎", last_name_kana="アベ", first_name_kana="イチロウ",
-                       phone="09011112222", email="ichiro@example.jp")
+    await add_customer(db, **HANAKO)
+    await add_customer(db, **HANAKO | dict(last_name="阿部", first_name="一郎", last_name_kana="アベ", first_name_kana="イチロウ",
+                       phone="09011112222", email="ichiro@example.jp"))
     asc = (await manager.get("/admin/customer/list", params={"sortBy": "full_name_kana", "sort": "asc"})).text
     desc = (await manager.get("/admin/customer/list", params={"sortBy": "full_name_kana", "sort": "desc"})).text
     assert asc.index("阿部") < asc.index("山田")
@@ -114,7 +108,7 @@ async def test_list_sorts_by_kana(manager, db):
 
 
 async def test_details_show_derived_stats_read_only(manager, db):
-    customer = await add_customer(db, pre_system_visit_count=3)
+    customer = await add_customer(db, **HANAKO | dict(pre_system_visit_count=3))
     response = await manager.get(f"/admin/customer/details/{customer.id}")
     assert response.status_code == 200
     for label in ("来店回数", "予約回数", "キャンセル回数", "最終来店日", "平均来店間隔(日)", "性別", "未回答"):
@@ -123,7 +117,7 @@ async def test_details_show_derived_stats_read_only(manager, db):
 
 
 async def test_forms_offer_only_editable_fields(manager, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     for url in ("/admin/customer/create", f"/admin/customer/edit/{customer.id}"):
         html = (await manager.get(url)).text
         for field in ("last_name", "last_name_kana", "phone", "email", "birth_date", "gender", "inflow_route_ids",
@@ -175,7 +169,7 @@ async def test_create_goes_through_the_service_and_is_audited(manager, db):
 
 
 async def test_duplicate_email_is_refused(manager, db):
-    await add_customer(db, email="misaki@example.jp")
+    await add_customer(db, **HANAKO | dict(email="misaki@example.jp"))
     response = await manager.submit("/admin/customer/create", FORM)
     assert response.status_code == 400
     assert "このメールアドレスは既に他のお客様が登録しています。" in response.text
@@ -186,7 +180,7 @@ async def test_duplicate_email_is_refused(manager, db):
 
 
 async def test_edit_goes_through_the_service(staff, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     url = f"/admin/customer/edit/{customer.id}"
     page = await staff.get(url)
     assert 'value="09012345678"' in page.text
@@ -204,7 +198,7 @@ async def test_edit_goes_through_the_service(staff, db):
 
 
 async def test_edit_with_a_bad_value_keeps_the_record(staff, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     url = f"/admin/customer/edit/{customer.id}"
     response = await staff.submit(url, {**FORM, "customer_no": customer.customer_no, "phone": ""})
     assert response.status_code == 400
@@ -217,7 +211,7 @@ async def test_edit_with_a_bad_value_keeps_the_record(staff, db):
 
 
 async def test_staff_cannot_delete_customers(staff, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     response = await staff.delete("customer", customer.id)
     assert response.status_code == 403
     assert await count(db) == 1
@@ -227,13 +221,13 @@ async def test_staff_cannot_delete_customers(staff, db):
 
 
 async def test_manager_sees_the_delete_action(manager, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     assert "fa-trash" in (await manager.get("/admin/customer/list")).text
     assert "delete?pks" in (await manager.get(f"/admin/customer/details/{customer.id}")).text
 
 
 async def test_customer_with_a_reservation_is_not_deleted(manager, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     start = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
     async with db.transaction() as session:
         session.add(Reservation(customer_id=customer.id, start_at=start, end_at=start + timedelta(hours=1),
@@ -244,7 +238,7 @@ async def test_customer_with_a_reservation_is_not_deleted(manager, db):
 
 
 async def test_manager_deletes_a_customer_without_history(manager, db):
-    customer = await add_customer(db)
+    customer = await add_customer(db, **HANAKO)
     response = await manager.delete("customer", customer.id)
     assert "error" not in response.text
     assert await count(db) == 0

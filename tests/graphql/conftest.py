@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,26 +25,8 @@ from models import (
 )
 from models.db import Database
 from services import auth
-from services import customers as customer_service
-from services.actor import Actor
 from services.customer_stats import refresh_customer_stats
-
-SYSTEM = Actor.system("test")
-_serial = itertools.count(1)
-
-
-def customer_data(**overrides: Any) -> dict[str, Any]:
-    """A valid full registration; phone and e-mail differ on every call."""
-    n = next(_serial)
-    return {
-        "last_name": "山田",
-        "first_name": "太郎",
-        "last_name_kana": "ヤマダ",
-        "first_name_kana": "タロウ",
-        "phone": f"0901234{n:04d}",
-        "email": f"taro{n}@example.jp",
-        **overrides,
-    }
+from tests import factories
 
 
 async def count(db: Database, model: Any = Customer) -> int:
@@ -73,8 +54,7 @@ class Given:
     db: Database
 
     async def customer(self, **overrides: Any) -> Customer:
-        async with self.db.transaction() as session:
-            return await customer_service.create_customer(session, customer_data(**overrides), SYSTEM)
+        return await factories.add_customer(self.db, **overrides)
 
     async def customer_token(self, customer: Customer) -> str:
         async with self.db.transaction() as session:

@@ -16,21 +16,16 @@ import pytest
 from sqlalchemy import select
 
 from models import Customer, Reservation, ReservationChannel, ReservationStatus
-from services.actor import Actor
 from services.customer_stats import refresh_customer_stats
-from services.customers import create_customer
 from services.locking import NotAWriteTransaction, lock_customers
+from tests.factories import add_customer
 
 START = datetime(2026, 4, 1, 1, tzinfo=timezone.utc)
 WRITERS = 3
 
 
 async def _customer(db) -> int:
-    async with db.transaction() as session:
-        customer = await create_customer(session, {
-            "last_name": "山田", "first_name": "太郎", "last_name_kana": "ヤマダ", "first_name_kana": "タロウ",
-            "phone": "090-1234-5678", "email": "taro@example.jp"}, Actor.system("test"))
-        return customer.id
+    return (await add_customer(db)).id
 
 
 async def _rendezvous(arrived: list[asyncio.Event], me: int) -> None:
