@@ -73,6 +73,8 @@ MESSAGES: dict[str, FieldError] = {
         "customer_id", ErrorCode.DUPLICATE, "このお客様には既に注意事項が登録されています。"),
     "uq_blacklist_entries_customer_id": FieldError(
         "customer_id", ErrorCode.DUPLICATE, "このお客様は既にブラックリストに登録されています。"),
+    "uq_blacklist_match_clearances_customer_id_blacklist_entry_id": FieldError(
+        "entry_id", ErrorCode.DUPLICATE, "このお客様とこのブラックリスト登録の一致は既に解除されています。"),
     "uq_withdrawals_customer_id": FieldError(
         "customer_id", ErrorCode.DUPLICATE, "このお客様は既に退会しています。"),
     "uq_referrals_referrer_id_referred_id": FieldError(

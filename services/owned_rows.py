@@ -77,6 +77,7 @@ REGISTRY: tuple[OwnedRows, ...] = (
     OwnedRows("customer_free_item_values", "customer_id", "フリー項目", C, OnMerge.MOVE_DISTINCT),
     OwnedRows("cautions", "customer_id", "要注意人物", C, OnMerge.MOVE_ONE),
     OwnedRows("blacklist_entries", "customer_id", "ブラックリスト", C, OnMerge.MOVE_ONE),
+    OwnedRows("blacklist_match_clearances", "customer_id", "ブラックリスト一致の解除", C, OnMerge.MOVE_DISTINCT),
     OwnedRows("withdrawals", "customer_id", "退会", C, OnMerge.KEEP),
     OwnedRows("api_tokens", "customer_id", "お客様トークン", C, OnMerge.DROP),
     OwnedRows("merge_logs", "target_customer_id", "統合履歴", K, OnMerge.KEEP),
