@@ -369,7 +369,7 @@ class JapaneseModelView(ModelView):
     edit_action: ClassVar[Action | None] = Action.EDIT_MASTERS
     delete_action: ClassVar[Action | None] = Action.MANAGE_MASTERS
 
-    def _allowed(self, request: Request, action: Action | None) -> bool:
+    def _table_allows(self, request: Request, action: Action | None) -> bool:
         """Whether the table allows it; a refusal's Japanese reason is kept for the 403 page."""
         if action is None:
             return True
@@ -381,19 +381,19 @@ class JapaneseModelView(ModelView):
         return True
 
     def is_accessible(self, request: Request) -> bool:
-        return self._allowed(request, self.access_action)
+        return self._table_allows(request, self.access_action)
 
     def is_visible(self, request: Request) -> bool:
-        return self._allowed(request, self.access_action)
+        return self._table_allows(request, self.access_action)
 
     async def check_can_create(self, request: Request) -> bool:
-        return await super().check_can_create(request) and self._allowed(request, self.create_action)
+        return await super().check_can_create(request) and self._table_allows(request, self.create_action)
 
     async def check_can_edit(self, request: Request, model: Any) -> bool:
-        return await super().check_can_edit(request, model) and self._allowed(request, self.edit_action)
+        return await super().check_can_edit(request, model) and self._table_allows(request, self.edit_action)
 
     async def check_can_delete(self, request: Request, model: Any) -> bool:
-        return await super().check_can_delete(request, model) and self._allowed(request, self.delete_action)
+        return await super().check_can_delete(request, model) and self._table_allows(request, self.delete_action)
 
     # Generic CRUD (masters, store settings): the change and its audit row in one write
     # transaction through services.masters, which also words constraint violations.
