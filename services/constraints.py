@@ -88,6 +88,15 @@ MESSAGES: dict[str, FieldError] = {
         "cancel_fee_yen", ErrorCode.INVALID, "キャンセル料は0円以上で入力してください。"),
 }
 
+#: Unique constraints nobody runs into from a form or the API (hashes, join rows): no message needed.
+INTERNAL = frozenset({
+    "uq_api_tokens_token_hash",
+    "uq_admin_sessions_session_hash",
+    "uq_reservation_menus_reservation_id_menu_id",
+    "uq_sales_reports_reservation_id",
+    "uq_ticket_uses_purchase_id_reservation_id",
+})
+
 #: When a constraint has no message of its own: by its kind (the admin showed these before).
 GENERIC: dict[str, FieldError] = {
     UNIQUE: FieldError(None, ErrorCode.DUPLICATE,
