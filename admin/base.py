@@ -404,8 +404,9 @@ class JapaneseModelView(ModelView):
         query = Query(self)
         obj = query._get_model_object(data)
         try:
+            # Hooks run before the write lock is taken (they may read in sessions of their own).
+            await self.on_model_change(data, obj, True, request)
             async with write_transaction(self.session_maker) as session:
-                await self.on_model_change(data, obj, True, request)
                 obj = await query._set_attributes_async(session, obj, data)
                 await masters.save_master(session, current_actor(request), obj, created=True, changes=data)
         except DomainError as exc:
@@ -421,11 +422,17 @@ class JapaneseModelView(ModelView):
         for relation in self._form_relations:
             stmt = stmt.options(selectinload(relation))
         try:
+            # Hooks (on_model_change) may read in sessions of their own, which SQLite's write lock
+            # would block: they see the row as it is, before the write transaction, and may refuse.
+            async with self.session_maker() as session:
+                current = (await session.scalars(stmt)).first()
+            if current is None:
+                raise HTTPException(status_code=404, detail="データが見つかりません。")
+            await self.on_model_change(data, current, False, request)
             async with write_transaction(self.session_maker) as session:
                 obj = (await session.scalars(stmt)).first()
                 if obj is None:
                     raise HTTPException(status_code=404, detail="データが見つかりません。")
-                await self.on_model_change(data, obj, False, request)
                 obj = await query._set_attributes_async(session, obj, data)
                 await masters.save_master(session, current_actor(request), obj, created=False, changes=data)
         except DomainError as exc:
