@@ -78,12 +78,12 @@ async def test_master_names_lose_invisible_characters_and_are_bounded(manager, d
 
 async def test_an_unexpected_failure_while_saving_is_japanese(manager, db, monkeypatch):
     """Whatever breaks inside a save, staff read Japanese (the traceback goes to the log)."""
-    from sqladmin import ModelView
+    from services import masters
 
-    async def broken(self, request, data):
+    async def broken(*_args, **_kwargs):
         raise OverflowError("Python int too large to convert to SQLite INTEGER")
 
-    monkeypatch.setattr(ModelView, "insert_model", broken)
+    monkeypatch.setattr(masters, "save_master", broken)  # what master forms save through
     response = await manager.submit("/admin/inflow-route/create", {"name": "看板", "sort_order": "0"})
 
     assert response.status_code == 400
