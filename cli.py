@@ -80,12 +80,25 @@ async def _check_figures(fix: bool) -> int:
     return 1 if differences else 0
 
 
-def _serve(host: str, port: int) -> None:
+#: How long a worker may take to answer the supervisor's ping before it is replaced. uvicorn's 5 s
+#: kills workers that are merely slow to import on a busy machine, over and over.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def _serve(host: str, port: int, workers: int | None) -> None:
     import uvicorn
 
-    from server import create_app
+    from server import worker_count
 
-    uvicorn.run(create_app(), host=host, port=port)
+    settings = get_settings()
+    count = worker_count(settings, workers)
+    if count > 1:
+        # Migrate once here, not in every worker at the same moment.
+        asyncio.run(_migrate())
+        uvicorn.run("server:create_worker_app", factory=True, host=host, port=port, workers=count,
+                    access_log=settings.access_log, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
+    else:
+        uvicorn.run("server:create_app", factory=True, host=host, port=port, access_log=settings.access_log)
 
 
 def _export_schema(path: str) -> None:
@@ -113,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = sub.add_parser("check-figures",
                              help="recompute customer figures from reservations; exit 1 on any difference")
     figures.add_argument("--fix", action="store_true", help="rewrite the figures that differ")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default WEB_CONCURRENCY, else one per core on PostgreSQL; "
+                            "always one on SQLite)")
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--path", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -126,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "check-figures":
         return asyncio.run(_check_figures(args.fix))
     elif args.command == "serve":
-        _serve(args.host, args.port)
+        _serve(args.host, args.port, args.workers)
     elif args.command == "export-schema":
         _export_schema(args.path)
     return 0

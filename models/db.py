@@ -29,6 +29,8 @@ def is_sqlite(url: str) -> bool:
 WRITE_OPTION = "salon_write"
 #: ``Connection.info`` key set by the SQLite begin hook: True when BEGIN IMMEDIATE was sent.
 WRITE_BEGUN = "salon_write_begun"
+#: Execution option of SQLite read sessions that send no BEGIN (each statement its own snapshot).
+AUTOCOMMIT_OPTION = "salon_autocommit"
 
 
 def create_engine(url: str, *, busy_timeout_ms: int = 5000, null_pool: bool = False) -> AsyncEngine:
@@ -57,7 +59,11 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn) -> None:
-        write = bool(conn.get_execution_options().get(WRITE_OPTION))
+        options = conn.get_execution_options()
+        if options.get(AUTOCOMMIT_OPTION):
+            conn.info[WRITE_BEGUN] = False
+            return
+        write = bool(options.get(WRITE_OPTION))
         # On the driver's cursor, as the driver itself used to: statement counters see no BEGIN.
         cursor = conn.connection.cursor()
         try:
@@ -81,6 +87,10 @@ class Database:
         self.sessionmaker = make_sessionmaker(self.engine)
         #: Sessions whose transactions are write transactions (BEGIN IMMEDIATE on SQLite).
         self.write_sessionmaker = make_sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}))
+        # Reads of a GraphQL request: no transaction at all, so a read is one statement on the wire
+        # (no BEGIN / ROLLBACK around it) and sees what a mutation of the same request committed.
+        read_options = {AUTOCOMMIT_OPTION: True} if is_sqlite(url) else {"isolation_level": "AUTOCOMMIT"}
+        self.read_sessionmaker = make_sessionmaker(self.engine.execution_options(**read_options))
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:

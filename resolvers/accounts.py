@@ -35,7 +35,7 @@ class AccountQuery:
             return await info.context.loaders.customer.load(actor.customer_id)
         if actor.account_id is None:
             return None
-        async with info.context.db.sessionmaker() as session:
+        async with info.context.reads.session() as session:
             return await session.get(StaffAccountModel, actor.account_id)
 
 

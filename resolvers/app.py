@@ -17,13 +17,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from models.db import Database
 from resolvers import request_guard
 from resolvers.schema import schema
 from schema.context import Context
 from schema.loaders import Loaders
-from services import auth
+from schema.reads import RequestReads
+from services import auth, token_cache
 from services.config import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -42,21 +44,40 @@ class SalonGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.db = db
         self.settings = settings
+        token_cache.configure(settings.token_cache_seconds)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         token = bearer_token(request)
+        reads = RequestReads(self.db)
         actor = None
         if token is not None:
-            async with self.db.sessionmaker() as session:
-                actor = await auth.actor_for_token(session, token)
+            actor = token_cache.cache.get(token)
+            if actor is token_cache.MISSING:
+                generation = token_cache.cache.generation
+                try:
+                    async with reads.session() as session:
+                        actor = await auth.actor_for_token(session, token)
+                except BaseException:
+                    await reads.close()
+                    raise
+                token_cache.cache.put(token, actor, generation)
         return Context(
             db=self.db,
             settings=self.settings,
             actor=actor,
-            loaders=Loaders(self.db),
+            loaders=Loaders(reads),
             request=request,
+            reads=reads,
             token=token,
         )
+
+    async def run(self, request, context=UNSET, root_value=UNSET):  # type: ignore[no-untyped-def, override]
+        """Handle the request; then give its read connection back, however it ended."""
+        context = await self.get_context(request, response=None) if context is UNSET else context  # type: ignore[arg-type]
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            await context.reads.close()
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(GRAPHIQL_HTML)

@@ -60,7 +60,7 @@ def _master_list(connection: type[C], model: Any, *order: Any, description: str)
         if not (include_inactive and info.context.is_staff):
             query = query.where(model.active.is_(True))
         max_size = info.context.settings.graphql_max_page_size
-        return await paginate(info.context.db, connection, query, [*order, model.id],
+        return await paginate(info.context.reads, connection, query, [*order, model.id],
                               first=max_size if first is None else first, after=after, max_size=max_size)
 
     # Real types, not this module's postponed strings: Strawberry reads them to build the field.

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from models import Customer as CustomerModel
+from resolvers import selection
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
+from resolvers.limits import LRU
 from resolvers.mutation import mutate
-from resolvers.pagination import paginate
+from resolvers.pagination import page_statement, paginate
 from schema.context import Info
 from schema.enums import CustomerOrderField, OrderDirection
 from schema.inputs import (
@@ -23,7 +27,7 @@ from schema.inputs import (
     UpdateCustomerInput,
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
-from schema.types.customer import Customer, CustomerConnection
+from schema.types.customer import Customer, CustomerConnection, columns_for
 from services import customers as customer_service
 from services.actor import Actor
 from services.customer_fields import normalize_customer_no
@@ -37,6 +41,9 @@ DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=Or
 #: Input fields that hold ids of other records, with the label used when one does not exist.
 ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
 ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
+#: Page statements by filter, order and columns, built once: a list paged, re-sorted or polled
+#: reuses its statement instead of building it again for every request.
+PAGE_STATEMENTS: LRU[tuple, tuple[Select[Any], Select[Any]]] = LRU(256)
 
 
 @strawberry.type
@@ -59,7 +66,7 @@ class CustomerQuery:
     ) -> Customer | None:
         actor = reader(info)
         number = normalize_customer_no(customer_no)
-        async with info.context.db.sessionmaker() as session:
+        async with info.context.reads.session() as session:
             customer = await session.scalar(select(CustomerModel).where(CustomerModel.customer_no == number))
         if customer is None or not may_read_customer(actor, customer.id):
             return None
@@ -86,20 +93,33 @@ class CustomerQuery:
         ] = None,
     ) -> CustomerConnection:
         staff_reader(info)
-        order = order_by or DEFAULT_ORDER
         try:
-            query = customer_search_query(_search_filter(filter or CustomerFilterInput()))
+            search = _search_filter(filter or CustomerFilterInput())
+            return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
         except DomainError as exc:
             raise graphql_error(exc) from None
-        return await paginate(
-            info.context.db,
-            CustomerConnection,
-            query,
-            order_columns(order.field.value, order.direction == OrderDirection.DESC),
-            first=first,
-            after=after,
-            max_size=info.context.settings.graphql_max_page_size,
-        )
+
+
+async def _customer_page(
+    info: Info, search: CustomerFilter, order: CustomerOrder, first: int | None, after: str | None
+) -> CustomerConnection:
+    top = info.selected_fields[0].selections
+    with_total = "totalCount" in selection.children(top)
+    columns = columns_for(selection.path(top, "edges", "node"))
+
+    def build() -> tuple[Select[Any], Select[Any]]:
+        query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
+        order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
+        # Only the columns the page shows, not all 47 of a customer.
+        options = () if columns is None else (load_only(*columns),)
+        return query, page_statement(query, order_by, with_total=with_total, options=options)
+
+    key = (astuple(search), order.field, order.direction, with_total,
+           None if columns is None else tuple(c.key for c in columns))
+    query, statement = PAGE_STATEMENTS.get_or_make(key, build)
+    return await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
+                          max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
+                          statement=statement)
 
 
 @strawberry.type

@@ -35,7 +35,7 @@ After = Annotated[str | None, strawberry.argument(description="このカーソ�
 
 async def _page(info: Info, connection: Any, model: Any, first: int | None, after: str | None) -> Any:
     staff_reader(info)
-    return await paginate(info.context.db, connection, select(model), [model.updated_at.desc(), model.id.desc()],
+    return await paginate(info.context.reads, connection, select(model), [model.updated_at.desc(), model.id.desc()],
                           first=first, after=after, max_size=info.context.settings.graphql_max_page_size)
 
 

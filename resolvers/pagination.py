@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Database
 from resolvers.errors import invalid_argument
+from schema.reads import RequestReads
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
 
 C = TypeVar("C", bound=Connection)
 
 DEFAULT_PAGE_SIZE = 50
+OFFSET, LIMIT = "page_offset", "page_limit"
 
 
 def page_size(first: int | None, max_size: int) -> int:
@@ -34,7 +39,7 @@ def start_after(after: str | None) -> int:
 
 
 async def paginate(
-    db: Database,
+    source: Database | RequestReads,
     connection: type[C],
     query: Select[Any],
     order_by: list[Any],
@@ -42,25 +47,41 @@ async def paginate(
     first: int | None,
     after: str | None,
     max_size: int,
+    with_total: bool | None = None,
+    options: Sequence[Any] = (),
+    statement: Select[Any] | None = None,
 ) -> C:
     """One page of ``query`` in ``order_by`` order (which must end with a unique column).
 
     Cursors carry positions; with a unique last sort column the order is total, so
     a cursor always means the same place unless rows are inserted or deleted before it.
+
+    ``with_total``: True (the selection asks for ``totalCount``) counts in the page's own
+    statement (a count subquery over the filtered rows); False never counts; None counts with
+    a statement of its own if and when ``totalCount`` is resolved. ``options``
+    (e.g. ``load_only``) shape the rows. ``statement``: the page built once by
+    :func:`page_statement` and kept by the caller for reuse. A ``RequestReads`` source reads
+    on the request's connection; a ``Database`` one opens a session of its own.
     """
     size = page_size(first, max_size)
     offset = start_after(after)
-    async with db.sessionmaker() as session:
-        rows = list((await session.scalars(query.order_by(*order_by).offset(offset).limit(size + 1))).all())
+    counted = bool(with_total)
+    if statement is None:
+        statement = page_statement(query, order_by, with_total=counted, options=options)
+    async with _session(source) as session:
+        result = await session.execute(statement, {OFFSET: offset, LIMIT: size + 1})
+        rows = list(result.all()) if counted else [(row,) for row in result.scalars().all()]
     has_next = len(rows) > size
-    rows = rows[:size]
-    edges = [Edge(node=row, cursor=encode_cursor(offset + i)) for i, row in enumerate(rows)]
+    total = int(rows[0][1]) if counted and rows else None
+    edges = [Edge(node=row[0], cursor=encode_cursor(offset + i)) for i, row in enumerate(rows[:size])]
 
     async def count_total() -> int:
-        async with db.sessionmaker() as session:
-            return int(
-                await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-            )
+        if total is not None:
+            return total
+        if counted and offset == 0:  # no row at all, hence none carrying the count
+            return 0
+        async with _session(source) as session:  # asked late, or a cursor past the end
+            return int(await session.scalar(select(_count_of(query))) or 0)
 
     return connection(
         edges=edges,
@@ -72,3 +93,28 @@ async def paginate(
         ),
         count_total=count_total,
     )
+
+
+def page_statement(
+    query: Select[Any], order_by: list[Any], *, with_total: bool, options: Sequence[Any] = ()
+) -> Select[Any]:
+    """The page of ``query`` with its offset and size as parameters, so one statement serves every page."""
+    page = query.order_by(*order_by).offset(bindparam(OFFSET)).limit(bindparam(LIMIT)).options(*options)
+    if with_total:
+        # A scalar subquery, evaluated once per statement (PostgreSQL: an InitPlan). Unlike
+        # count(*) OVER () it lets the page itself stop after size + 1 rows of an index scan.
+        page = page.add_columns(_count_of(query).label("total_count"))
+    return page
+
+
+def _session(source: Database | RequestReads) -> AbstractAsyncContextManager[AsyncSession]:
+    return source.session() if isinstance(source, RequestReads) else source.sessionmaker()
+
+
+def _count_of(query: Select[Any]) -> Any:
+    """``(SELECT count(*) FROM <query's rows>)``; the rows' columns are dropped unless they decide
+    which rows there are (DISTINCT, GROUP BY)."""
+    rows = query.order_by(None)
+    if not (rows._distinct or rows._group_by_clauses):
+        rows = rows.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    return select(func.count()).select_from(rows.subquery()).scalar_subquery()

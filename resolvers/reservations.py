@@ -80,7 +80,7 @@ class ReservationQuery:
             query = reservation_list_query(_list_filter(filter or ReservationFilterInput(), actor))
         except DomainError as exc:
             raise graphql_error(exc) from None
-        return await paginate(info.context.db, ReservationConnection, query, ORDER, first=first, after=after,
+        return await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
                               max_size=info.context.settings.graphql_max_page_size)
 
     @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")

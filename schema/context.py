@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from models.db import Database
 from schema.loaders import Loaders
+from schema.reads import RequestReads
 from services.actor import Actor
 from services.config import Settings
 
@@ -17,9 +18,8 @@ from services.config import Settings
 class Context:
     """What every resolver can reach: the database, who is asking, and the request's dataloaders.
 
-    There is no shared session: a root resolver opens its own (a transaction for a
-    mutation) and each dataloader batch opens a short one, because Strawberry runs
-    sibling resolvers concurrently and an ``AsyncSession`` is not safe for that.
+    Reads share one session per request (``reads``: root resolvers and dataloader batches
+    take turns on it); a mutation opens its own transaction (``db.transaction()``).
     """
 
     db: Database
@@ -27,6 +27,7 @@ class Context:
     actor: Actor | None
     loaders: Loaders
     request: Request
+    reads: RequestReads
     token: str | None = None
     #: ``login`` calls made so far in this request: one is allowed (each costs an argon2 hash).
     logins: int = 0

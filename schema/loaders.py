@@ -1,8 +1,7 @@
 """Per-request dataloaders: every relationship and derived list is one query per field, not per row.
 
-Each batch opens its own short session from the :class:`~models.db.Database`
-(Strawberry resolves sibling fields concurrently, and an ``AsyncSession`` must
-not be shared between them). Objects come back detached with their columns
+Each batch runs on the request's one read session (:mod:`schema.reads`), in turn with
+the other batches and root resolvers of the request. Objects come back with their columns
 loaded; relationships stay ``lazy="raise"`` and are only reached through here.
 """
 
@@ -10,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from strawberry.dataloader import DataLoader
 
 from models import (
@@ -33,59 +33,123 @@ from models import (
     StaffMember,
     customer_inflow_routes,
 )
-from models.db import Database
+from schema.reads import RequestReads
 from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
 
 
-class Loaders:
-    """The dataloaders of one request (created in ``get_context``; caches live as long as it)."""
+#: The grouped lists, built once: (key column, value) in the order a list shows them.
+ATTRIBUTES_BY_CUSTOMER = select(CustomerAttribute.customer_id, CustomerAttribute.value).order_by(
+    CustomerAttribute.id
+)
+FREE_ITEM_VALUES_BY_CUSTOMER = (
+    select(CustomerFreeItemValue.customer_id, CustomerFreeItemValue)
+    .join(FreeItem, FreeItem.id == CustomerFreeItemValue.free_item_id)
+    .order_by(FreeItem.position)
+)
+INFLOW_ROUTES_BY_CUSTOMER = (
+    select(customer_inflow_routes.c.customer_id, InflowRoute)
+    .join(InflowRoute, InflowRoute.id == customer_inflow_routes.c.inflow_route_id)
+    .order_by(InflowRoute.sort_order, InflowRoute.id)
+)
+CHOICES_BY_FREE_ITEM = select(FreeItemChoice.free_item_id, FreeItemChoice).order_by(
+    FreeItemChoice.sort_order, FreeItemChoice.id
+)
+REFERRALS_BY_REFERRED = select(Referral.referred_id, Referral).order_by(Referral.created_at, Referral.id)
+REFERRALS_BY_REFERRER = select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
+MENU_LINES_BY_RESERVATION = select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self.customer = self._by_id(Customer)
-        self.occupation = self._by_id(Occupation)
-        self.first_visit_motive = self._by_id(FirstVisitMotive)
-        self.menu = self._by_id(Menu)
-        self.staff_member = self._by_id(StaffMember)
-        self.free_item = self._by_id(FreeItem)
-        self.free_item_choice = self._by_id(FreeItemChoice)
-        self.caution_by_customer = self._one_by(Caution, Caution.customer_id)
-        self.blacklist_by_customer = self._one_by(BlacklistEntry, BlacklistEntry.customer_id)
-        self.blacklist_match_by_customer = self._loader(self._blacklist_matches)
-        self.attributes_by_customer = self._many_by(
-            select(CustomerAttribute.customer_id, CustomerAttribute.value).order_by(CustomerAttribute.id)
-        )
-        self.free_item_values_by_customer = self._many_by(
-            select(CustomerFreeItemValue.customer_id, CustomerFreeItemValue)
-            .join(FreeItem, FreeItem.id == CustomerFreeItemValue.free_item_id)
-            .order_by(FreeItem.position)
-        )
-        self.inflow_routes_by_customer = self._many_by(
-            select(customer_inflow_routes.c.customer_id, InflowRoute)
-            .join(InflowRoute, InflowRoute.id == customer_inflow_routes.c.inflow_route_id)
-            .order_by(InflowRoute.sort_order, InflowRoute.id)
-        )
-        self.choices_by_free_item = self._many_by(
-            select(FreeItemChoice.free_item_id, FreeItemChoice).order_by(
-                FreeItemChoice.sort_order, FreeItemChoice.id
-            )
-        )
-        self.referrals_by_referred = self._many_by(
-            select(Referral.referred_id, Referral).order_by(Referral.created_at, Referral.id)
-        )
-        self.menu_lines_by_reservation = self._many_by(
-            select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
-        )
-        self.reservation_count_by_customer = self._count_by(Reservation.customer_id)
-        self.reservation_page_by_customer = self._page_by_customer()
-        self.referrals_by_referrer = self._many_by(
-            select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
-        )
+
+class Loaders:
+    """The dataloaders of one request (created in ``get_context``; caches live as long as it).
+
+    Each loader is made on first use: most requests touch one or two of them, and building
+    all of them for every request was a fifth of a trivial request's time.
+    """
+
+    def __init__(self, reads: RequestReads) -> None:
+        self._reads = reads
+        self._db = reads.db
+
+    @cached_property
+    def customer(self) -> DataLoader[int, Customer | None]:
+        return self._by_id(Customer)
+
+    @cached_property
+    def occupation(self) -> DataLoader[int, Occupation | None]:
+        return self._by_id(Occupation)
+
+    @cached_property
+    def first_visit_motive(self) -> DataLoader[int, FirstVisitMotive | None]:
+        return self._by_id(FirstVisitMotive)
+
+    @cached_property
+    def menu(self) -> DataLoader[int, Menu | None]:
+        return self._by_id(Menu)
+
+    @cached_property
+    def staff_member(self) -> DataLoader[int, StaffMember | None]:
+        return self._by_id(StaffMember)
+
+    @cached_property
+    def free_item(self) -> DataLoader[int, FreeItem | None]:
+        return self._by_id(FreeItem)
+
+    @cached_property
+    def free_item_choice(self) -> DataLoader[int, FreeItemChoice | None]:
+        return self._by_id(FreeItemChoice)
+
+    @cached_property
+    def caution_by_customer(self) -> DataLoader[int, Caution | None]:
+        return self._one_by(Caution, Caution.customer_id)
+
+    @cached_property
+    def blacklist_by_customer(self) -> DataLoader[int, BlacklistEntry | None]:
+        return self._one_by(BlacklistEntry, BlacklistEntry.customer_id)
+
+    @cached_property
+    def blacklist_match_by_customer(self) -> DataLoader[int, Any]:
+        return self._loader(self._blacklist_matches)
+
+    @cached_property
+    def attributes_by_customer(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(ATTRIBUTES_BY_CUSTOMER)
+
+    @cached_property
+    def free_item_values_by_customer(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(FREE_ITEM_VALUES_BY_CUSTOMER)
+
+    @cached_property
+    def inflow_routes_by_customer(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(INFLOW_ROUTES_BY_CUSTOMER)
+
+    @cached_property
+    def choices_by_free_item(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(CHOICES_BY_FREE_ITEM)
+
+    @cached_property
+    def referrals_by_referred(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(REFERRALS_BY_REFERRED)
+
+    @cached_property
+    def referrals_by_referrer(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(REFERRALS_BY_REFERRER)
+
+    @cached_property
+    def menu_lines_by_reservation(self) -> DataLoader[int, list[Any]]:
+        return self._many_by(MENU_LINES_BY_RESERVATION)
+
+    @cached_property
+    def reservation_count_by_customer(self) -> DataLoader[int, int]:
+        return self._count_by(Reservation.customer_id)
+
+    @cached_property
+    def reservation_page_by_customer(self) -> DataLoader[tuple[int, int, int], list[Reservation]]:
+        return self._page_by_customer()
 
     async def _blacklist_matches(self, keys: Sequence[int]) -> list[Any]:
-        async with self._db.sessionmaker() as session:
+        async with self._reads.session() as session:
             found = await find_blacklist_matches(session, keys)
         return [found.get(key) for key in keys]
 
@@ -96,8 +160,8 @@ class Loaders:
         """``load(id)`` → the row or None."""
 
         async def batch(keys: Sequence[int]) -> list[M | None]:
-            async with self._db.sessionmaker() as session:
-                rows = (await session.scalars(select(model).where(model.id.in_(keys)))).all()  # type: ignore[attr-defined]
+            async with self._reads.session() as session:
+                rows = (await session.scalars(*_keyed_by(model, "id", keys))).all()
             found = {row.id: row for row in rows}  # type: ignore[attr-defined]
             return [found.get(key) for key in keys]
 
@@ -107,8 +171,8 @@ class Loaders:
         """``load(key)`` → the one row whose ``column`` equals key, or None."""
 
         async def batch(keys: Sequence[int]) -> list[M | None]:
-            async with self._db.sessionmaker() as session:
-                rows = (await session.scalars(select(model).where(column.in_(keys)))).all()
+            async with self._reads.session() as session:
+                rows = (await session.scalars(*_keyed_by(model, column.key, keys))).all()
             found = {getattr(row, column.key): row for row in rows}
             return [found.get(key) for key in keys]
 
@@ -118,7 +182,7 @@ class Loaders:
         """``load(key)`` → how many rows have ``column`` equal to key."""
 
         async def batch(keys: Sequence[int]) -> list[int]:
-            async with self._db.sessionmaker() as session:
+            async with self._reads.session() as session:
                 rows = (await session.execute(
                     select(column, func.count()).where(column.in_(keys)).group_by(column))).all()
             found = dict(rows)
@@ -137,7 +201,7 @@ class Loaders:
             for customer_id, offset, limit in keys:
                 pages[(offset, limit)].append(customer_id)
             found: dict[tuple[int, int, int], list[Reservation]] = defaultdict(list)
-            async with self._db.sessionmaker() as session:
+            async with self._reads.session() as session:
                 for (offset, limit), ids in pages.items():
                     rank = func.row_number().over(partition_by=Reservation.customer_id,
                                                   order_by=(Reservation.start_at.desc(), Reservation.id.desc()))
@@ -155,14 +219,35 @@ class Loaders:
 
     def _many_by(self, query: Select[Any]) -> DataLoader[int, list[Any]]:
         """``load(key)`` → the second column of every row whose first column equals key, in query order."""
-        key_column = query.selected_columns[0]
-
         async def batch(keys: Sequence[int]) -> list[list[Any]]:
-            async with self._db.sessionmaker() as session:
-                rows = (await session.execute(query.where(key_column.in_(keys)))).all()
+            async with self._reads.session() as session:
+                rows = (await session.execute(*_keyed_by(query, None, keys))).all()
             grouped: dict[int, list[Any]] = defaultdict(list)
             for key, value in rows:
                 grouped[key].append(value)
             return [grouped.get(key, []) for key in keys]
 
         return self._loader(batch)
+
+
+KEYS = "keys"
+
+
+def _keyed_by(source: Any, attribute: str | None, keys: Sequence[int]) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement and parameters of one batch: ``= :keys`` for one key (the common lookup; an
+    expanding IN is re-rendered on every execution), ``IN (:keys)`` for more."""
+    if len(keys) == 1:
+        return _keyed(source, attribute, False), {KEYS: keys[0]}
+    return _keyed(source, attribute, True), {KEYS: list(keys)}
+
+
+@cache
+def _keyed(source: Any, attribute: str | None, many: bool) -> Select[Any]:
+    """``select(model)`` narrowed on ``model.<attribute>``, or a grouped-list query (one of this
+    module's constants) narrowed on its first column; built once per process, reused by every batch."""
+    if isinstance(source, Select):
+        query, column = source, source.selected_columns[0]
+    else:
+        query, column = select(source), getattr(source, attribute or "id")
+    key = bindparam(KEYS, expanding=True) if many else bindparam(KEYS)
+    return query.where(column.in_(key) if many else column == key)

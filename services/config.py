@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     login_failure_memory_minutes: int = 60
     #: and how long an address where an ID logged in stays exempt from that ID's counter.
     login_familiar_days: int = 30
+    #: How long a worker trusts what it last read about a bearer token (services/token_cache.py).
+    token_cache_seconds: float = 5.0
+    #: uvicorn worker processes on PostgreSQL (0: one per CPU core). SQLite always has one.
+    web_concurrency: int = 0
+    #: One log line per request; off by default (it costs every request some CPU).
+    access_log: bool = False
     debug: bool = False
 
 

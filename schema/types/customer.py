@@ -8,11 +8,14 @@ are null unless a staff token asks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.orm import InstrumentedAttribute
+from strawberry.utils.str_converters import to_snake_case
 
 import models
 from schema.context import Info
@@ -62,6 +65,36 @@ CUSTOMER_COLUMNS = {
     "average_visit_interval_days": "(last − first visit) / (visits − 1), with two visits or more; derived",
     "has_unpaid_cancel_fee": "owes a cancellation fee; derived",
 }
+
+
+#: Columns each field of Customer reads besides ``id`` (list pages load only what the selection needs).
+#: A field missing here makes the page load every column, so a new field is never read unloaded.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    **{key: (key,) for key in CUSTOMER_COLUMNS},
+    "full_name": ("last_name", "first_name"),
+    "full_name_kana": ("last_name_kana", "first_name_kana"),
+    "birth_date_wareki": ("birth_date",),
+    "phone_display": ("phone",),
+    "is_line_registered": ("line_user_id",),
+    "is_phone_only": ("email_is_placeholder",),
+    "occupation": ("occupation_id",),
+    "first_visit_motive": ("first_visit_motive_id",),
+    "last_menu": ("last_menu_id",),
+    **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "is_caution", "caution_memo",
+                     "is_blacklisted", "blacklist_match", "referred_by", "referred", "reservations", "__typename"),
+                    ()),
+}
+
+
+def columns_for(fields: Iterable[str]) -> list[InstrumentedAttribute[Any]] | None:
+    """The model columns the given GraphQL fields (camelCase) read, or None for "all of them"."""
+    keys = {"id"}
+    for field in fields:
+        needed = FIELD_COLUMNS.get(to_snake_case(field) if field != "__typename" else field)
+        if needed is None:
+            return None
+        keys.update(needed)
+    return [getattr(models.Customer, key) for key in sorted(keys)]
 
 
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")

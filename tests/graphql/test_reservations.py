@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from models import BlacklistEntry, Caution, Reservation
-from services import auth, booking
+from services import auth, booking, token_cache
 from services.booking.listing import SALON_TZ
 from tests.booking_world import World, later
 
@@ -228,6 +228,7 @@ async def test_customer_reservations_connection_without_n_plus_one(gql, world, d
     async def statements_for_listing() -> tuple[int, dict]:
         seen = []
         listener = lambda *args: seen.append(1)  # noqa: E731
+        token_cache.cache.clear()  # both listings look the token up (it is otherwise remembered)
         event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
         try:
             data = await gql(CUSTOMERS_WITH_RESERVATIONS, token=staff_token)
