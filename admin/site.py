@@ -15,7 +15,17 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from admin import audit_log, customers, day_sheet, flag_views, masters, records, reservation_views, staff
+from admin import (
+    audit_log,
+    cancel_fees,
+    customers,
+    day_sheet,
+    flag_views,
+    masters,
+    records,
+    reservation_forms,
+    staff,
+)
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
@@ -33,7 +43,7 @@ VIEWS = [
     records.TicketPurchaseAdmin,
     records.MergeLogAdmin,
     records.WithdrawalAdmin,
-    reservation_views.ReservationAdmin,
+    reservation_forms.ReservationAdmin,
     records.SalesReportAdmin,
     masters.InflowRouteAdmin,
     masters.OccupationAdmin,
@@ -50,8 +60,9 @@ VIEWS = [
     staff.StaffAccountAdmin,
     audit_log.AuditLogAdmin,
 ]
-#: Custom pages (sqladmin BaseView): no model, no audit entity of their own.
-PAGES = [day_sheet.DaySheetView]
+#: Custom pages, and views over rows another view owns: they write only through services,
+#: under the services' audit entities.
+PAGES = [day_sheet.DaySheetView, cancel_fees.CancellationFeeAdmin]
 
 
 class _HideRefusals(logging.Filter):

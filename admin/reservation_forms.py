@@ -1,0 +1,195 @@
+"""予約 forms in the admin: create, reschedule and status changes through services.booking.
+
+Every write goes through the booking service, so the admin refuses exactly what the
+other channels refuse (a blacklisted customer, a busy stylist …) and shows the
+service's Japanese message on the page. Nothing changes on a GET: the status changes
+are POST forms carrying the CSRF token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqladmin import expose
+from sqladmin.fields import AjaxSelectField, BooleanField, SelectField
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from admin.auth import current_actor
+from admin.base import BLANK_CHOICE, JST, AdminError, JapaneseForm, choices_of, write_transaction
+from admin.flag_views import CustomerLoader, message_page, parse_id, status_for
+from admin.reservation_views import DateFilter, ReservationListBase
+from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
+from services import booking
+from services.errors import DomainError, ErrorCode, FieldError
+
+#: The booking service's field names → this form's.
+FORM_FIELDS = {"customerId": "customer", "startAt": "start_date", "endAt": "start_time", "menuIds": "menu_ids",
+               "staffId": "staff_member_id", "memo": "memo"}
+STAFF_CHANNELS = [c for c in ReservationChannel if c != ReservationChannel.SITE]
+
+
+def parse_start(day_text: Any, time_text: Any) -> tuple[datetime | None, list[FieldError]]:
+    """The form's 予約日 + 開始時刻 (Japan time) as an aware datetime, or the problems."""
+    problems = []
+    day = when = None
+    if not str(day_text or "").strip():
+        problems.append(FieldError("start_date", ErrorCode.REQUIRED, "予約日を入力してください。"))
+    else:
+        day = DateFilter.parse(day_text)
+        if day is None:
+            problems.append(FieldError("start_date", ErrorCode.INVALID, "予約日の形式が正しくありません（例: 2026-04-01）。"))
+    if not str(time_text or "").strip():
+        problems.append(FieldError("start_time", ErrorCode.REQUIRED, "開始時刻を入力してください。"))
+    else:
+        try:
+            when = time.fromisoformat(str(time_text).strip()[:5])
+        except ValueError:
+            problems.append(FieldError("start_time", ErrorCode.INVALID, "開始時刻の形式が正しくありません（例: 10:30）。"))
+    if problems or day is None or when is None:
+        return None, problems
+    return datetime.combine(day, when, JST), []
+
+
+def _refusal(request: Request, exc: DomainError) -> AdminError:
+    exc.errors = [FieldError(FORM_FIELDS.get(e.field or "", e.field), e.code, e.message) for e in exc.errors]
+    return AdminError.from_domain(request, exc)
+
+
+def _ids(values: Any) -> list[int]:
+    ids = [parse_id(v) for v in values or []]
+    if any(i is None for i in ids):
+        raise DomainError(ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。", "menuIds")
+    return [i for i in ids if i is not None]
+
+
+class ReservationAdmin(ReservationListBase, model=Reservation):
+    name = name_plural = "予約"  # sqladmin names a model view after its model unless the class says
+    details_template = "salon/reservation_details.html"
+    create_template = "salon/reservation_create.html"
+    edit_template = "salon/reservation_edit.html"
+    column_labels = {**ReservationListBase.column_labels, Reservation.cancel_fee_paid_by: "キャンセル料受領者"}
+    non_link_related_fields = [*ReservationListBase.non_link_related_fields, Reservation.cancel_fee_paid_by]
+    column_details_exclude_list = [*ReservationListBase.column_details_exclude_list,
+                                   Reservation.cancel_fee_paid_by_id]
+    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
+    form_create_rules = ["customer", "start_date", "start_time", "staff_member_id", "menu_ids", "channel",
+                         "tentative", "memo"]
+    form_edit_rules = ["start_date", "start_time", "staff_member_id", "menu_ids"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._form_ajax_refs["customer"] = CustomerLoader("customer", Customer, self, fields=("customer_no",),
+                                                          limit=20)
+
+    # ------------------------------------------------------------------ forms
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        rules = rules or []
+        menus = await choices_of(self.session_maker, Menu, Menu.sort_order)
+        staff = await choices_of(self.session_maker, StaffMember, StaffMember.display_order)
+        fields: dict[str, Any] = {}
+        if "customer" in rules:
+            fields["customer"] = AjaxSelectField(
+                self._form_ajax_refs["customer"], label="お客様 *", allow_blank=True,
+                description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
+                render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%"})
+        fields["start_date"] = StringField("予約日 *", render_kw={"type": "date", "class": "form-control"})
+        fields["start_time"] = StringField("開始時刻 *", description="終了時刻はメニューの所要時間から決まります。",
+                                           render_kw={"type": "time", "class": "form-control", "step": 300})
+        fields["staff_member_id"] = SelectField("担当スタッフ", choices=staff, allow_blank=True,
+                                                blank_text=BLANK_CHOICE, render_kw={"class": "form-control"})
+        # Checkboxes, not a Ctrl-click list box: the front desk's iPad has no Ctrl key.
+        fields["menu_ids"] = SelectMultipleField("メニュー *", choices=menus, validate_choice=False,
+                                                 description="複数選べます。所要時間の合計で終了時刻が決まります。",
+                                                 widget=ListWidget(prefix_label=False),
+                                                 option_widget=CheckboxInput(),
+                                                 render_kw={"class": "menu-checks list-unstyled d-flex flex-wrap gap-3 mb-0"})
+        if "channel" in rules:
+            fields["channel"] = SelectField("予約経路", choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+                                            default=ReservationChannel.PHONE.value,
+                                            render_kw={"class": "form-control"})
+            fields["tentative"] = BooleanField("仮予約にする", render_kw={"class": "form-check-input"})
+            fields["memo"] = TextAreaField("メモ", render_kw={"class": "form-control", "rows": 3,
+                                                              "maxlength": booking.booking.MEMO_MAX})
+        return type("ReservationForm", (JapaneseForm,), fields)
+
+    async def get_form_data_for_edit(self, obj: Reservation) -> dict[str, Any]:
+        start = obj.start_at.astimezone(JST)
+        return {"start_date": start.date().isoformat(), "start_time": start.strftime("%H:%M"),
+                "staff_member_id": str(obj.staff_member_id) if obj.staff_member_id else None,
+                "menu_ids": [str(item.menu_id) for item in obj.items]}
+
+    def form_edit_query(self, request: Request) -> Select:
+        return self._stmt_by_identifier(request.path_params["pk"]).options(selectinload(Reservation.items))
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        try:
+            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+            raw_customer = data.get("customer")
+            customer_id = parse_id(raw_customer)
+            if raw_customer in (None, "", "__None"):
+                problems.insert(0, FieldError("customer", ErrorCode.REQUIRED, "お客様を選んでください。"))
+            elif customer_id is None:
+                problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
+            if not data.get("menu_ids"):
+                problems.append(FieldError("menu_ids", ErrorCode.REQUIRED, "メニューを1つ以上選んでください。"))
+            if problems:
+                raise DomainError.many(problems)
+            channel = data.get("channel") or ReservationChannel.PHONE.value
+            if channel not in {c.value for c in STAFF_CHANNELS}:
+                raise DomainError(ErrorCode.INVALID, "予約経路が正しくありません。", "channel")
+            request_ = booking.BookingRequest(
+                customer_id=customer_id, start_at=start_at, menu_ids=_ids(data.get("menu_ids")),
+                staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
+                memo=data.get("memo"), tentative=bool(data.get("tentative")))
+            async with write_transaction(self.session_maker) as session:
+                booked = await booking.create_reservation(session, request_, current_actor(request))
+        except DomainError as exc:
+            raise _refusal(request, exc) from exc
+        return booked.reservation
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        try:
+            reservation_id = parse_id(pk)
+            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+            if reservation_id is None:
+                problems.append(FieldError(None, ErrorCode.NOT_FOUND, "予約が見つかりません。"))
+            if problems:
+                raise DomainError.many(problems)
+            change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
+                                        menu_ids=_ids(data.get("menu_ids")))
+            async with write_transaction(self.session_maker) as session:
+                booked = await booking.reschedule_reservation(session, reservation_id, change,
+                                                              current_actor(request))
+        except DomainError as exc:
+            raise _refusal(request, exc) from exc
+        return booked.reservation
+
+    # ------------------------------------------------------------------ status changes (POST only)
+
+    @expose("/status/{pk}", methods=["POST"])
+    async def change_status(self, request: Request) -> Response:
+        """キャンセル（お客様都合・店舗都合）, 来店済み, 無断キャンセル from the details page."""
+        operations = {"cancel_by_customer": booking.cancel_by_customer, "cancel_by_store": booking.cancel_by_store,
+                      "visited": booking.mark_visited, "no_show": booking.mark_no_show}
+        reservation_id = parse_id(request.path_params.get("pk"))
+        back = str(request.url_for("admin:details", identity=self.identity, pk=reservation_id or 0))
+        async with request.form(max_files=0, max_fields=10) as form:
+            operation = operations.get(str(form.get("operation") or ""))
+        try:
+            if reservation_id is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
+            if operation is None:
+                raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
+            async with write_transaction(self.session_maker) as session:
+                await operation(session, reservation_id, current_actor(request))
+        except DomainError as exc:
+            return await message_page(self, request, "予約の変更", [e.message for e in exc.errors], back,
+                                      status_for(exc), "予約に戻る")
+        return RedirectResponse(back, status_code=303)

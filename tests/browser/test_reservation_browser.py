@@ -1,0 +1,150 @@
+"""The front desk in Chromium: a blacklisted customer cannot be booked from the admin, and the ❗ mark
+of a caution customer shows on the customer list, the reservation list and the day sheet (予約表).
+
+Screenshots at 1366 px (the desk PC) and 820 px (the tablet) go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+JST = ZoneInfo("Asia/Tokyo")
+TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
+WIDTHS = {"desk": 1366, "tablet": 820}
+
+LOGIN = "mutation($input: LoginInput!) { login(input: $input) { token errors { message } } }"
+CREATE_CUSTOMER = """mutation($input: CreateCustomerInput!) {
+  createCustomer(input: $input) { customer { id customerNo } errors { message } } }"""
+ADD_CAUTION = "mutation($input: AddFlagInput!) { addCaution(input: $input) { errors { message } } }"
+ADD_BLACKLIST = "mutation($input: AddFlagInput!) { addToBlacklist(input: $input) { errors { message } } }"
+MENUS = "{ menus { edges { node { id } } } staff { edges { node { id } } } }"
+BOOK = """mutation($input: CreateReservationInput!) {
+  createReservation(input: $input) { reservation { id } errors { message } } }"""
+
+
+def _graphql(server, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(f"{server.url}/graphql", json={"query": query, "variables": variables or {}},
+                          headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+def _customer(server, token: str, last: str, kana: str, phone: str) -> str:
+    data = _graphql(server, CREATE_CUSTOMER, {"input": {
+        "lastName": last, "firstName": "花子", "lastNameKana": kana, "firstNameKana": "ハナコ", "phone": phone,
+        "email": f"{phone}@example.jp"}}, token)["createCustomer"]
+    assert data["errors"] == [], data
+    return data["customer"]["id"]
+
+
+def _log_in(page: Page, server) -> None:
+    page.goto("/admin/login")
+    page.fill("input[name=username]", server.login_id)
+    page.fill("input[name=password]", server.password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).not_to_have_url(re.compile(r"/admin/login"))
+
+
+def _save(page: Page) -> None:
+    page.locator("input[type=submit][name=save]").first.click()
+
+
+@pytest.fixture(scope="module")
+def salon(server, browser):
+    """Customers, flags and a booking through GraphQL; the menu and the stylist through the admin forms."""
+    token = _graphql(server, LOGIN, {"input": {"loginId": server.login_id, "password": server.password}}
+                     )["login"]["token"]
+    caution = _customer(server, token, "山田", "ヤマダ", "09011110001")
+    listed = _customer(server, token, "黒田", "クロダ", "09011110002")
+    for document, customer, memo in ((ADD_CAUTION, caution, "遅刻が多い。来店時は店長が対応"),
+                                     (ADD_BLACKLIST, listed, "無断キャンセル3回")):
+        assert _graphql(server, document, {"input": {"customerId": customer, "memo": memo}}, token)
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=server.url)
+    page = context.new_page()
+    _log_in(page, server)
+    page.goto("/admin/menu/create")
+    page.fill("#name", "カット")
+    page.fill("#price", "5500")
+    _save(page)
+    page.goto("/admin/staff-member/create")
+    page.fill("#name", "高橋 美香")
+    _save(page)
+    context.close()
+    catalog = _graphql(server, MENUS, token=token)
+    menu = catalog["menus"]["edges"][0]["node"]["id"]
+    stylist = catalog["staff"]["edges"][0]["node"]["id"]
+    start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=10)
+    booked = _graphql(server, BOOK, {"input": {"customerId": caution, "startAt": start.isoformat(),
+                                               "menuIds": [menu], "staffId": stylist, "channel": "PHONE"}},
+                      token)["createReservation"]
+    assert booked["errors"] == [], booked
+    return {"token": token}
+
+
+def _at_each_width(page: Page, shot, name: str, url: str, check) -> None:
+    """Open ``url`` at the desk and the tablet width (fresh, so the layout is the real one), check, shoot."""
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        check(page)
+        shot(page, f"{name}-{label}-{width}")
+
+
+def _book_the_blacklisted_customer(page: Page) -> None:
+    page.goto("/admin/reservation/create")
+    # The customer picker searches in hiragana.
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill("くろだ")
+    expect(page.locator(".select2-results__option").first).to_contain_text("黒田 花子")
+    page.keyboard.press("Enter")
+    page.fill("#start_date", TOMORROW.isoformat())
+    page.fill("#start_time", "15:00")
+    page.get_by_label("カット").check()
+    page.locator("input[type=submit][name=save]").first.click()
+
+
+def test_a_blacklisted_customer_cannot_be_booked(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        _book_the_blacklisted_customer(page)
+        expect(page.get_by_text("ブラックリストに登録されているため予約できません").first).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/admin/reservation/create"))
+        shot(page, f"21-reservation-refused-{label}-{width}")
+
+
+def _customer_list(page: Page) -> None:
+    row = page.locator("table tbody tr", has_text="山田")
+    expect(row.locator("span[title='遅刻が多い。来店時は店長が対応']", has_text="❗")).to_be_visible()
+    expect(page.locator("table tbody tr", has_text="黒田").get_by_text("⛔")).to_be_visible()
+
+
+def _reservation_list(page: Page) -> None:
+    row = page.locator("table tbody tr", has_text="山田")
+    expect(row.get_by_text("❗")).to_be_visible()
+    expect(row).to_contain_text("遅刻が多い")
+
+
+def _day_sheet(page: Page) -> None:
+    card = page.locator(".day-sheet-column", has_text="高橋 美香").locator(".day-sheet-card")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("10:00〜11:00")
+    expect(card.get_by_text("❗")).to_be_visible()
+    expect(card).to_contain_text("山田 花子 様")
+
+
+def test_caution_mark_on_every_list(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    _at_each_width(page, shot, "22-customer-list-mark", "/admin/customer/list", _customer_list)
+    _at_each_width(page, shot, "23-reservation-list-mark", f"/admin/reservation/list?date={TOMORROW.isoformat()}",
+                   _reservation_list)
+    _at_each_width(page, shot, "24-day-sheet-mark", f"/admin/day-sheet?date={TOMORROW.isoformat()}", _day_sheet)
