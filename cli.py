@@ -1,4 +1,7 @@
-"""Command line: ``python -m cli migrate|demo|serve|create-manager|check-figures|export-schema``."""
+"""Command line: ``python -m cli COMMAND``.
+
+Commands: migrate, demo, serve, create-manager, check-figures, clear-login-limits, export-schema.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +83,21 @@ async def _check_figures(fix: bool) -> int:
     return 1 if differences else 0
 
 
+async def _clear_login_limits(login_id: str) -> int:
+    """Lift the slow-down after failed logins on an ID (for when no manager can log in to do it)."""
+    from services import login_throttle
+
+    db = _db()
+    try:
+        await upgrade(db.engine)
+        async with db.transaction() as session:
+            cleared = await login_throttle.clear_for_login(session, login_id.strip())
+    finally:
+        await db.dispose()
+    print(f"login limits on '{login_id}' lifted ({cleared} counters cleared)")
+    return 0
+
+
 #: How long a worker may take to answer the supervisor's ping before it is replaced. uvicorn's 5 s
 #: kills workers that are merely slow to import on a busy machine, over and over.
 WORKER_HEALTHCHECK_SECONDS = 60
@@ -120,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     manager.add_argument("login_id", nargs="?", default="admin")
     manager.add_argument("--password", help="read from a prompt when omitted")
     manager.add_argument("--name", default="")
+    clear = sub.add_parser("clear-login-limits", help="lift the wait after failed logins on a login ID "
+                           "(and on the addresses it was tried from)")
+    clear.add_argument("login_id")
     serve = sub.add_parser("serve", help="serve the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -141,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_create_manager(args.login_id, args.password, args.name))
     elif args.command == "check-figures":
         return asyncio.run(_check_figures(args.fix))
+    elif args.command == "clear-login-limits":
+        return asyncio.run(_clear_login_limits(args.login_id))
     elif args.command == "serve":
         _serve(args.host, args.port, args.workers)
     elif args.command == "export-schema":

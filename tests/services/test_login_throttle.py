@@ -97,3 +97,58 @@ async def test_clearing_a_login_lifts_its_addresses_too_but_keeps_familiarity(db
     await login_throttle.admit(db, keys, at)
     async with db.sessionmaker() as session:
         assert (await session.get(LoginThrottle, keys.by_pair)).last_success_at == at
+
+
+def test_the_command_line_lifts_the_limits_when_no_manager_can(tmp_path, monkeypatch, capsys):
+    import cli
+    from models.db import Database
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'salon.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    keys = login_throttle.AttemptKeys.of("admin", "203.0.113.7")
+
+    async def attempts(n: int) -> list[str]:
+        db = Database(url)
+        answers = []
+        try:
+            for _ in range(n):
+                try:
+                    await login_throttle.admit(db, keys, login_throttle.now())
+                    answers.append("admitted")
+                except DomainError as exc:
+                    answers.append(exc.code.value)
+        finally:
+            await db.dispose()
+        return answers
+
+    try:
+        cli.main(["migrate"])
+        free = get_settings().login_free_failures_per_id
+        assert asyncio.run(attempts(free + 1))[-1] == "TOO_MANY_REQUESTS"
+
+        assert cli.main(["clear-login-limits", "admin"]) == 0
+
+        assert "login limits on 'admin' lifted" in capsys.readouterr().out
+        assert asyncio.run(attempts(1)) == ["admitted"]
+    finally:
+        get_settings.cache_clear()
+
+
+async def test_old_counters_are_forgotten_but_familiar_addresses_kept(db):
+    settings = get_settings()
+    at = login_throttle.now()
+    familiar = login_throttle.AttemptKeys.of("yamada", "192.0.2.10")
+    stranger = login_throttle.AttemptKeys.of("nobody", "203.0.113.7")
+    await login_throttle.admit(db, familiar, at)
+    async with db.transaction() as session:
+        await login_throttle.succeeded(session, familiar, at)
+    await login_throttle.admit(db, stranger, at)
+    later = at + timedelta(minutes=settings.login_failure_memory_minutes, seconds=1)
+
+    async with db.transaction() as session:
+        await login_throttle.forget_old(session, later)
+
+    async with db.sessionmaker() as session:
+        keys = set(await session.scalars(select(LoginThrottle.key)))
+    assert keys == {familiar.by_pair}  # only the record that the owner logged in from there
