@@ -205,6 +205,8 @@ async def authenticate(db: Database, login_id: str, password: str, client_addres
         await login_throttle.succeeded(session, keys, at)
         values: dict = {"last_login_at": at} | ({"password_hash": new_hash} if new_hash else {})
         await session.execute(update(StaffAccount).where(StaffAccount.id == account.id).values(**values))
+    async with db.transaction() as session:  # apart, so that tidying never holds up the login's own rows
+        await login_throttle.forget_old(session, at)
     return account
 
 

@@ -172,29 +172,35 @@ async def succeeded(session: AsyncSession, keys: AttemptKeys, at: datetime) -> N
     """The right password: its number given back, the ID's counters cleared, the address made familiar.
 
     The address keeps its other failures (an attacker logging in to their own account between
-    guesses gains nothing); the ID's and the pair's counters start again.
+    guesses gains nothing); the ID's and the pair's counters start again. Rows are touched in
+    the order ``admit`` takes them (address, pair, ID), so two logins never wait on each other
+    in a circle.
     """
     free = get_settings().login_free_failures_per_address
     await session.execute(
         update(LoginThrottle).where(LoginThrottle.key == keys.by_address, LoginThrottle.failures > 0)
         .values(failures=LoginThrottle.failures - 1,
                 blocked_until=case((LoginThrottle.failures - 1 < free, None), else_=LoginThrottle.blocked_until)))
-    await session.execute(
-        update(LoginThrottle).where(LoginThrottle.key.in_([keys.by_pair, keys.by_id]))
-        .values(failures=0, blocked_until=None))
-    await session.execute(
-        update(LoginThrottle).where(LoginThrottle.key == keys.by_pair).values(last_success_at=at))
-    await _forget_old(session, at)
+    await session.execute(update(LoginThrottle).where(LoginThrottle.key == keys.by_pair)
+                          .values(failures=0, blocked_until=None, last_success_at=at))
+    await session.execute(update(LoginThrottle).where(LoginThrottle.key == keys.by_id)
+                          .values(failures=0, blocked_until=None))
 
 
-async def _forget_old(session: AsyncSession, at: datetime) -> None:
+async def forget_old(session: AsyncSession, at: datetime) -> None:
+    """Delete counters nobody needs any more (no recent failure, no wait, no familiarity).
+
+    Rows another login is using right now are skipped (PostgreSQL ``SKIP LOCKED``), never waited for.
+    """
     settings = get_settings()
     forget_before = at - timedelta(minutes=settings.login_failure_memory_minutes)
     familiar_since = at - timedelta(days=settings.login_familiar_days)
-    await session.execute(delete(LoginThrottle).where(
+    stale = select(LoginThrottle.key).where(
         or_(LoginThrottle.last_failure_at.is_(None), LoginThrottle.last_failure_at < forget_before),
         or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < at),
-        or_(LoginThrottle.last_success_at.is_(None), LoginThrottle.last_success_at < familiar_since)))
+        or_(LoginThrottle.last_success_at.is_(None), LoginThrottle.last_success_at < familiar_since),
+    ).with_for_update(skip_locked=True)
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(stale)))
 
 
 async def clear_for_login(session: AsyncSession, login_id: str) -> int:
