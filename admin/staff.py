@@ -24,7 +24,7 @@ from admin.base import (
     format_datetime,
 )
 from models import StaffAccount, StaffMember, StaffRole
-from services import auth
+from services import auth, login_throttle
 from services.errors import DomainError
 from services.permissions import Action
 
@@ -60,10 +60,15 @@ async def build_account_form(session_maker: Any, fields: list[str]) -> type[Japa
     return type("StaffAccountForm", (JapaneseForm,), {name: available[name] for name in fields})
 
 
-def _lock_cell(model: StaffAccount, attribute: str) -> str:
-    if model.locked_at is None:
-        return ""
-    return f"ロック中（{format_datetime(model.locked_at)}から）"
+def _lock_cell(model: StaffAccount, attribute: str, request: Request) -> str:
+    """A manager's lock, and a wait after failed logins on the ID (which ログイン制限を解除する lifts)."""
+    parts = []
+    if model.locked_at is not None:
+        parts.append(f"ロック中（{format_datetime(model.locked_at)}から）")
+    waiting = getattr(request.state, "login_waits", {}).get(model.login_id)
+    if waiting is not None:
+        parts.append(f"ログイン制限中（{format_datetime(waiting)}まで）")
+    return " ".join(parts)
 
 
 class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
@@ -87,6 +92,21 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
     form_edit_rules = EDIT_FIELDS
 
     access_action = create_action = edit_action = delete_action = Action.MANAGE_STAFF
+
+    async def _remember_waits(self, request: Request, rows: list[StaffAccount]) -> None:
+        async with self.session_maker() as session:
+            request.state.login_waits = await login_throttle.waiting_until(
+                session, [row.login_id for row in rows], login_throttle.now())
+
+    async def list(self, request: Request):
+        pagination = await super().list(request)
+        await self._remember_waits(request, pagination.rows)
+        return pagination
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        row = await super().get_object_for_details(request)
+        await self._remember_waits(request, [row] if row is not None else [])
+        return row
 
     async def scaffold_form(self, rules: list[str] | None = None):
         return await build_account_form(self.session_maker, list(rules or EDIT_FIELDS))

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -201,6 +202,18 @@ async def forget_old(session: AsyncSession, at: datetime) -> None:
         or_(LoginThrottle.last_success_at.is_(None), LoginThrottle.last_success_at < familiar_since),
     ).with_for_update(skip_locked=True)
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(stale)))
+
+
+async def waiting_until(session: AsyncSession, login_ids: Iterable[str], at: datetime) -> dict[str, datetime]:
+    """For the staff list: the login IDs that must wait now (from some address or any), and until when."""
+    by_hash = {_sha(login_id): login_id for login_id in login_ids}
+    if not by_hash:
+        return {}
+    rows = await session.execute(
+        select(LoginThrottle.login_hash, func.max(LoginThrottle.blocked_until))
+        .where(LoginThrottle.login_hash.in_(by_hash), LoginThrottle.blocked_until > at)
+        .group_by(LoginThrottle.login_hash))
+    return {by_hash[login_hash]: until for login_hash, until in rows}
 
 
 async def clear_for_login(session: AsyncSession, login_id: str) -> int:

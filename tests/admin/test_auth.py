@@ -57,12 +57,15 @@ async def test_a_manager_lifts_the_login_limits_at_once(browser, manager, db):
     for _ in range(get_settings().login_free_failures_per_id):
         await browser.login("yamada", "not-the-password")
     assert (await browser.login("yamada", PASSWORD)).status_code == 429
+    assert "ログイン制限中" in (await manager.get("/admin/staff-account/list")).text
+    assert "ログイン制限中" in (await manager.get(f"/admin/staff-account/details/{account_id}")).text
 
     edited = await manager.submit(f"/admin/staff-account/edit/{account_id}", {
         "display_name": "yamada", "role": "STAFF", "active": "y", "new_password": "",
         "clear_login_limits": "y"})
 
     assert edited.status_code == 302, edited.text
+    assert "ログイン制限中" not in (await manager.get("/admin/staff-account/list")).text
     assert (await browser.login("yamada", PASSWORD)).status_code == 302
 
 
