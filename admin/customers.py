@@ -180,6 +180,8 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.free_item_values: "フリー項目",
         Customer.last_menu: "最終利用メニュー",
     }
+    # On a front-desk iPad (820 px) these give way so that the phone number stays in view.
+    column_list_desktop_only = ["email", "line_user_id"]
     column_formatters = {"full_name": customer_name_cell, Customer.phone: _phone_cell, Customer.line_user_id: _line_cell}
     column_details_list = [
         Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
@@ -284,6 +286,14 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
                 return await customer_service.update_customer(session, int(pk), service_data(data), actor)
         except DomainError as exc:
             raise AdminError.from_domain(request, exc) from exc
+
+    def row_label(self, model: Customer) -> str:
+        """A customer as the front desk names one: 「山田 花子 様（お客様番号 000629）」."""
+        return f"{model.full_name} 様（お客様番号 {model.customer_no}）"
+
+    def may_delete(self, request: Request) -> bool:
+        """Staff see no trash icon and no delete button: the permission table says managers only."""
+        return can(current_actor(request), Action.DELETE_CUSTOMER)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         actor = current_actor(request)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sqladmin import Admin
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -29,6 +28,7 @@ from admin import (
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
+from admin.notices import SalonAdmin
 from models.db import Database
 from services.config import Settings
 
@@ -72,9 +72,9 @@ class _HideRefusals(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], AdminError))
 
 
-def build_admin(app: Starlette, db: Database, settings: Settings) -> Admin:
+def build_admin(app: Starlette, db: Database, settings: Settings) -> SalonAdmin:
     backend = StaffAuthBackend(db, settings)
-    admin = Admin(
+    admin = SalonAdmin(
         app,
         engine=db.engine,
         session_maker=db.sessionmaker,
