@@ -441,16 +441,20 @@ class Planner:
             registered = -HISTORY_DAYS + rng.randint(0, 13)
         else:
             registered = rng.randint(-HISTORY_DAYS + 14, -2)
-        if phone_only and rng.random() < 0.4:  # taken over the phone: katakana only
+        katakana_name = phone_only and rng.random() < 0.4  # taken over the phone: katakana only
+        if katakana_name:
             last, first = last_kana, first_kana
+        # A reading is known for both parts of the name or for neither: a name heard over the phone
+        # in katakana is its own reading, and a caller who spells one part spells the other.
+        reading = not phone_only or katakana_name or rng.random() < 0.7
         phone = self.phone()
         email = f"{phone}@{PLACEHOLDER_DOMAIN}" if phone_only else self.email(first_kana, last_kana)
         if path == RegistrationPath.IMPORT and rng.random() < 0.2:
             email = None
         data = {
             "last_name": last, "first_name": first, "phone": phone, "email": email,
-            "last_name_kana": last_kana if not phone_only or rng.random() < 0.7 else "",
-            "first_name_kana": first_kana if not phone_only or rng.random() < 0.7 else "",
+            "last_name_kana": last_kana if reading else "",
+            "first_name_kana": first_kana if reading else "",
             "gender": gender.value, "birth_date": self.birth_date(0.8 if phone_only else 0.12),
             **self.address(0.0 if phone_only else 0.7), **self.profile_fields(path),
         }

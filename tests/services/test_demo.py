@@ -157,3 +157,25 @@ async def snapshot(db: Database) -> dict:
         customers = (await s.execute(select(*columns).order_by(Customer.id))).all()
         reservations = (await s.execute(select(Reservation.__table__).order_by(Reservation.id))).all()
     return {"counts": await table_counts(db), "customers": customers, "reservations": reservations}
+
+
+def test_phone_only_customers_have_a_reading_for_both_names_or_neither():
+    """A name taken over the phone in katakana is its own reading (no 「イガラシ ツヨシ」 with セイ empty),
+    and a reading is never known for only one part of the name."""
+    import random
+    from collections import defaultdict
+
+    from services.demo.data import Masters, Planner
+
+    masters = Masters(fee_percent=50, routes=defaultdict(lambda: 1), occupations={"会社員": 1},
+                      motives={"口コミ": 1}, choices={}, menus={}, staff=[], tickets=[], karte={},
+                      manager_id=None, staff_account_id=None)
+    planner = Planner(random.Random(SEED), masters, NOW, (set(), set(), set()))
+    people = [planner.person() for _ in range(2000)]
+    phone_only = [p.data for p in people if p.path == models.RegistrationPath.PHONE]
+    in_katakana = [d for d in phone_only if re.fullmatch(r"[ァ-ヶー]+", d["last_name"] + d["first_name"])]
+    assert in_katakana and any(not d["last_name_kana"] for d in phone_only)  # both cases are drawn
+    for d in in_katakana:
+        assert (d["last_name_kana"], d["first_name_kana"]) == (d["last_name"], d["first_name"]), d
+    for p in people:
+        assert bool(p.data["last_name_kana"]) == bool(p.data["first_name_kana"]), p.data
