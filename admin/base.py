@@ -146,6 +146,15 @@ def enum_label_formatter(model: Any, attribute: str) -> str:
     return getattr(value, "label", None) or str(getattr(value, "value", value))
 
 
+def format_yen(value: int | None) -> str:
+    """24750 → 「24,750円」, as prices are written in a Japanese salon."""
+    return "" if value is None else f"{value:,}円"
+
+
+def yen_formatter(model: Any, attribute: str) -> str:
+    return format_yen(getattr(model, attribute, None))
+
+
 def mark(text: str, memo: str | None, *, symbol: str = "❗") -> Markup:
     """A name with the caution mark and its memo (SPEC §3: every list shows both)."""
     if memo is None:
@@ -163,7 +172,11 @@ def mark(text: str, memo: str | None, *, symbol: str = "❗") -> Markup:
 class _JapaneseTranslations:
     """wtforms' Japanese catalog, plus the messages sqladmin's own fields add."""
 
-    EXTRA = {"Invalid Choice: could not coerce": "選択肢が正しくありません。"}
+    EXTRA = {
+        "Invalid Choice: could not coerce": "選択肢が正しくありません。",
+        "Invalid choice(s): one or more data inputs could not be coerced.": "選択肢が正しくありません。",
+        "'%(value)s' is not a valid choice for this field.": "選択肢が正しくありません。",
+    }
 
     def __init__(self, base: Any) -> None:
         self.base = base
@@ -172,7 +185,7 @@ class _JapaneseTranslations:
         return self.EXTRA.get(string) or self.base.gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.base.ngettext(singular, plural, n)
+        return self.EXTRA.get(singular) or self.base.ngettext(singular, plural, n)
 
 
 class JapaneseForm(Form):
@@ -288,6 +301,16 @@ def _enum_columns(model: type) -> list[str]:
     ]
 
 
+def _yen_columns(model: type) -> list[str]:
+    """Integer columns holding an amount of money: their comment ends in 「円)」 (料金(税込・円))."""
+    return [
+        prop.key
+        for prop in sa_inspect(model).column_attrs
+        if (prop.columns[0].comment or "").endswith("円)")
+        and getattr(prop.columns[0].type, "python_type", None) is int
+    ]
+
+
 class JapaneseModelView(ModelView):
     """Base of every view: Japanese labels and messages, page size 50, no CSV export."""
 
@@ -325,10 +348,7 @@ class JapaneseModelView(ModelView):
 
     def may_delete(self, request: Request) -> bool:
         """Whether this role deletes here at all: staff are not shown trash icons they cannot use."""
-        return not self.manager_only_delete or is_manager(request)
-
-    async def check_can_delete(self, request: Request, model: Any) -> bool:
-        return await super().check_can_delete(request, model) and self.may_delete(request)
+        return self._table_allows(request, self.delete_action)
 
     def _can_delete_any(self, request: Request) -> bool:  # the bulk 「選択した項目を削除」 menu
         return super()._can_delete_any(request) and self.may_delete(request)
@@ -341,6 +361,7 @@ class JapaneseModelView(ModelView):
         enum_fmt = {name: enum_label_formatter for name in _enum_columns(cls.model)}
         self._staff_columns = staff_columns(cls.model)
         enum_fmt.update({name: staff_name_cell for name in self._staff_columns})
+        enum_fmt.update({name: yen_formatter for name in _yen_columns(cls.model)})
         self.column_formatters = {**enum_fmt, **cls.column_formatters}
         self.column_formatters_detail = {**enum_fmt, **cls.column_formatters_detail}
         super().__init__()

@@ -14,20 +14,23 @@ from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
-from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.auth import current_actor
 from admin.base import (
     BLANK_CHOICE,
+    JST,
     AdminError,
     JapaneseForm,
     JapaneseModelView,
     choices_of,
     enum_coerce,
+    format_date,
     write_transaction,
 )
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
+from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (
     Customer,
     CustomerFreeItemValue,
@@ -38,14 +41,17 @@ from models import (
     Occupation,
 )
 from services import customers as customer_service
-from services.customer_fields import FIELDS
+from services.customer_fields import FIELDS, REQUIRED_BY_MODE, Mode
 from services.customer_search import free_text_clause, order_columns
 from services.errors import DomainError
 from services.normalize import format_phone
 from services.permissions import Action
 
-#: Labels (and required_on_full, for the required marks) come from the customer field registry.
+#: Labels and the required marks come from the customer field registry: the create form marks what a
+#: full registration requires; the edit form the names and what the customer already has.
 LABELS = {name: spec.label for name, spec in FIELDS.items()}
+REQUIRED = REQUIRED_BY_MODE[Mode.FULL]
+ALWAYS_REQUIRED = REQUIRED_BY_MODE[Mode.UPDATE]
 TEXT_FIELDS = (
     "customer_no", "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email",
     "birth_date", "postal_code", "prefecture", "city", "address_line", "notes",
@@ -63,11 +69,13 @@ SORT_KEYS = {
 }
 
 
-def _text(label: str, description: str | None = None, placeholder: str | None = None) -> StringField:
-    render_kw = {"class": "form-control"}
+def _text(label: str, description: str | None = None, placeholder: str | None = None, *,
+          key: str = "") -> StringField:
+    render_kw = {"class": "form-control", **NO_BROWSER_CHECK}
     if placeholder:
         render_kw["placeholder"] = placeholder
-    return StringField(label, description=description, render_kw=render_kw)
+    validators = [RequiredMark()] if key in REQUIRED else []
+    return StringField(label, description=description, render_kw=render_kw, validators=validators)
 
 
 def _select(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> SelectField:
@@ -84,12 +92,13 @@ async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], l
         )).all()
     fields: dict[str, Any] = {
         "customer_no": _text(LABELS["customer_no"], "空欄のときは自動で採番します（半角英数字）。"),
-        "last_name": _text(LABELS["last_name"]),
-        "first_name": _text(LABELS["first_name"]),
-        "last_name_kana": _text(LABELS["last_name_kana"], "全角カタカナ（ひらがな・半角カナは自動で変換）"),
-        "first_name_kana": _text(LABELS["first_name_kana"]),
-        "phone": _text(LABELS["phone"], "ハイフンや全角数字も入力できます。", "090-1234-5678"),
-        "email": _text(LABELS["email"]),
+        "last_name": _text(LABELS["last_name"], key="last_name"),
+        "first_name": _text(LABELS["first_name"], key="first_name"),
+        "last_name_kana": _text(LABELS["last_name_kana"], "全角カタカナ（ひらがな・半角カナは自動で変換）",
+                                key="last_name_kana"),
+        "first_name_kana": _text(LABELS["first_name_kana"], key="first_name_kana"),
+        "phone": _text(LABELS["phone"], "ハイフンや全角数字も入力できます。", "090-1234-5678", key="phone"),
+        "email": _text(LABELS["email"], key="email"),
         "birth_date": _text(LABELS["birth_date"], "和暦も入力できます（例: 平成2年4月1日、H2.4.1）。",
                             "1990-04-01"),
         "gender": SelectField(LABELS["gender"], choices=Gender.choices(), coerce=enum_coerce(Gender),
@@ -103,11 +112,10 @@ async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], l
             session_maker, Occupation, Occupation.sort_order)),
         "first_visit_motive_id": _select(LABELS["first_visit_motive_id"], await choices_of(
             session_maker, FirstVisitMotive, FirstVisitMotive.sort_order)),
-        "inflow_route_ids": SelectMultipleField(
+        "inflow_route_ids": CheckboxListField(
             LABELS["inflow_route_ids"], coerce=int,
             choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
-            description="複数選択できます（Ctrl / ⌘ を押しながらクリック）。",
-            render_kw={"class": "form-control", "size": 5}),
+            description="当てはまるものをすべて選んでください。"),
         "attributes": TextAreaField(LABELS["attributes"], description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",
                                     render_kw={"class": "form-control", "rows": 3}),
     }
@@ -142,6 +150,11 @@ def service_data(form_data: dict[str, Any]) -> dict[str, Any]:
 
 def _phone_cell(model: Customer, attribute: str) -> str:
     return format_phone(model.phone)
+
+
+def _last_visit_cell(model: Customer, attribute: str) -> str:
+    """The day only: the list's column is 最終来店日, and the time would push the phone out of view."""
+    return format_date(model.last_visit_at.astimezone(JST)) if model.last_visit_at else ""
 
 
 def _line_cell(model: Customer, attribute: str) -> str:
@@ -182,7 +195,8 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     }
     # On a front-desk iPad (820 px) these give way so that the phone number stays in view.
     column_list_desktop_only = ["email", "line_user_id"]
-    column_formatters = {"full_name": customer_name_cell, Customer.phone: _phone_cell, Customer.line_user_id: _line_cell}
+    column_formatters = {"full_name": customer_name_cell, Customer.phone: _phone_cell,
+                         Customer.line_user_id: _line_cell, Customer.last_visit_at: _last_visit_cell}
     column_details_list = [
         Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
         Customer.first_name_kana, Customer.phone, Customer.email, Customer.email_is_placeholder,
@@ -259,6 +273,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def get_form_data_for_edit(self, obj: Customer) -> dict[str, Any]:
         data: dict[str, Any] = {key: getattr(obj, key) for key in TEXT_FIELDS if key != "birth_date"}
         data["birth_date"] = obj.birth_date.isoformat() if obj.birth_date else ""
+        data["phone"] = format_phone(obj.phone)  # 090-1111-2222, as the list shows it
         data["gender"] = obj.gender
         data["occupation_id"] = obj.occupation_id
         data["first_visit_motive_id"] = obj.first_visit_motive_id
@@ -270,6 +285,14 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         for fv in obj.free_item_values:
             data[f"{FREE_ITEM_PREFIX}{fv.free_item_id}"] = fv.choice_id
         return data
+
+    def mark_required(self, form: Any, obj: Customer | None = None) -> str:
+        """Called by the edit template: a phone-only customer may still lack kana and e-mail, so
+        only the name and what the customer already has (it cannot be blanked) are marked ＊."""
+        if obj is not None:
+            for key in REQUIRED:
+                form[key].flags.required = key in ALWAYS_REQUIRED or bool(getattr(obj, key))
+        return ""
 
     async def insert_model(self, request: Request, data: dict) -> Any:
         actor = current_actor(request)
@@ -290,10 +313,6 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     def row_label(self, model: Customer) -> str:
         """A customer as the front desk names one: 「山田 花子 様（お客様番号 000629）」."""
         return f"{model.full_name} 様（お客様番号 {model.customer_no}）"
-
-    def may_delete(self, request: Request) -> bool:
-        """Staff see no trash icon and no delete button: the permission table says managers only."""
-        return can(current_actor(request), Action.DELETE_CUSTOMER)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         actor = current_actor(request)
