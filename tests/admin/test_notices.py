@@ -23,7 +23,7 @@ async def count(db, model) -> int:
 def alerts(html: str) -> list[str]:
     """The texts of the message boxes at the top of a page."""
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m)).strip()
-            for m in re.findall(r'<div class="alert alert-[a-z]+ alert-dismissible[^>]*>(.*?)</div>\s*</div>',
+            for m in re.findall(r'<div class="alert alert-[a-z]+ alert-important alert-dismissible[^>]*>(.*?)</div>\s*</div>',
                                 html, re.S)]
 
 
