@@ -98,7 +98,7 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> SalonAdmin:
     return admin
 
 
-def _logout_by_post(admin: Admin, backend: StaffAuthBackend) -> None:
+def _logout_by_post(admin: SalonAdmin, backend: StaffAuthBackend) -> None:
     """sqladmin logs out on a GET, which any link or prefetch can trigger: ours needs a POST with the token."""
     routes = [r for r in admin.admin.router.routes if getattr(r, "name", None) != "logout"]
     routes.insert(0, Route("/logout", endpoint=backend.logout_page, name="logout", methods=["GET", "POST"]))
