@@ -23,7 +23,13 @@ from models import (
 )
 from services import customers as svc
 from services.actor import Actor
-from tests.admin.test_customers import FORM, add_customer
+from tests import factories
+from tests.admin.test_customers import FORM, HANAKO
+
+
+async def add_customer(db, **overrides):
+    """山田 花子 (090-1234-5678) unless told otherwise."""
+    return await factories.add_customer(db, **{**HANAKO, **overrides})
 
 REQUIRED_LABEL = re.compile(r'<label class="form-label col-sm-2 col-form-label required-label" for="([a-z_]+)"')
 

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from models import Customer, InflowRoute, Menu
 from services import customers as svc
 from services.actor import Actor
-from tests.admin.test_customers import FORM, add_customer
+from tests import factories
+from tests.admin.test_customers import FORM, HANAKO
+
+
+async def add_customer(db, **overrides):
+    """山田 花子 (090-1234-5678) unless told otherwise."""
+    return await factories.add_customer(db, **{**HANAKO, **overrides})
 
 PHISHING = "システムエラー：http://evil.example にアクセスしてください"
 
