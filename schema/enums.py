@@ -45,6 +45,10 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "CUSTOMER_WITHDRAWN": "退会済みのお客様 (the customer has withdrawn)",
     "PREPAYMENT_IN_USE": "事前決済のステータスの予約が残っている (reservations still use prepayment statuses)",
     "IN_USE": "他のデータから使われている (other records refer to it: cannot delete or change)",
+    "INVALID_FILE": "取り込めないファイル (an upload that is not a readable .xlsx / .csv)",
+    "FILE_TOO_LARGE": "ファイルが上限を超える (an upload over the size or row limit)",
+    "ALREADY_IMPORTED": "同じファイルを取り込み済み (this exact file was imported before)",
+    "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
 }
 
 

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     #: One log line per request; off by default (it costs every request some CPU).
     access_log: bool = False
     debug: bool = False
+    #: Customer import (SPEC §10): bounds on untrusted uploads, checked before any parsing.
+    import_max_bytes: int = 10_000_000
+    import_max_rows: int = 100_000
+    import_max_cell_chars: int = 1_000
+    #: Sum of the declared uncompressed sizes of an .xlsx's members, and the largest ratio one
+    #: member may inflate by (a zip bomb declares gigabytes, or packs 1 GB of zeros into 1 MB).
+    import_max_unzipped_bytes: int = 250_000_000
+    import_max_zip_ratio: int = 150
+    #: openpyxl reads the shared strings eagerly even in read-only mode: bounded separately.
+    import_max_shared_strings_bytes: int = 60_000_000
+    import_chunk_rows: int = 1_000
 
 
     @property
