@@ -11,6 +11,7 @@ from models.customer import (
     Withdrawal,
     customer_inflow_routes,
 )
+from models.customer_import import CustomerImport, ImportColumnMapping, ImportStatus
 from models.flags import BlacklistEntry, BlacklistMatchClearance, Caution
 from models.history import ActorKind, AuditLog, MergeLog
 from models.karte import (
@@ -46,7 +47,8 @@ from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, Ticket
 __all__ = [
     "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
     "CancelKind", "Caution", "Customer",
-    "CustomerAttribute", "CustomerFreeItemValue", "FirstVisitMotive", "FreeItem", "FreeItemChoice", "Gender",
+    "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
+    "Gender", "ImportColumnMapping", "ImportStatus",
     "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "LoginThrottle", "Menu",
     "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",
     "ReservationChannel", "ReservationMenu", "ReservationStatus", "SalesReport", "StaffAccount",

@@ -140,20 +140,32 @@ def _fill_address(values: dict[str, Any], errors: _Collector, *, fill_street: bo
 
 async def allocate_customer_no(session: AsyncSession) -> str:
     """Next number in the store's format (prefix + zero-padded counter), skipping numbers in use."""
+    return (await allocate_customer_nos(session, 1))[0]
+
+
+async def allocate_customer_nos(session: AsyncSession, count: int, *, avoid: frozenset[str] = frozenset()
+                                ) -> list[str]:
+    """``count`` next numbers in the store's format, skipping numbers in use (and ``avoid``).
+
+    One counter update and one lookup per batch, so a bulk import does not pay per customer.
+    """
     settings = await get_store_settings(session)
-    while True:
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
         result = await session.execute(
             update(StoreSetting)
             .where(StoreSetting.id == settings.id)
-            .values(customer_no_next=StoreSetting.customer_no_next + 1)
+            .values(customer_no_next=StoreSetting.customer_no_next + wanted)
             .returning(StoreSetting.customer_no_next, StoreSetting.customer_no_prefix,
                        StoreSetting.customer_no_digits)
         )
         nxt, prefix, digits = result.one()
-        candidate = f"{prefix}{nxt - 1:0{digits}d}"
-        taken = await session.scalar(select(exists().where(Customer.customer_no == candidate)))
-        if not taken:
-            return candidate
+        candidates = [f"{prefix}{n:0{digits}d}" for n in range(nxt - wanted, nxt)]
+        taken = set((await session.scalars(
+            select(Customer.customer_no).where(Customer.customer_no.in_(candidates)))).all())
+        numbers += [c for c in candidates if c not in taken and c not in avoid]
+    return numbers
 
 
 def derive_keys(customer: Customer, placeholder_domain: str) -> None:
