@@ -11,12 +11,14 @@ from pathlib import Path
 
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
 from admin import (
     audit_log,
     cancel_fees,
+    customer_import,
     customers,
     day_sheet,
     flag_views,
@@ -28,6 +30,7 @@ from admin import (
 from admin.auth import StaffAuthBackend
 from admin.base import AdminError
 from admin.csrf import FIELD_NAME, current_token
+from admin.limits import AdminBodyLimit
 from admin.notices import SalonAdmin
 from models.db import Database
 from services.config import Settings
@@ -38,6 +41,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Registration order is menu order; each view's ``category`` groups it.
 VIEWS = [
     customers.CustomerAdmin,
+    customer_import.CustomerImportPage,
+    customer_import.CustomerImportLogAdmin,
     flag_views.CautionAdmin,
     flag_views.BlacklistAdmin,
     records.TicketPurchaseAdmin,
@@ -86,7 +91,11 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> SalonAdmin:
         # Always Japanese: not the browser's Accept-Language, no language cookie.
         i18n_config=I18nConfig(default_locale="ja", language_cookie_name=None, language_header_name=None),
         debug=settings.debug,
+        # Outermost: no body bigger than an import upload is read, buffered or parsed.
+        middlewares=[Middleware(AdminBodyLimit, limit=settings.import_max_bytes + 1_000_000)],
     )
+    admin.admin.state.db = db  # for views that are not model views (the import pages)
+    admin.admin.state.settings = settings
     if not any(isinstance(f, _HideRefusals) for f in logging.getLogger("sqladmin.application").filters):
         logging.getLogger("sqladmin.application").addFilter(_HideRefusals())
     backend.templates = admin.templates
