@@ -41,7 +41,8 @@ def bearer_token(request: Request) -> str | None:
 
 class SalonGraphQL(GraphQL[Context, None]):
     def __init__(self, db: Database, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        # Multipart requests carry importCustomers' file (GraphQL multipart request spec).
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.db = db
         self.settings = settings
         token_cache.configure(settings.token_cache_seconds)
@@ -116,17 +117,21 @@ class BodyLimit:
 
     MESSAGE = "リクエストが大きすぎます。"
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, multipart_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.multipart_limit = multipart_limit or limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(scope, receive, send)
+        headers = dict(scope["headers"])
+        # A multipart request (an upload to importCustomers) may be as large as an import file.
+        limit = self.multipart_limit if headers.get(b"content-type", b"").startswith(b"multipart/") else self.limit
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -135,18 +140,18 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         body = {"errors": [{"message": self.MESSAGE, "extensions": {"code": "PAYLOAD_TOO_LARGE",
-                                                                    "limit": self.limit}}]}
+                                                                    "limit": limit}}]}
         await JSONResponse(body, status_code=413)(scope, receive, send)
 
 
@@ -157,7 +162,7 @@ class _TooLarge(Exception):
 def routes(db: Database, settings: Settings) -> list[BaseRoute]:
     # Route, not Mount: a Mount at /graphql would answer /graphql with a 307 to /graphql/.
     return [
-        Route("/graphql", with_cors(BodyLimit(SalonGraphQL(db, settings), settings.graphql_max_body_bytes),
-                                    settings), name="graphql"),
+        Route("/graphql", with_cors(BodyLimit(SalonGraphQL(db, settings), settings.graphql_max_body_bytes,
+                                              settings.import_max_bytes + 100_000), settings), name="graphql"),
         Mount(ASSETS_URL, app=StaticFiles(directory=HERE / "static" / "graphiql"), name="graphiql-assets"),
     ]

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
+from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
@@ -29,7 +30,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
 @strawberry.type(
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
-class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutation):
+class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutation, CustomerImportMutation):
     pass
 
 

@@ -1,0 +1,48 @@
+"""importCustomers: a thin door onto services.customer_import (multipart upload, managers only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.access import acting, id_or_not_found
+from schema.context import Info
+from schema.errors import user_errors
+from schema.inputs.customer_import import ImportCustomersInput
+from schema.payloads.customer_import import CustomerImportResult, ImportCustomersPayload
+from services import customer_import as importer
+from services.errors import DomainError, ErrorCode
+from services.permissions import Action, check
+
+INPUT = strawberry.argument(description="入力 (input)")
+
+
+@strawberry.type
+class CustomerImportMutation:
+    @strawberry.mutation(
+        description="顧客の一括登録 (bulk registration from an .xlsx / .csv multipart upload; managers only). "
+        "Every row ends as SUCCESS, DATA_ERROR or ALREADY_EXISTS; dryRun writes nothing"
+    )
+    async def import_customers(
+        self, info: Info, input: Annotated[ImportCustomersInput, INPUT]
+    ) -> ImportCustomersPayload:
+        settings = info.context.settings
+        try:
+            actor = check(acting(info), Action.IMPORT)
+            upload = None
+            if input.file is not None:
+                data = await input.file.read(settings.import_max_bytes + 1)
+                upload = importer.Upload(str(input.file.filename or "upload"), data)
+            preview_id = id_or_not_found(input.preview_id, "確認結果", "previewId") \
+                if input.preview_id is not None else None
+            if upload is None and preview_id is None:
+                raise DomainError(ErrorCode.REQUIRED, "ファイルを選択してください。", "file")
+            async with info.context.db.transaction() as session:
+                report = await importer.import_customers(
+                    session, actor, upload, settings=settings, dry_run=input.dry_run, encoding=input.encoding,
+                    mapping=list(input.column_mapping) if input.column_mapping is not None else None,
+                    preview_id=preview_id)
+        except DomainError as exc:
+            return ImportCustomersPayload(errors=user_errors(exc))
+        return ImportCustomersPayload(result=CustomerImportResult.of(report))
