@@ -1,6 +1,7 @@
 """Command line: ``python -m cli COMMAND``.
 
-Commands: migrate, demo, serve, create-manager, check-figures, clear-login-limits, export-schema.
+Commands: migrate, demo, serve, create-manager, check-figures, clear-login-limits, export-schema,
+import-customers.
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ def _export_schema(path: str) -> None:
     print(f"wrote {path}")
 
 
+async def _import_customers(args: argparse.Namespace) -> int:
+    from services.customer_import.cli import run_import
+
+    db = _db()
+    try:
+        await upgrade(db.engine)
+        return await run_import(db, get_settings(), args)
+    finally:
+        await db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli", description="Salon back office commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
                             "always one on SQLite)")
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--path", default="schema.graphql")
+    bulk = sub.add_parser("import-customers", help="顧客の一括登録 from an .xlsx or .csv (with a progress bar)")
+    bulk.add_argument("file")
+    bulk.add_argument("--dry-run", action="store_true", help="確認のみ: classify every row, write nothing")
+    bulk.add_argument("--encoding", default="auto", help="CSV: auto, utf-8 or shift_jis")
+    bulk.add_argument("--mapping", help="comma-separated target per column (last_name,first_name,,phone …)")
+    bulk.add_argument("--results", help="write the per-row results to this .xlsx")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -168,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         _serve(args.host, args.port, args.workers)
     elif args.command == "export-schema":
         _export_schema(args.path)
+    elif args.command == "import-customers":
+        return asyncio.run(_import_customers(args))
     return 0
 
 
