@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install demo migrate manager bench bench-requests clean schema
+.PHONY: run test install demo migrate manager bench bench-requests bench-import clean schema
 
 # The project is never installed as a wheel (its top-level names exist on PyPI);
 # only its dependencies, read from pyproject.toml, go into the virtualenv.
@@ -42,6 +42,9 @@ bench: install
 # The GraphQL request path against a real server (needs BENCH_DATABASE_URL, PostgreSQL).
 bench-requests: install
 	$(PY) -m bench.request_path
+
+bench-import: install
+	$(PY) -m bench.customer_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
