@@ -259,3 +259,19 @@ async def test_results_workbook_lists_every_row_and_neutralises_formulas(db):
     assert rows[0] == ["行", "結果", "列", "内容", "お客様番号", "氏名"]
     assert rows[1][:2] == [2, "成功"] and rows[1][5] == "'=HYPERLINK(1) 花子"
     assert rows[2][:3] == [3, "データエラー", "姓*"]
+
+
+async def test_imported_visit_counts_are_what_the_figures_writer_computes(db):
+    from services.customer_stats import refresh_customer_stats
+
+    data = xlsx([["姓", "名", "システム導入前来店回数"], ["山田", "花子", 3], ["佐藤", "一", ""]])
+    await run(db, data)
+    async with db.sessionmaker() as session:
+        before = [(c.visit_count, c.reservation_count, c.last_visit_at)
+                  for c in (await session.scalars(select(Customer).order_by(Customer.id))).all()]
+    async with db.transaction() as session:
+        await refresh_customer_stats(session, (await session.scalars(select(Customer.id))).all())
+    async with db.sessionmaker() as session:
+        after = [(c.visit_count, c.reservation_count, c.last_visit_at)
+                 for c in (await session.scalars(select(Customer).order_by(Customer.id))).all()]
+    assert before == after == [(3, 0, None), (0, 0, None)]
