@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 
 from services.config import Settings
 from services.customer_import.columns import MAX_COLUMNS
+from services.customer_import.sheet_xml import ForbiddenXml, iter_sheet_rows
 from services.customer_import.safety import CSV, XLSX, check_xlsx_archive, file_error, sniff
 from services.errors import DomainError, ErrorCode
 
@@ -76,13 +77,21 @@ def _open_xlsx(data: bytes, settings: Settings) -> Table:
         declared = sheet.max_row
         if declared is not None and declared > settings.import_max_rows + HEADER_SEARCH_ROWS:
             raise too_many_rows(settings)
-        sheet.reset_dimensions()  # a wrong <dimension> must not silently cut rows off
-        rows = _guarded(enumerate(sheet.iter_rows(values_only=True), start=1), settings)
+        # openpyxl knows the workbook (shared strings, date styles, epoch); the rows are streamed by
+        # sheet_xml, which reads every row present whatever the sheet's <dimension> claims.
+        source = sheet._get_source()
+        rows = _guarded(iter_sheet_rows(source, sheet._shared_strings, workbook._date_formats, workbook.epoch),
+                        settings)
         header_row, headers = _find_header(rows)
     except BaseException:
         workbook.close()
         raise
-    return Table(XLSX, headers, header_row, rows, close=workbook.close)
+
+    def close() -> None:
+        source.close()
+        workbook.close()
+
+    return Table(XLSX, headers, header_row, rows, close=close)
 
 
 def _visible_sheet(workbook: Any) -> Any:
@@ -107,7 +116,7 @@ def _defused(exc: BaseException | None) -> bool:
     for _ in range(5):
         if exc is None:
             return False
-        if isinstance(exc, DefusedXmlException):
+        if isinstance(exc, (DefusedXmlException, ForbiddenXml)):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
