@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import struct
 import zipfile
 from typing import Any
 
@@ -56,6 +58,20 @@ def replace_member(data: bytes, name: str, content: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def lying_size(data: bytes, name: str, size: int) -> bytes:
+    """The archive with ``name`` declaring ``size`` uncompressed bytes, whatever it inflates to."""
+    patched = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    struct.pack_into("<I", patched, info.header_offset + 22, size)
+    position = patched.find(b"PK\x01\x02")
+    while position != -1:
+        length = struct.unpack_from("<H", patched, position + 28)[0]
+        if bytes(patched[position + 46:position + 46 + length]) == name.encode():
+            struct.pack_into("<I", patched, position + 24, size)
+        position = patched.find(b"PK\x01\x02", position + 4)
+    return bytes(patched)
+
+
 SHEET = "xl/worksheets/sheet1.xml"
 SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -66,6 +82,7 @@ def inline_row(number: int, values: list[str]) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
+@functools.lru_cache(maxsize=1)
 def hostile_files() -> dict[str, tuple[str, bytes, str]]:
     """name → (file name, bytes, a fragment of the Japanese refusal)."""
     good = xlsx([["姓", "名"], ["山田", "花子"]])
@@ -79,7 +96,13 @@ def hostile_files() -> dict[str, tuple[str, bytes, str]]:
                 '</sheetData></worksheet>').encode()
     bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
                       SHEET: b"\0" * 30_000_000})
+    big_sheet = (f'<worksheet {SHEET_NS}><sheetData>'
+                 + "".join(inline_row(n, ["山田", f"花子{n}"]) for n in range(1, 50_001)) + "</sheetData></worksheet>").encode()
     middle = len(good) // 2
+    workbook_xml = zipfile.ZipFile(io.BytesIO(good)).read("xl/workbook.xml")
+    all_hidden = replace_member(good, "xl/workbook.xml", workbook_xml.replace(b'state="visible"', b'state="hidden"')
+                                if b'state="visible"' in workbook_xml
+                                else workbook_xml.replace(b"<sheet ", b'<sheet state="hidden" '))
     return {
         "not a zip": ("customers.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "Excelファイルではありません"),
         "old xls": ("customers.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".xlsx"),
@@ -92,5 +115,7 @@ def hostile_files() -> dict[str, tuple[str, bytes, str]]:
         "a million rows": ("customers.xlsx", replace_member(good, SHEET, million), "行数が多すぎます"),
         "declared million": ("customers.xlsx", replace_member(good, SHEET, declared), "行数が多すぎます"),
         "empty": ("customers.xlsx", b"", "空"),
+        "lying sizes": ("customers.xlsx", lying_size(replace_member(good, SHEET, big_sheet), SHEET, 3000), "壊れて"),
+        "only hidden sheets": ("customers.xlsx", all_hidden, "表示されているシートがありません"),
         "binary csv": ("customers.csv", b"\x00\x01\x02" * 100, "CSV"),
     }

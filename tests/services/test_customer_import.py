@@ -275,3 +275,11 @@ async def test_imported_visit_counts_are_what_the_figures_writer_computes(db):
         after = [(c.visit_count, c.reservation_count, c.last_visit_at)
                  for c in (await session.scalars(select(Customer).order_by(Customer.id))).all()]
     assert before == after == [(3, 0, None), (0, 0, None)]
+
+
+async def test_hidden_sheets_are_never_read(db):
+    data = xlsx([["姓", "名"], ["山田", "花子"]], hidden=[["姓", "名"], ["隠れ", "た人"]])
+    report = await run(db, data)
+    assert outcomes(report) == {2: "success"}
+    async with db.sessionmaker() as session:
+        assert (await session.scalars(select(Customer.last_name))).all() == ["山田"]
