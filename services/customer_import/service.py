@@ -7,6 +7,7 @@ chunk by chunk, so the server keeps answering other requests during a long impor
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -141,22 +142,34 @@ async def _run(session: AsyncSession, actor: Actor, table: Table, report: Import
     store = await get_store_settings(session)
     choice_items = {cid: f.item_id for f in masters.free_items for cid in f.ids.values()}
     seen = Seen()
-    while True:
-        chunk = await to_thread.run_sync(read_chunk, table.rows, converter, settings.import_chunk_rows)
-        if not chunk:
-            break
-        if len(report.results) + len(chunk) > settings.import_max_rows:
-            raise too_many_rows(settings)
-        results, creates = await classify(session, chunk, seen, previously, headers)
-        if not dry_run:
-            await insert_customers(session, creates, actor, import_id=report.import_id,
-                                   placeholder_domain=store.placeholder_email_domain, choice_items=choice_items)
-        for result in results:
-            if result.same_as is not None:
-                result.customer_no = result.same_as.customer_no
-        report.results += results
-        if progress is not None:
-            progress(len(report.results))
+
+    def next_chunk() -> asyncio.Future[list]:
+        return asyncio.ensure_future(to_thread.run_sync(read_chunk, table.rows, converter, settings.import_chunk_rows))
+
+    # Pipelined: the next chunk is parsed and cleaned in a worker thread while this one is checked and
+    # written (the database driver waits without the GIL, so the two really overlap). Reading is pure;
+    # everything that depends on earlier rows (``seen``) happens here, in order.
+    pending = next_chunk()
+    try:
+        while chunk := await pending:
+            pending = next_chunk()
+            if len(report.results) + len(chunk) > settings.import_max_rows:
+                raise too_many_rows(settings)
+            results, creates = await classify(session, chunk, seen, previously, headers)
+            if not dry_run:
+                await insert_customers(session, creates, actor, import_id=report.import_id,
+                                       placeholder_domain=store.placeholder_email_domain, choice_items=choice_items)
+            for result in results:
+                if result.same_as is not None:
+                    result.customer_no = result.same_as.customer_no
+            report.results += results
+            if progress is not None:
+                progress(len(report.results))
+    finally:
+        if not pending.done():  # let the worker finish its chunk before the file is closed
+            await asyncio.wait([pending])
+        if pending.done() and not pending.cancelled():
+            pending.exception()  # retrieved: a failure after ours is not "never retrieved"
 
 
 def _example(headers: list[str], masters: Masters) -> list[str] | None:
