@@ -39,6 +39,7 @@ class AuditEntity(LabeledEnum):
     KARTE_PHRASE = ("karte_phrase", "カルテ参照項目")
     TICKET_MENU = ("ticket_menu", "回数券メニュー")
     STORE_SETTING = ("store_setting", "店舗設定")
+    CUSTOMER_IMPORT = ("customer_import", "顧客の一括登録")
 
 
 class AuditAction(LabeledEnum):
