@@ -72,14 +72,6 @@ class SalonGraphQL(GraphQL[Context, None]):
             token=token,
         )
 
-    async def run(self, request, context=UNSET, root_value=UNSET):  # type: ignore[no-untyped-def, override]
-        """Handle the request; then give its read connection back, however it ended."""
-        context = await self.get_context(request, response=None) if context is UNSET else context  # type: ignore[arg-type]
-        try:
-            return await super().run(request, context, root_value)
-        finally:
-            await context.reads.close()
-
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(GRAPHIQL_HTML)
 
@@ -87,12 +79,17 @@ class SalonGraphQL(GraphQL[Context, None]):
         return request_guard.decode_json(data)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Handle the request, answer malformed bodies clearly, and always give the read connection back."""
+        if context is UNSET:
+            context = await self.get_context(request, response=None)  # type: ignore[arg-type]
         try:
             return await super().run(request, context, root_value)
         except request_guard.BadRequest as exc:
             return request_guard.response(exc)
         except RecursionError:  # a document nested past the parser's stack
             return request_guard.response(request_guard.BadRequest(request_guard.TOO_DEEP))
+        finally:
+            await context.reads.close()
 
 
 def with_cors(app: ASGIApp, settings: Settings) -> ASGIApp:

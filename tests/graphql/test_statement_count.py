@@ -197,3 +197,25 @@ async def test_reads_after_a_write_in_the_same_request_see_the_write(gql, given,
 
     assert data["updateCustomer"] == {"errors": [], "customer": {"inflowRoutes": [{"name": "SNS"}],
                                                                  "attributes": ["常連"]}}
+
+
+async def test_every_request_gives_its_read_connection_back(gql, db: Database, manager_token):
+    """A request's read connection returns to the pool however the request ends (answer or bad body)."""
+    checked_in: list[int] = []
+    checked_out: list[int] = []
+    engine = db.engine.sync_engine
+    listeners = [(engine.pool, "checkout", lambda *a: checked_out.append(1)),
+                 (engine.pool, "checkin", lambda *a: checked_in.append(1))]
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    try:
+        await gql(PAGE, {"first": 5}, token=manager_token)
+        await gql(LOOKUP, {"id": "1"}, token=manager_token, expect_errors=True)
+        response = await gql.client.post("/graphql", content=b'{"query": "{ __typename }", "variables": "\\ud800"}',
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {manager_token}"})
+        assert response.status_code == 400
+    finally:
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+    assert checked_out and len(checked_in) == len(checked_out)
