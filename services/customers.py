@@ -287,8 +287,11 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
     errors = _Collector(cleaned.errors)
     values = cleaned.values
     if "postal_code" in values and values["postal_code"] != before["postal_code"]:
-        values.setdefault("prefecture", None)
-        values.setdefault("city", None)
+        # A form sends every field back: a prefecture or city equal to the stored one was not
+        # typed for the new code, so the new code decides it (the street stays as sent).
+        for key in ("prefecture", "city"):
+            if values.get(key) == before[key]:
+                values[key] = None
     _fill_address(values, errors, fill_street="address_line" in values or not before["address_line"])
     await _check_references(session, values, errors)
     await _check_unique(session, values, customer.id, errors)

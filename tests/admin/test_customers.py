@@ -197,6 +197,22 @@ async def test_edit_goes_through_the_service(staff, db):
     assert log.actor_account_id == await account_id(db, "stylist")
 
 
+async def test_a_new_postal_code_on_the_edit_form_replaces_prefecture_and_city_but_keeps_the_street(staff, db):
+    customer = await add_customer(db, **HANAKO, postal_code="1500041", prefecture="東京都", city="渋谷区",
+                                  address_line="神南1-2-3 サロンビル5F")
+    url = f"/admin/customer/edit/{customer.id}"
+    form = {**FORM, "customer_no": customer.customer_no, "last_name": "山田", "first_name": "花子",
+            "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ", "email": "hanako@example.jp",
+            "phone": "09012345678", "postal_code": "530-0001", "prefecture": "東京都", "city": "渋谷区",
+            "address_line": "神南1-2-3 サロンビル5F"}
+    response = await staff.submit(url, form)
+    assert response.status_code == 302, response.text
+    async with db.sessionmaker() as session:
+        stored = await session.get(Customer, customer.id)
+    assert (stored.postal_code, stored.prefecture, stored.city, stored.address_line) == (
+        "5300001", "大阪府", "大阪市北区", "神南1-2-3 サロンビル5F")
+
+
 async def test_edit_with_a_bad_value_keeps_the_record(staff, db):
     customer = await add_customer(db, **HANAKO)
     url = f"/admin/customer/edit/{customer.id}"
