@@ -13,16 +13,15 @@ from markupsafe import Markup
 from sqladmin import expose
 from sqlalchemy import Select, select
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from admin.auth import current_actor
-from admin.base import ReadOnlyView, format_datetime, write_transaction
+from admin.base import ReadOnlyView, format_datetime
 from admin.csrf import FIELD_NAME, current_token
-from admin.flag_views import message_page, parse_id, status_for
+from admin.flag_views import parse_id
 from admin.flags import CautionMarkMixin, customer_cell
+from admin.reservation_views import post_reservation_operation
 from models import Reservation, ReservationStatus
 from services import booking
-from services.errors import DomainError, ErrorCode
 
 STATES = [("unpaid", "未払い"), ("paid", "受領済み"), ("waived", "取り消し済み")]
 
@@ -103,20 +102,9 @@ class CancellationFeeAdmin(CautionMarkMixin, ReadOnlyView, model=Reservation):
         """キャンセル料の取り消し / 受領 (POST with the CSRF token, never a GET link)."""
         operations: dict[str, Any] = {"waive": booking.waive_cancellation_fee, "pay": booking.pay_cancellation_fee}
         back = str(request.url_for("admin:list", identity=self.identity))
-        reservation_id = parse_id(request.path_params.get("pk"))
-        async with request.form(max_files=0, max_fields=10) as form:
-            operation = operations.get(str(form.get("operation") or ""))
-        try:
-            if reservation_id is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
-            if operation is None:
-                raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
-            async with write_transaction(self.session_maker) as session:
-                await operation(session, reservation_id, current_actor(request))
-        except DomainError as exc:
-            return await message_page(self, request, "キャンセル料", [e.message for e in exc.errors], back,
-                                      status_for(exc), "キャンセル料金一覧に戻る")
-        return RedirectResponse(back, status_code=303)
+        return await post_reservation_operation(
+            self, request, operations, reservation_id=parse_id(request.path_params.get("pk")), back=back,
+            title="キャンセル料", back_label="キャンセル料金一覧に戻る")
 
 
 # sqladmin names a view after its model when the class is made; this one shares the model.

@@ -16,14 +16,14 @@ from sqladmin.fields import AjaxSelectField, BooleanField, SelectField
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.auth import current_actor
 from admin.base import BLANK_CHOICE, JST, AdminError, JapaneseForm, choices_of, write_transaction
-from admin.flag_views import CustomerLoader, message_page, parse_id, status_for
-from admin.reservation_views import DateFilter, ReservationListBase
+from admin.flag_views import CustomerLoader, parse_id
+from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
 from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
 from services import booking
 from services.errors import DomainError, ErrorCode, FieldError
@@ -180,16 +180,5 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                       "visited": booking.mark_visited, "no_show": booking.mark_no_show}
         reservation_id = parse_id(request.path_params.get("pk"))
         back = str(request.url_for("admin:details", identity=self.identity, pk=reservation_id or 0))
-        async with request.form(max_files=0, max_fields=10) as form:
-            operation = operations.get(str(form.get("operation") or ""))
-        try:
-            if reservation_id is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
-            if operation is None:
-                raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
-            async with write_transaction(self.session_maker) as session:
-                await operation(session, reservation_id, current_actor(request))
-        except DomainError as exc:
-            return await message_page(self, request, "予約の変更", [e.message for e in exc.errors], back,
-                                      status_for(exc), "予約に戻る")
-        return RedirectResponse(back, status_code=303)
+        return await post_reservation_operation(self, request, operations, reservation_id=reservation_id,
+                                                back=back, title="予約の変更", back_label="予約に戻る")

@@ -13,12 +13,15 @@ from sqladmin.filters import ForeignKeyFilter, StaticValuesFilter
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
-from admin.base import JST, JapaneseModelView, format_datetime
-from admin.flag_views import parse_id
+from admin.auth import current_actor
+from admin.base import JST, JapaneseModelView, format_datetime, write_transaction
+from admin.flag_views import message_page, parse_id, status_for
 from admin.flags import CautionMarkMixin, customer_cell
 from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
 from services.customer_search import free_text_clause
+from services.errors import DomainError, ErrorCode
 
 RESERVATIONS = "予約"
 
@@ -121,3 +124,25 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
     def details_query(self, request: Request) -> Select:
         return super().details_query(request).options(
             selectinload(Reservation.items).selectinload(ReservationMenu.menu))
+
+
+async def post_reservation_operation(view: Any, request: Request, operations: dict[str, Any], *,
+                                     reservation_id: int | None, back: str, title: str,
+                                     back_label: str) -> Response:
+    """Run the booking operation a form POSTed (``operation`` field) and go back, or show its refusal.
+
+    The CSRF token was checked by the middleware; the booking service decides everything else.
+    """
+    async with request.form(max_files=0, max_fields=10) as form:
+        operation = operations.get(str(form.get("operation") or ""))
+    try:
+        if reservation_id is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
+        if operation is None:
+            raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
+        async with write_transaction(view.session_maker) as session:
+            await operation(session, reservation_id, current_actor(request))
+    except DomainError as exc:
+        return await message_page(view, request, title, [e.message for e in exc.errors], back,
+                                  status_for(exc), back_label)
+    return RedirectResponse(back, status_code=303)
