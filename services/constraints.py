@@ -86,6 +86,9 @@ MESSAGES: dict[str, FieldError] = {
         "customer_id", ErrorCode.REQUIRED, "お客様または非会員名を入力してください。"),
     "ck_reservations_fee_nonneg": FieldError(
         "cancel_fee_yen", ErrorCode.INVALID, "キャンセル料は0円以上で入力してください。"),
+    # Two staff saving the column mapping of the same file layout at the same moment.
+    "uq_import_column_mappings_signature": FieldError(
+        None, ErrorCode.DUPLICATE, "同じ列構成の対応付けが同時に保存されました。もう一度お試しください。"),
 }
 
 #: Unique constraints nobody runs into from a form or the API (hashes, join rows): no message needed.
