@@ -16,6 +16,7 @@ from wtforms import TextAreaField
 from admin.auth import current_actor
 from admin.base import AdminError, JapaneseForm, JapaneseModelView, write_transaction
 from admin.flags import CautionMarkMixin, customer_cell
+from admin.widgets import NO_BROWSER_CHECK, RequiredMark
 from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
 from services.customer_search import free_text_clause
@@ -56,6 +57,15 @@ class CustomerLoader(QueryAjaxModelLoader):
             return []
         stmt = select(Customer).where(clause).order_by(Customer.customer_no).limit(self.limit)
         return await self.model_admin._run_query(stmt)
+
+
+def customer_picker(view: Any) -> AjaxSelectField:
+    """The required お客様 select (search as you type), marked required the way every form marks it."""
+    return AjaxSelectField(
+        view._form_ajax_refs["customer"], label="お客様", allow_blank=True, validators=[RequiredMark()],
+        description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
+        render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%",
+                   **NO_BROWSER_CHECK})
 
 
 class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
@@ -100,13 +110,11 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
     async def scaffold_form(self, rules: list[str] | None = None):
         fields: dict[str, Any] = {}
         if rules and "customer" in rules:
-            fields["customer"] = AjaxSelectField(
-                self._form_ajax_refs["customer"], label="お客様 *", allow_blank=True,
-                description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
-                render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%"})
+            fields["customer"] = customer_picker(self)
         fields["memo"] = TextAreaField(
-            "メモ *", description=f"問題行動・過去のトラブル・対応方法など（{flag_service.MEMO_MAX}文字以内）",
-            render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX})
+            "メモ", description=f"問題行動・過去のトラブル・対応方法など（{flag_service.MEMO_MAX}文字以内）",
+            validators=[RequiredMark()],
+            render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX, **NO_BROWSER_CHECK})
         return type(f"{self.kind.model.__name__}Form", (JapaneseForm,), fields)
 
     async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:

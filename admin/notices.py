@@ -36,6 +36,11 @@ def notify(request: Request, message: str) -> None:
     flash(request, message, "success")
 
 
+def warn(request: Request, message: str, title: str = "") -> None:
+    """A warning (yellow) for the next page: done, but staff should know (e.g. an unpaid fee)."""
+    flash(request, message, "warning", title)
+
+
 def refuse(request: Request, message: str) -> None:
     """A refusal (red) for the next page; ``message`` is Japanese and meant for staff."""
     flash(request, message, "danger")

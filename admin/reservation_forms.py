@@ -12,7 +12,7 @@ from datetime import datetime, time
 from typing import Any
 
 from sqladmin import expose
-from sqladmin.fields import AjaxSelectField, BooleanField, SelectField
+from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
@@ -22,8 +22,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.auth import current_actor
 from admin.base import BLANK_CHOICE, JST, AdminError, JapaneseForm, choices_of, write_transaction
-from admin.flag_views import CustomerLoader, parse_id
+from admin.flag_views import CustomerLoader, customer_picker, parse_id
+from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
+from admin.widgets import NO_BROWSER_CHECK, RequiredMark
 from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
 from services import booking
 from services.errors import DomainError, ErrorCode, FieldError
@@ -32,6 +34,10 @@ from services.errors import DomainError, ErrorCode, FieldError
 FORM_FIELDS = {"customerId": "customer", "startAt": "start_date", "endAt": "start_time", "menuIds": "menu_ids",
                "staffId": "staff_member_id", "memo": "memo"}
 STAFF_CHANNELS = [c for c in ReservationChannel if c != ReservationChannel.SITE]
+#: Refusals about who the customer is, not about what was typed: shown once, above the form, rather
+#: than both there and under the お客様 field.
+WARNING_TITLE = "ご確認ください"
+PAGE_REFUSALS = {ErrorCode.BLACKLISTED, ErrorCode.CUSTOMER_WITHDRAWN}
 
 
 def parse_start(day_text: Any, time_text: Any) -> tuple[datetime | None, list[FieldError]]:
@@ -57,8 +63,16 @@ def parse_start(day_text: Any, time_text: Any) -> tuple[datetime | None, list[Fi
 
 
 def _refusal(request: Request, exc: DomainError) -> AdminError:
-    exc.errors = [FieldError(FORM_FIELDS.get(e.field or "", e.field), e.code, e.message) for e in exc.errors]
+    exc.errors = [FieldError(None if e.code in PAGE_REFUSALS else FORM_FIELDS.get(e.field or "", e.field),
+                             e.code, e.message) for e in exc.errors]
     return AdminError.from_domain(request, exc)
+
+
+def _pass_on_warnings(request: Request, booked: booking.Booked) -> Any:
+    """What the booking service warns staff about (an unpaid cancellation fee …) goes to the next page."""
+    for warning in booked.warnings:
+        warn(request, warning, WARNING_TITLE)
+    return booked.reservation
 
 
 def _ids(values: Any) -> list[int]:
@@ -95,17 +109,18 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         staff = await choices_of(self.session_maker, StaffMember, StaffMember.display_order)
         fields: dict[str, Any] = {}
         if "customer" in rules:
-            fields["customer"] = AjaxSelectField(
-                self._form_ajax_refs["customer"], label="お客様 *", allow_blank=True,
-                description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
-                render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%"})
-        fields["start_date"] = StringField("予約日 *", render_kw={"type": "date", "class": "form-control"})
-        fields["start_time"] = StringField("開始時刻 *", description="終了時刻はメニューの所要時間から決まります。",
-                                           render_kw={"type": "time", "class": "form-control", "step": 300})
+            fields["customer"] = customer_picker(self)
+        fields["start_date"] = StringField("予約日", validators=[RequiredMark()],
+                                           render_kw={"type": "date", "class": "form-control", **NO_BROWSER_CHECK})
+        fields["start_time"] = StringField("開始時刻", description="終了時刻はメニューの所要時間から決まります。",
+                                           validators=[RequiredMark()],
+                                           render_kw={"type": "time", "class": "form-control", "step": 300,
+                                                      **NO_BROWSER_CHECK})
         fields["staff_member_id"] = SelectField("担当スタッフ", choices=staff, allow_blank=True,
                                                 blank_text=BLANK_CHOICE, render_kw={"class": "form-control"})
         # Checkboxes, not a Ctrl-click list box: the front desk's iPad has no Ctrl key.
-        fields["menu_ids"] = SelectMultipleField("メニュー *", choices=menus, validate_choice=False,
+        fields["menu_ids"] = SelectMultipleField("メニュー", choices=menus, validate_choice=False,
+                                                 validators=[RequiredMark()],
                                                  description="複数選べます。所要時間の合計で終了時刻が決まります。",
                                                  widget=ListWidget(prefix_label=False),
                                                  option_widget=CheckboxInput(),
@@ -152,7 +167,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                 booked = await booking.create_reservation(session, request_, current_actor(request))
         except DomainError as exc:
             raise _refusal(request, exc) from exc
-        return booked.reservation
+        return _pass_on_warnings(request, booked)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         try:
@@ -169,7 +184,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                                                               current_actor(request))
         except DomainError as exc:
             raise _refusal(request, exc) from exc
-        return booked.reservation
+        return _pass_on_warnings(request, booked)
 
     # ------------------------------------------------------------------ status changes (POST only)
 

@@ -12,6 +12,13 @@ from services import auth
 
 PASSWORD = "password-123"
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+LABEL_RE = re.compile(r'<label class="([^"]*)" for="([a-z_]+)"[^>]*>([^<]*)</label>')
+
+
+def form_labels(html: str) -> dict[str, tuple[str, bool]]:
+    """Each form field's label: its text, and whether it carries the red required mark."""
+    return {field: (text.strip(), "required-label" in classes.split())
+            for classes, field, text in LABEL_RE.findall(html)}
 
 
 def csrf_from(html: str) -> str:

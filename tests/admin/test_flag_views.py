@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models import AuditLog, BlacklistEntry, Caution, Customer
 from services import customers as customer_service
 from services.actor import Actor
-from tests.admin.helpers import csrf_from
+from tests.admin.helpers import csrf_from, form_labels
 
 DATA = {"last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
         "phone": "090-1111-2222", "email": "hanako@example.jp"}
@@ -39,7 +39,7 @@ async def test_manager_adds_edits_and_deletes(manager, customer, db, kind):
     identity = IDENTITY[kind]
     page = await manager.get(f"/admin/{identity}/create")
     assert page.status_code == 200
-    assert "お客様 *" in page.text and "メモ *" in page.text
+    assert form_labels(page.text) == {"customer": ("お客様", True), "memo": ("メモ", True)}
     response = await manager.submit(f"/admin/{identity}/create",
                                     {"customer": str(customer.id), "memo": "予約時間に毎回遅れる"})
     assert response.status_code == 302, response.text
@@ -48,6 +48,9 @@ async def test_manager_adds_edits_and_deletes(manager, customer, db, kind):
     assert (row.customer_id, row.memo) == (customer.id, "予約時間に毎回遅れる")
     listing = await manager.get(f"/admin/{identity}/list")
     assert "予約時間に毎回遅れる" in listing.text and "山田 花子" in listing.text
+    edit = await manager.get(f"/admin/{identity}/edit/{row.id}")
+    assert form_labels(edit.text) == {"memo": ("メモ", True)}
+    assert "は必須項目です。" in edit.text
     response = await manager.submit(f"/admin/{identity}/edit/{row.id}", {"memo": "遅刻が多い（15分）"})
     assert response.status_code == 302, response.text
     async with db.sessionmaker() as session:

@@ -4,74 +4,30 @@ cancellation-fee list's waive and payment as CSRF POSTs."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from admin.base import JST
-from models import (
-    AuditLog,
-    BlacklistEntry,
-    Caution,
-    CancelKind,
-    Menu,
-    Reservation,
-    ReservationChannel,
-    ReservationMenu,
-    ReservationStatus,
-    StaffMember,
-)
-from services import customers as customer_service
-from services.actor import Actor
-from tests.admin.helpers import csrf_from
-
-TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
-
-
-def person(n: int, last: str, kana: str) -> dict:
-    return {"last_name": last, "first_name": "花子", "last_name_kana": kana, "first_name_kana": "ハナコ",
-            "phone": f"0901234{n:04d}", "email": f"p{n}@example.jp"}
+from models import AuditLog, Reservation, ReservationChannel, ReservationStatus
+from services.customer_stats import refresh_customer_stats
+from tests.admin.helpers import csrf_from, form_labels
+from tests.admin.reservation_salon import TOMORROW, build_salon, count_rows
 
 
 @pytest.fixture
 async def salon(db):
-    async with db.transaction() as s:
-        cut = Menu(name="カット", price=5500, duration_minutes=60)
-        color = Menu(name="カラー", price=8000, duration_minutes=90)
-        takahashi = StaffMember(name="高橋", display_order=1)
-        sato = StaffMember(name="佐藤", display_order=2)
-        s.add_all([cut, color, takahashi, sato])
-        await s.flush()
-        system = Actor.system()
-        caution = await customer_service.create_customer(s, person(1, "山田", "ヤマダ"), system)
-        listed = await customer_service.create_customer(s, person(2, "黒田", "クロダ"), system)
-        plain = await customer_service.create_customer(s, person(3, "青木", "アオキ"), system)
-        s.add_all([Caution(customer_id=caution.id, memo="遅刻が多い"),
-                   BlacklistEntry(customer_id=listed.id, memo="無断キャンセル3回")])
-        start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=10)
-        booked = Reservation(customer_id=caution.id, staff_member_id=takahashi.id, start_at=start,
-                             end_at=start + timedelta(hours=1), channel=ReservationChannel.PHONE,
-                             status=ReservationStatus.BOOKED, items=[ReservationMenu(menu_id=cut.id, price=5500)])
-        owing = Reservation(customer_id=plain.id, staff_member_id=sato.id, start_at=start - timedelta(days=3),
-                            end_at=start - timedelta(days=3, hours=-1), channel=ReservationChannel.SITE,
-                            status=ReservationStatus.CANCEL_FEE_UNPAID, cancel_kind=CancelKind.LATE,
-                            is_late_cancel=True, cancel_fee_yen=2750,
-                            cancelled_at=start - timedelta(days=4),
-                            items=[ReservationMenu(menu_id=cut.id, price=5500)])
-        s.add_all([booked, owing])
-    return {"cut": cut, "color": color, "takahashi": takahashi, "sato": sato, "caution": caution,
-            "listed": listed, "plain": plain, "booked": booked, "owing": owing}
-
-
-async def _count(db, model, *where) -> int:
-    async with db.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where))
+    return await build_salon(db)
 
 
 async def test_create_through_the_booking_service(staff, salon, db):
     page = await staff.get("/admin/reservation/create")
-    assert page.status_code == 200 and "予約日 *" in page.text and "お客様 *" in page.text
+    assert page.status_code == 200
+    labels = form_labels(page.text)
+    assert {field: labels[field] for field in ("customer", "start_date", "start_time", "menu_ids", "memo")} == {
+        "customer": ("お客様", True), "start_date": ("予約日", True), "start_time": ("開始時刻", True),
+        "menu_ids": ("メニュー", True), "memo": ("メモ", False)}
     assert "予約を新規作成" in page.text
     response = await staff.submit("/admin/reservation/create", {
         "customer": str(salon["plain"].id), "start_date": TOMORROW.isoformat(), "start_time": "13:00",
@@ -89,14 +45,42 @@ async def test_create_through_the_booking_service(staff, salon, db):
 
 
 async def test_blacklisted_customer_is_refused_on_the_page(staff, salon, db):
-    before = await _count(db, Reservation)
+    before = await count_rows(db, Reservation)
     response = await staff.submit("/admin/reservation/create", {
         "customer": str(salon["listed"].id), "start_date": TOMORROW.isoformat(), "start_time": "15:00",
         "menu_ids": [str(salon["cut"].id)], "channel": "PHONE"})
     assert response.status_code == 400
-    assert "ブラックリストに登録されているため予約できません" in response.text
-    assert "無断キャンセル3回" in response.text
-    assert await _count(db, Reservation) == before
+    assert response.text.count("ブラックリストに登録されているため予約できません") == 1
+    assert response.text.count("無断キャンセル3回") == 1
+    assert await count_rows(db, Reservation) == before
+
+
+async def test_an_unpaid_cancellation_fee_is_a_warning_on_the_next_page(staff, salon, db):
+    async with db.transaction() as session:
+        await refresh_customer_stats(session, [salon["plain"].id])  # 青木 owes 2,750円
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["plain"].id), "start_date": TOMORROW.isoformat(), "start_time": "13:00",
+        "menu_ids": [str(salon["cut"].id)], "channel": "PHONE"})
+    assert response.status_code == 302, response.text
+    page = await staff.get(response.headers["location"])
+    warning = re.search(r'<div class="alert alert-warning[^"]*"[^>]*>(.*?)</div>\s*<a', page.text, re.S)
+    assert warning, page.text
+    assert "ご確認ください" in warning.group(1)
+    assert "このお客様には未払いのキャンセル料があります。" in warning.group(1)
+    assert (await staff.get(response.headers["location"])).text.count("未払いのキャンセル料") == 0  # shown once
+    async with db.sessionmaker() as session:
+        booked = await session.scalar(select(Reservation).where(Reservation.customer_id == salon["plain"].id,
+                                                                Reservation.status == ReservationStatus.BOOKED))
+    response = await staff.submit(f"/admin/reservation/edit/{booked.id}", {
+        "start_date": TOMORROW.isoformat(), "start_time": "14:00", "menu_ids": [str(salon["cut"].id)]})
+    assert response.status_code == 302, response.text
+    page = await staff.get(response.headers["location"])
+    assert page.text.count("このお客様には未払いのキャンセル料があります。") == 1
+    # A customer who owes nothing is booked without one.
+    response = await staff.submit(f"/admin/reservation/edit/{salon['booked'].id}", {
+        "start_date": TOMORROW.isoformat(), "start_time": "11:00", "menu_ids": [str(salon["cut"].id)]})
+    assert response.status_code == 302, response.text
+    assert "alert-warning" not in (await staff.get(response.headers["location"])).text
 
 
 @pytest.mark.parametrize(("form", "messages"), [
@@ -124,12 +108,12 @@ async def test_bad_create_forms_show_the_message_and_write_nothing(staff, salon,
             return [fill(v) for v in value]
         return value.format(**values) if "{" in value else value
 
-    before = await _count(db, Reservation)
+    before = await count_rows(db, Reservation)
     response = await staff.submit("/admin/reservation/create", {k: fill(v) for k, v in form.items()})
     assert response.status_code == 400
     for message in messages:
         assert message in response.text
-    assert await _count(db, Reservation) == before
+    assert await count_rows(db, Reservation) == before
 
 
 async def test_reschedule_through_the_service(staff, salon, db):
