@@ -45,7 +45,7 @@ from services.actor import Actor
 from services.permissions import Action, check
 from services.constraints import refuses_violations
 from services.customer_stats import refresh_customer_stats
-from services.errors import DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
+from services.errors import Collector, DomainError, ErrorCode, FieldError, NotFound, PermissionDenied
 from services.locking import lock_customers
 from services.store import get_store_settings
 
@@ -55,28 +55,7 @@ FIELD_LABELS: dict[str, str] = {name: FIELDS[name].label for name in SCALAR_FIEL
 MODE_OF_PATH = {RegistrationPath.PHONE: Mode.PHONE, RegistrationPath.IMPORT: Mode.IMPORT}
 
 
-class _Collector:
-    """Gathers field errors so that one response reports every problem."""
-
-    def __init__(self, errors: tuple[FieldError, ...] = ()) -> None:
-        self.errors: list[FieldError] = list(errors)
-
-    def run(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            self.errors.extend(exc.errors)
-            return None
-
-    def add(self, field: str | None, code: ErrorCode, message: str) -> None:
-        self.errors.append(FieldError(field, code, message))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise DomainError.many(self.errors)
-
-
-async def _check_references(session: AsyncSession, values: dict[str, Any], errors: _Collector) -> None:
+async def _check_references(session: AsyncSession, values: dict[str, Any], errors: Collector) -> None:
     for key, model, label in (
         ("occupation_id", Occupation, "職業"),
         ("first_visit_motive_id", FirstVisitMotive, "初回来店動機"),
@@ -100,7 +79,7 @@ async def _check_references(session: AsyncSession, values: dict[str, Any], error
 
 
 async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: int | None,
-                        errors: _Collector) -> None:
+                        errors: Collector) -> None:
     if values.get("customer_no"):
         stmt = select(Customer.id).where(Customer.customer_no == values["customer_no"])
         if own_id is not None:
@@ -118,7 +97,7 @@ async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: i
             errors.add("email", ErrorCode.DUPLICATE_EMAIL, "このメールアドレスは既に他のお客様が登録しています。")
 
 
-def _fill_address(values: dict[str, Any], errors: _Collector, *, fill_street: bool = True) -> None:
+def fill_address(values: dict[str, Any], errors: Collector, *, fill_street: bool = True) -> None:
     """A 7-digit postal code fills prefecture and city (and the town, when no address is given).
 
     ``fill_street`` is False when an update did not send the street address and one is stored:
@@ -244,9 +223,9 @@ async def create_customer(
     if mode is None and required is not None:
         mode = Mode.FULL if "email" in required else Mode.PHONE if "phone" in required else Mode.IMPORT
     cleaned = clean_customer(data, mode or MODE_OF_PATH.get(path, Mode.FULL))
-    errors = _Collector(cleaned.errors)
+    errors = Collector(cleaned.errors)
     values = cleaned.values
-    _fill_address(values, errors)
+    fill_address(values, errors)
     await _check_references(session, values, errors)
     await _check_unique(session, values, None, errors)
     errors.raise_if_any()
@@ -284,7 +263,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
     before = _snapshot(customer)
     mode = Mode.SELF_EDIT if actor.kind == ActorKind.CUSTOMER else Mode.UPDATE
     cleaned = clean_customer(data, mode, current=before)
-    errors = _Collector(cleaned.errors)
+    errors = Collector(cleaned.errors)
     values = cleaned.values
     if "postal_code" in values and values["postal_code"] != before["postal_code"]:
         # A form sends every field back: a prefecture or city equal to the stored one was not
@@ -292,7 +271,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
         for key in ("prefecture", "city"):
             if values.get(key) == before[key]:
                 values[key] = None
-    _fill_address(values, errors, fill_street="address_line" in values or not before["address_line"])
+    fill_address(values, errors, fill_street="address_line" in values or not before["address_line"])
     await _check_references(session, values, errors)
     await _check_unique(session, values, customer.id, errors)
     errors.raise_if_any()

@@ -8,7 +8,11 @@ payload entries and admin views into a message on the page.  ``code`` is stable
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 
 class ErrorCode(str, enum.Enum):
@@ -83,6 +87,28 @@ class DomainError(Exception):
     @property
     def field(self) -> str | None:
         return self.errors[0].field
+
+
+class Collector:
+    """Gathers field errors so that one response reports every problem, not only the first."""
+
+    def __init__(self, errors: tuple[FieldError, ...] | list[FieldError] = ()) -> None:
+        self.errors: list[FieldError] = list(errors)
+
+    def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
+        """``fn(...)``; None (and its errors kept) when it raises a :class:`DomainError`."""
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            self.errors.extend(exc.errors)
+            return None
+
+    def add(self, field: str | None, code: ErrorCode, message: str) -> None:
+        self.errors.append(FieldError(field, code, message))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise DomainError.many(self.errors)
 
 
 class NotFound(DomainError):

@@ -11,7 +11,7 @@ from typing import Any
 
 from services import customers as customer_service
 from services.customer_fields import Mode, clean_customer
-from services.errors import DomainError, ErrorCode, FieldError
+from services.errors import Collector, ErrorCode, FieldError
 
 
 def clean_row(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
@@ -22,9 +22,6 @@ def clean_row(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
         # A value of the wrong kind for its field: the row is refused, never the whole import.
         return {}, [FieldError(None, ErrorCode.INVALID, "値の形式が正しくありません。")]
     values = dict(cleaned.values)
-    errors = customer_service._Collector(list(cleaned.errors))
-    try:
-        customer_service._fill_address(values, errors)  # postal code → prefecture / city, as registration
-    except DomainError as exc:
-        errors.errors.extend(exc.errors)
+    errors = Collector(cleaned.errors)
+    customer_service.fill_address(values, errors)  # postal code → prefecture / city, as registration
     return values, list(errors.errors)
