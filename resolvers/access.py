@@ -13,13 +13,6 @@ from services.errors import DomainError, ErrorCode, PermissionDenied, Unauthenti
 from services.permissions import Action, can
 
 
-def acting(info: Info) -> Actor:
-    """The actor of a mutation; anonymous callers get an UNAUTHENTICATED user error."""
-    if info.context.actor is None:
-        raise Unauthenticated()
-    return info.context.actor
-
-
 def reader(info: Info) -> Actor:
     """The actor of a query that reads customer data; anonymous callers get an error."""
     if info.context.actor is None:

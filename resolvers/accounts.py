@@ -12,7 +12,6 @@ from models import StaffAccount as StaffAccountModel
 from resolvers.access import id_or_not_found
 from resolvers.mutation import mutate, mutate_anonymous
 from schema.context import Info
-from schema.errors import user_errors
 from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
 from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer
@@ -45,19 +44,19 @@ class AccountMutation:
     async def login(
         self, info: Info, input: Annotated[LoginInput, strawberry.argument(description="入力 (input)")]
     ) -> LoginPayload:
-        info.context.logins += 1
-        if info.context.logins > 1:  # 30 aliased logins in one request would be 30 argon2 hashes
-            return LoginPayload(errors=user_errors(DomainError(
-                ErrorCode.TOO_MANY_REQUESTS, "ログインは1回のリクエストにつき1回までです。")))
-        try:
+        async def perform(session: AsyncSession, _actor: Actor | None) -> LoginPayload:
+            info.context.logins += 1
+            if info.context.logins > 1:  # 30 aliased logins in one request would be 30 argon2 hashes
+                raise DomainError(ErrorCode.TOO_MANY_REQUESTS, "ログインは1回のリクエストにつき1回までです。")
             request = info.context.request
             address = request.client.host if request is not None and request.client else None
+            # Before this transaction's first statement: authenticate keeps its own transactions,
+            # so an attempt stays counted (services.login_throttle) when the login is refused.
             account = await auth.authenticate(info.context.db, input.login_id, input.password, address)
-            async with info.context.db.transaction() as session:
-                token, expires_at = await auth.issue_staff_token(session, account)
-        except DomainError as exc:
-            return LoginPayload(errors=user_errors(exc))
-        return LoginPayload(token=token, expires_at=expires_at, account=account)
+            token, expires_at = await auth.issue_staff_token(session, account)
+            return LoginPayload(token=token, expires_at=expires_at, account=account)
+
+        return await mutate_anonymous(info, LoginPayload, perform)
 
     @strawberry.mutation(
         description="お客様トークンの発行 (managers only: the reservation site's server, after its own "

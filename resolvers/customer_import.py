@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from resolvers.access import acting, id_or_not_found
+from resolvers.access import id_or_not_found
+from resolvers.mutation import mutate
 from schema.context import Info
-from schema.errors import user_errors
 from schema.inputs.customer_import import ImportCustomersInput
 from schema.payloads.customer_import import CustomerImportResult, ImportCustomersPayload
 from services import customer_import as importer
+from services.actor import Actor
 from services.errors import DomainError, ErrorCode
-from services.permissions import Action, check
+from services.permissions import Action
 
 INPUT = strawberry.argument(description="入力 (input)")
 
@@ -28,8 +30,8 @@ class CustomerImportMutation:
         self, info: Info, input: Annotated[ImportCustomersInput, INPUT]
     ) -> ImportCustomersPayload:
         settings = info.context.settings
-        try:
-            actor = check(acting(info), Action.IMPORT)
+
+        async def perform(session: AsyncSession, actor: Actor) -> ImportCustomersPayload:
             upload = None
             if input.file is not None:
                 data = await input.file.read(settings.import_max_bytes + 1)
@@ -38,11 +40,10 @@ class CustomerImportMutation:
                 if input.preview_id is not None else None
             if upload is None and preview_id is None:
                 raise DomainError(ErrorCode.REQUIRED, "ファイルを選択してください。", "file")
-            async with info.context.db.transaction() as session:
-                report = await importer.import_customers(
-                    session, actor, upload, settings=settings, dry_run=input.dry_run, encoding=input.encoding,
-                    mapping=list(input.column_mapping) if input.column_mapping is not None else None,
-                    preview_id=preview_id)
-        except DomainError as exc:
-            return ImportCustomersPayload(errors=user_errors(exc))
-        return ImportCustomersPayload(result=CustomerImportResult.of(report))
+            report = await importer.import_customers(
+                session, actor, upload, settings=settings, dry_run=input.dry_run, encoding=input.encoding,
+                mapping=list(input.column_mapping) if input.column_mapping is not None else None,
+                preview_id=preview_id)
+            return ImportCustomersPayload(result=CustomerImportResult.of(report))
+
+        return await mutate(info, ImportCustomersPayload, perform, permission=Action.IMPORT)

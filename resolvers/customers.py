@@ -32,7 +32,7 @@ from services import customers as customer_service
 from services.actor import Actor
 from services.customer_fields import normalize_customer_no
 from services.customer_search import CustomerFilter, customer_search_query, order_columns
-from services.errors import DomainError, FieldError
+from services.errors import Collector, DomainError
 from services.permissions import Action
 
 CustomerId = Annotated[strawberry.ID, strawberry.argument(description="顧客ID (customer id)")]
@@ -184,17 +184,12 @@ def _search_filter(f: CustomerFilterInput) -> CustomerFilter:
 def _customer_data(input: CreateCustomerInput | UpdateCustomerInput) -> dict[str, Any]:
     """The service's ``data`` dict: the fields given (UNSET = leave as is), ids parsed."""
     data: dict[str, Any] = {}
-    problems: list[FieldError] = []
+    errors = Collector()  # every bad id reported at once
     for key in (*customer_service.FIELD_LABELS, *customer_service.COLLECTION_FIELDS):
         value = getattr(input, key, strawberry.UNSET)
-        if value is strawberry.UNSET:
-            continue
-        try:
-            data[key] = _field_value(key, value)
-        except DomainError as exc:
-            problems.extend(exc.errors)
-    if problems:
-        raise DomainError.many(problems)
+        if value is not strawberry.UNSET:
+            data[key] = errors.run(_field_value, key, value)
+    errors.raise_if_any()
     return data
 
 

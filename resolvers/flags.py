@@ -6,17 +6,20 @@ removing cautions is staff work, the blacklist is the managers' (services.permis
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import BlacklistEntry as BlacklistEntryModel
 from models import Caution as CautionModel
-from resolvers.access import acting, id_or_not_found, staff_reader
+from models import Customer as CustomerModel
+from resolvers.access import id_or_not_found, staff_reader
+from resolvers.mutation import Perform, mutate
 from resolvers.pagination import paginate
 from schema.context import Info
-from schema.errors import user_errors
 from schema.inputs.flags import AddFlagInput, ClearBlacklistMatchInput, RemoveFlagInput, UpdateFlagInput
 from schema.payloads.flags import (
     BlacklistEntryPayload,
@@ -26,11 +29,14 @@ from schema.payloads.flags import (
 )
 from schema.types.flags import BlacklistEntryConnection, CautionConnection
 from services import flags as flag_service
-from services.errors import DomainError
+from services.actor import Actor
+from services.flags import BLACKLIST, CAUTION
+from services.permissions import Action
 
 INPUT = strawberry.argument(description="入力 (input)")
 First = Annotated[int | None, strawberry.argument(description="件数 (page size; default 50, capped)")]
 After = Annotated[str | None, strawberry.argument(description="このカーソルの次から (previous endCursor)")]
+P = TypeVar("P")
 
 
 async def _page(info: Info, connection: Any, model: Any, first: int | None, after: str | None) -> Any:
@@ -54,85 +60,85 @@ def _customer_id(value: strawberry.ID | None) -> int | None:
     return None if value is None else id_or_not_found(value, "お客様", "customer_id")
 
 
-async def _add(info: Info, kind: flag_service.FlagKind, input: AddFlagInput) -> Any:
-    actor = acting(info)
-    async with info.context.db.transaction() as session:
-        return await flag_service.add_flag(session, kind, _customer_id(input.customer_id), input.memo, actor)
+def _add(kind: flag_service.FlagKind, input: AddFlagInput, payload: Callable[[Any], P]) -> Perform[P]:
+    async def perform(session: AsyncSession, actor: Actor) -> P:
+        customer_id = _customer_id(input.customer_id)
+        return payload(await flag_service.add_flag(session, kind, customer_id, input.memo, actor))
+
+    return perform
 
 
-async def _update(info: Info, kind: flag_service.FlagKind, input: UpdateFlagInput) -> Any:
-    actor = acting(info)
-    entry_id = id_or_not_found(input.id, f"{kind.label}の登録", "id")
-    async with info.context.db.transaction() as session:
-        return await flag_service.update_flag(session, kind, entry_id, input.memo, actor)
+def _update(kind: flag_service.FlagKind, input: UpdateFlagInput, payload: Callable[[Any], P]) -> Perform[P]:
+    async def perform(session: AsyncSession, actor: Actor) -> P:
+        entry_id = id_or_not_found(input.id, f"{kind.label}の登録", "id")
+        return payload(await flag_service.update_flag(session, kind, entry_id, input.memo, actor))
+
+    return perform
 
 
 async def _remove(info: Info, kind: flag_service.FlagKind, input: RemoveFlagInput) -> RemoveFlagPayload:
-    try:
-        actor = acting(info)
+    async def perform(session: AsyncSession, actor: Actor) -> RemoveFlagPayload:
         entry_id = id_or_not_found(input.id, f"{kind.label}の登録", "id")
-        async with info.context.db.transaction() as session:
-            customer_id = await flag_service.remove_flag(session, kind, entry_id, actor)
-    except DomainError as exc:
-        return RemoveFlagPayload(errors=user_errors(exc))
-    return RemoveFlagPayload(removed_id=strawberry.ID(str(entry_id)),
-                             customer=await info.context.loaders.customer.load(customer_id))
+        customer_id = await flag_service.remove_flag(session, kind, entry_id, actor)
+        # From this transaction, not the request's read session (which may not see it yet).
+        return RemoveFlagPayload(removed_id=strawberry.ID(str(entry_id)),
+                                 customer=await session.get(CustomerModel, customer_id))
+
+    return await mutate(info, RemoveFlagPayload, perform, permission=kind.action)
+
+
+def _caution(row: Any) -> CautionPayload:
+    return CautionPayload(caution=row)
+
+
+def _blacklist_entry(row: Any) -> BlacklistEntryPayload:
+    return BlacklistEntryPayload(blacklist_entry=row)
 
 
 @strawberry.type
 class FlagMutation:
     @strawberry.mutation(description="要注意人物に登録 (customer and memo required; one entry per customer; staff)")
     async def add_caution(self, info: Info, input: Annotated[AddFlagInput, INPUT]) -> CautionPayload:
-        try:
-            return CautionPayload(caution=await _add(info, flag_service.CAUTION, input))
-        except DomainError as exc:
-            return CautionPayload(errors=user_errors(exc))
+        return await mutate(info, CautionPayload, _add(CAUTION, input, _caution), permission=CAUTION.action)
 
     @strawberry.mutation(description="要注意人物のメモを変更 (staff)")
     async def update_caution(self, info: Info, input: Annotated[UpdateFlagInput, INPUT]) -> CautionPayload:
-        try:
-            return CautionPayload(caution=await _update(info, flag_service.CAUTION, input))
-        except DomainError as exc:
-            return CautionPayload(errors=user_errors(exc))
+        return await mutate(info, CautionPayload, _update(CAUTION, input, _caution),
+                            permission=CAUTION.action)
 
     @strawberry.mutation(description="要注意人物から削除 (the customer stays; staff)")
     async def remove_caution(self, info: Info, input: Annotated[RemoveFlagInput, INPUT]) -> RemoveFlagPayload:
-        return await _remove(info, flag_service.CAUTION, input)
+        return await _remove(info, CAUTION, input)
 
     @strawberry.mutation(description="ブラックリストに登録 (customer and memo required; one entry per customer; "
                                      "managers only)")
     async def add_to_blacklist(self, info: Info, input: Annotated[AddFlagInput, INPUT]) -> BlacklistEntryPayload:
-        try:
-            return BlacklistEntryPayload(blacklist_entry=await _add(info, flag_service.BLACKLIST, input))
-        except DomainError as exc:
-            return BlacklistEntryPayload(errors=user_errors(exc))
+        return await mutate(info, BlacklistEntryPayload, _add(BLACKLIST, input, _blacklist_entry),
+                            permission=BLACKLIST.action)
 
     @strawberry.mutation(description="ブラックリストのメモを変更 (managers only)")
     async def update_blacklist_entry(
         self, info: Info, input: Annotated[UpdateFlagInput, INPUT]
     ) -> BlacklistEntryPayload:
-        try:
-            return BlacklistEntryPayload(blacklist_entry=await _update(info, flag_service.BLACKLIST, input))
-        except DomainError as exc:
-            return BlacklistEntryPayload(errors=user_errors(exc))
+        return await mutate(info, BlacklistEntryPayload, _update(BLACKLIST, input, _blacklist_entry),
+                            permission=BLACKLIST.action)
 
     @strawberry.mutation(description="ブラックリストから削除 (the customer stays; managers only)")
     async def remove_from_blacklist(
         self, info: Info, input: Annotated[RemoveFlagInput, INPUT]
     ) -> RemoveFlagPayload:
-        return await _remove(info, flag_service.BLACKLIST, input)
+        return await _remove(info, BLACKLIST, input)
 
     @strawberry.mutation(description="ブラックリスト一致の解除 (record that a customer is not the listed "
                                      "person of a matched entry; managers only, audited)")
     async def clear_blacklist_match(
         self, info: Info, input: Annotated[ClearBlacklistMatchInput, INPUT]
     ) -> ClearBlacklistMatchPayload:
-        try:
-            actor = acting(info)
+        async def perform(session: AsyncSession, actor: Actor) -> ClearBlacklistMatchPayload:
             customer_id = id_or_not_found(input.customer_id, "お客様", "customer_id")
             entry_id = id_or_not_found(input.entry_id, "ブラックリスト登録", "entry_id")
-            async with info.context.db.transaction() as session:
-                await flag_service.clear_blacklist_match(session, customer_id, entry_id, actor, input.memo)
-        except DomainError as exc:
-            return ClearBlacklistMatchPayload(errors=user_errors(exc))
-        return ClearBlacklistMatchPayload(customer=await info.context.loaders.customer.load(customer_id))
+            await flag_service.clear_blacklist_match(session, customer_id, entry_id, actor, input.memo)
+            # From this transaction: the read session may not see the clearance yet.
+            return ClearBlacklistMatchPayload(customer=await session.get(CustomerModel, customer_id))
+
+        return await mutate(info, ClearBlacklistMatchPayload, perform, permission=Action.BLACKLIST)

@@ -2,25 +2,24 @@
 
 A customer token sees and changes only its own reservations (others simply do not
 exist for it); staff tokens see all. Every mutation runs in one transaction and
-returns the service's refusals as ``errors``.
+returns the service's refusals as ``errors`` (``resolvers.mutation.mutate``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Reservation as ReservationModel
 from models import ReservationChannel
-from resolvers.access import acting, id_or_not_found, reader, to_int
+from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
+from resolvers.mutation import mutate
 from resolvers.pagination import paginate
 from schema.context import Info
-from schema.errors import UserError, user_errors
 from schema.inputs import (
     CreateReservationInput,
     RescheduleReservationInput,
@@ -36,10 +35,7 @@ from services.booking.listing import ORDER, ReservationFilter, reservation_list_
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Role, can, role_of
 
-logger = logging.getLogger(__name__)
-
 INPUT = strawberry.argument(description="入力 (input)")
-CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
 
 
 def _ref(value: strawberry.ID | None, argument: str) -> int | None:
@@ -98,24 +94,13 @@ class ReservationQuery:
         return row
 
 
-def _conflict() -> UserError:
-    # Locks serialise booking writes; a deadlock or a lock timeout still ends here, with nothing written.
-    logger.warning("reservation write refused by the database", exc_info=True)
-    return UserError(field=None, code=ErrorCode.DUPLICATE, message=CONFLICT_MESSAGE)
-
-
-async def _status_change(info: Info, input: ReservationIdInput,
-                         operation: Callable[..., Awaitable[Any]]) -> ReservationPayload:
-    try:
-        actor = acting(info)
+def _status_change(operation: Callable[..., Awaitable[Any]], input: ReservationIdInput
+                   ) -> Callable[[AsyncSession, Actor], Awaitable[ReservationPayload]]:
+    async def perform(session: AsyncSession, actor: Actor) -> ReservationPayload:
         reservation_id = id_or_not_found(input.id, "予約", "id")
-        async with info.context.db.transaction() as session:
-            reservation = await operation(session, reservation_id, actor)
-    except DomainError as exc:
-        return ReservationPayload(errors=user_errors(exc))
-    except DBAPIError:
-        return ReservationPayload(errors=[_conflict()])
-    return ReservationPayload(reservation=reservation)
+        return ReservationPayload(reservation=await operation(session, reservation_id, actor))
+
+    return perform
 
 
 def _ids(values: list[strawberry.ID], what: str, field: str) -> list[int]:
@@ -152,68 +137,66 @@ class ReservationMutation:
     async def create_reservation(
         self, info: Info, input: Annotated[CreateReservationInput, INPUT]
     ) -> BookReservationPayload:
-        try:
-            actor = acting(info)
-            request = _booking_request(input, actor)
-            async with info.context.db.transaction() as session:
-                booked = await booking.create_reservation(session, request, actor)
-        except DomainError as exc:
-            return BookReservationPayload(errors=user_errors(exc))
-        except DBAPIError:
-            return BookReservationPayload(errors=[_conflict()])
-        return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+        async def perform(session: AsyncSession, actor: Actor) -> BookReservationPayload:
+            # Who may book for whom depends on the customer (a customer token: only itself):
+            # the service checks.
+            booked = await booking.create_reservation(session, _booking_request(input, actor), actor)
+            return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+        return await mutate(info, BookReservationPayload, perform)
 
     @strawberry.mutation(description="予約の変更 (time, stylist, menus; the same rules as booking)")
     async def reschedule_reservation(
         self, info: Info, input: Annotated[RescheduleReservationInput, INPUT]
     ) -> BookReservationPayload:
-        try:
-            actor = acting(info)
+        async def perform(session: AsyncSession, actor: Actor) -> BookReservationPayload:
             reservation_id = id_or_not_found(input.id, "予約", "id")
-            change = _reschedule(input)
-            async with info.context.db.transaction() as session:
-                booked = await booking.reschedule_reservation(session, reservation_id, change, actor)
-        except DomainError as exc:
-            return BookReservationPayload(errors=user_errors(exc))
-        except DBAPIError:
-            return BookReservationPayload(errors=[_conflict()])
-        return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+            booked = await booking.reschedule_reservation(session, reservation_id, _reschedule(input), actor)
+            return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+        return await mutate(info, BookReservationPayload, perform)
 
     @strawberry.mutation(description="お客様都合のキャンセル (before the deadline キャンセル; after it "
                                      "キャンセル料未払い, a 直前キャンセル; a customer token cancels its own)")
     async def cancel_reservation(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
-        return await _status_change(info, input, booking.cancel_by_customer)
+        return await mutate(info, ReservationPayload, _status_change(booking.cancel_by_customer, input))
 
     @strawberry.mutation(description="店舗都合のキャンセル (staff; never counts against the customer)")
     async def cancel_reservation_by_store(
         self, info: Info, input: Annotated[ReservationIdInput, INPUT]
     ) -> ReservationPayload:
-        return await _status_change(info, input, booking.cancel_by_store)
+        return await _staff_change(info, booking.cancel_by_store, input)
 
     @strawberry.mutation(description="予約確定 (仮予約中 → 予約中来店前 or 事前決済未払い; staff)")
     async def confirm_reservation(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
-        return await _status_change(info, input, booking.confirm_reservation)
+        return await _staff_change(info, booking.confirm_reservation, input)
 
     @strawberry.mutation(description="事前決済の入金 (→ 事前決済支払い済み; staff)")
     async def record_prepayment(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
-        return await _status_change(info, input, booking.record_prepayment)
+        return await _staff_change(info, booking.record_prepayment, input)
 
     @strawberry.mutation(description="来店 (→ 来店済み; staff)")
     async def mark_visited(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
-        return await _status_change(info, input, booking.mark_visited)
+        return await _staff_change(info, booking.mark_visited, input)
 
     @strawberry.mutation(description="無断キャンセル (no-show: → キャンセル料未払い, a 直前キャンセル; staff)")
     async def mark_no_show(self, info: Info, input: Annotated[ReservationIdInput, INPUT]) -> ReservationPayload:
-        return await _status_change(info, input, booking.mark_no_show)
+        return await _staff_change(info, booking.mark_no_show, input)
 
     @strawberry.mutation(description="キャンセル料の支払い (→ キャンセル, with who and when; staff)")
     async def pay_cancellation_fee(
         self, info: Info, input: Annotated[ReservationIdInput, INPUT]
     ) -> ReservationPayload:
-        return await _status_change(info, input, booking.pay_cancellation_fee)
+        return await _staff_change(info, booking.pay_cancellation_fee, input)
 
     @strawberry.mutation(description="キャンセル料の取り消し (waive: → キャンセル, with who and when; staff)")
     async def waive_cancellation_fee(
         self, info: Info, input: Annotated[ReservationIdInput, INPUT]
     ) -> ReservationPayload:
-        return await _status_change(info, input, booking.waive_cancellation_fee)
+        return await _staff_change(info, booking.waive_cancellation_fee, input)
+
+
+async def _staff_change(info: Info, operation: Callable[..., Awaitable[Any]],
+                        input: ReservationIdInput) -> ReservationPayload:
+    return await mutate(info, ReservationPayload, _status_change(operation, input),
+                        permission=Action.MANAGE_RESERVATIONS)

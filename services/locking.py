@@ -25,10 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer
 from models.db import WRITE_BEGUN
+from services.errors import DomainError, ErrorCode
 
 #: Ids per statement (far below every driver's bind-parameter limit).
 CHUNK = 500
@@ -55,3 +57,33 @@ async def lock_customers(session: AsyncSession, ids: Iterable[int]) -> None:
         await session.execute(
             select(Customer.id).where(Customer.id.in_(chunk)).order_by(Customer.id)
             .with_for_update(key_share=True))
+
+
+# --------------------------------------------------------------------------- a concurrent write won
+
+CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
+#: PostgreSQL: serialization_failure, deadlock_detected, lock_not_available (lock_timeout / NOWAIT).
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+#: SQLite: SQLITE_BUSY and SQLITE_LOCKED (primary codes), after the busy timeout ran out.
+_SQLITE_BUSY_CODES = frozenset({5, 6})
+
+
+def write_conflict(exc: DBAPIError) -> DomainError | None:
+    """A write the database gave up on because of a concurrent one (a deadlock, a lock wait past
+    its timeout, a serialization failure, SQLite still busy after its timeout) as a DUPLICATE
+    "try again" refusal; None for any other database error (a bug, a violated constraint).
+
+    Locks serialise writers (above), so this is rare; nothing was written when it happens."""
+    if isinstance(exc, IntegrityError):
+        return None
+    orig = exc.orig
+    cause = getattr(orig, "__cause__", None)
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(orig, "sqlstate", None)
+    if sqlstate is not None:
+        conflict = sqlstate in _CONFLICT_SQLSTATES
+    else:
+        code = getattr(orig, "sqlite_errorcode", None)
+        message = str(orig).lower()
+        conflict = (code is not None and code & 0xFF in _SQLITE_BUSY_CODES) or (
+            "database is locked" in message or "database table is locked" in message)
+    return DomainError(ErrorCode.DUPLICATE, CONFLICT_MESSAGE) if conflict else None

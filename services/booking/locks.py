@@ -18,9 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Reservation, StaffMember
 from services.errors import DomainError, ErrorCode, NotFound
-from services.locking import lock_customers
-
-CONFLICT_MESSAGE = "他の操作と同時に変更されました。もう一度お試しください。"
+from services.locking import CONFLICT_MESSAGE, lock_customers
 
 
 def _is_sqlite(session: AsyncSession) -> bool:
