@@ -65,8 +65,7 @@ async def _create_manager(login_id: str, password: str | None, name: str) -> int
 
 async def _check_figures(fix: bool) -> int:
     """Recompute every customer's figures from scratch; list each difference (and rewrite them with --fix)."""
-    from services.booking.figures import find_differences
-    from services.customer_stats import refresh_customer_stats
+    from services.booking.figures import find_differences, rewrite_figures
 
     db = _db()
     try:
@@ -76,7 +75,7 @@ async def _check_figures(fix: bool) -> int:
             print(difference)
         if differences and fix:
             async with db.transaction() as session:
-                await refresh_customer_stats(session, sorted({d.customer_id for d in differences}))
+                await rewrite_figures(session, sorted({d.customer_id for d in differences}))
             print(f"rewrote the figures of {len({d.customer_id for d in differences})} customers")
     finally:
         await db.dispose()
@@ -157,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     figures = sub.add_parser("check-figures",
-                             help="recompute customer figures from reservations; exit 1 on any difference")
+                             help="recompute customer figures from reservations and the caution / blacklist "
+                             "flags from their entries; exit 1 on any difference")
     figures.add_argument("--fix", action="store_true", help="rewrite the figures that differ")
     serve.add_argument("--workers", type=int, default=None,
                        help="worker processes (default WEB_CONCURRENCY, else one per core on PostgreSQL; "

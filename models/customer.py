@@ -1,7 +1,8 @@
 """顧客: the customer record, its many-valued parts, referrals and withdrawals.
 
 The statistic columns (visit_count … has_unpaid_cancel_fee) are derived from
-reservations by ``services.customer_stats`` and are never edited by hand.
+reservations, and is_caution / is_blacklisted from the caution and blacklist entries, by
+``services.customer_stats``; they are never edited by hand.
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ class Customer(TimestampMixin, Base):
     last_menu_id: Mapped[int | None] = mapped_column(
         ForeignKey("menus.id", ondelete="SET NULL"), index=True, comment="最終利用メニュー")
     average_visit_interval_days: Mapped[float | None] = mapped_column(comment="平均来店間隔(日)")
+    # Derived from cautions / blacklist_entries (services.customer_stats.refresh_customer_flags), in the
+    # transaction of every change: lists and searches read a column, not a join per customer.
+    is_caution: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
+                                             comment="要注意人物")
+    is_blacklisted: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
+                                                 comment="ブラックリスト")
 
     occupation: Mapped[Occupation | None] = relationship(lazy="raise")
     first_visit_motive: Mapped[FirstVisitMotive | None] = relationship(lazy="raise")

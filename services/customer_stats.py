@@ -1,7 +1,9 @@
 """Derived customer statistics, recomputed from reservations (one rule, one place).
 
 Every service that changes a reservation's customer or status calls
-:func:`refresh_customer_stats`; nothing else writes these columns.
+:func:`refresh_customer_stats`; nothing else writes these columns. Every writer of a
+caution or blacklist entry calls :func:`refresh_customer_flags` the same way, and the
+figures check compares the stored flags with :func:`flags_from_entries`.
 
 - visits: VISITED reservations + pre_system_visit_count
 - reservations: every reservation of the customer
@@ -17,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, case, func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import CancelKind, Customer, Reservation, ReservationMenu, ReservationStatus
+from models import BlacklistEntry, CancelKind, Caution, Customer, Reservation, ReservationMenu, ReservationStatus
 from services.locking import lock_customers
 
 CUSTOMER_CANCEL = and_(
@@ -130,3 +134,65 @@ def _aware(value: datetime | str | None) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------- caution / blacklist flags
+
+
+@dataclass(frozen=True)
+class CustomerFlags:
+    is_caution: bool = False
+    is_blacklisted: bool = False
+
+
+#: The stored flag columns, in the order of :class:`CustomerFlags`.
+FLAGS = ("is_caution", "is_blacklisted")
+
+
+async def flags_from_entries(session: AsyncSession, customer_ids: Iterable[int]) -> dict[int, CustomerFlags]:
+    """What each customer's flags should be: whether it has its own caution / blacklist entry.
+
+    Customers without an entry are absent (their flags are both false). The one definition of the
+    flags: the writer stores it, the figures check compares the stored columns with it.
+    """
+    ids = sorted(set(customer_ids))
+    caution: set[int] = set()
+    listed: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        caution.update(await session.scalars(select(Caution.customer_id).where(Caution.customer_id.in_(chunk))))
+        listed.update(await session.scalars(
+            select(BlacklistEntry.customer_id).where(BlacklistEntry.customer_id.in_(chunk))))
+    return {i: CustomerFlags(i in caution, i in listed) for i in sorted(caution | listed)}
+
+
+async def refresh_customer_flags(session: AsyncSession, customer_ids: Iterable[int]) -> None:
+    """Store each customer's flags from its entries, under the customer lock, in the caller's transaction.
+
+    Called after a caution or blacklist entry is added or removed (flushed or pending): a
+    concurrent writer of the same customer waits for the lock and then reads what this one
+    committed, so two adds / removes cannot leave a flag wrong.
+    """
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return
+    await session.flush()
+    await lock_customers(session, ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        expected = await flags_from_entries(session, chunk)
+        stored = await session.execute(
+            select(Customer.id, Customer.is_caution, Customer.is_blacklisted).where(Customer.id.in_(chunk)))
+        changed = [{"customer_id": i, "caution": want.is_caution, "listed": want.is_blacklisted}
+                   for i, caution, listed in stored
+                   if (want := expected.get(i, CustomerFlags())) != CustomerFlags(bool(caution), bool(listed))]
+        if changed:
+            await session.execute(
+                update(Customer.__table__).where(Customer.__table__.c.id == bindparam("customer_id"))
+                .values(is_caution=bindparam("caution"), is_blacklisted=bindparam("listed")),
+                changed)
+    # Loaded customers show the new flags on their next access.
+    wanted = set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Customer) and obj.id in wanted:
+            session.expire(obj, FLAGS)

@@ -7,9 +7,10 @@ Placeholder e-mails of phone-only customers are built from the phone number and 
 count as an e-mail match. A manager can clear a false match for one customer and one
 entry (:func:`clear_blacklist_match`); a later entry that matches is a new question.
 
-Whether a customer is a caution / blacklisted is the existence of its row: there is no
-copy on ``customers`` to keep in step, so a change is visible in the transaction that
-makes it.
+Whether a customer is a caution / blacklisted is the existence of its own row; lists read
+the copy on ``customers`` (``is_caution`` / ``is_blacklisted``), which every add and remove
+here rewrites in the same transaction, under the customer lock
+(``customer_stats.refresh_customer_flags``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import BlacklistEntry, BlacklistMatchClearance, Caution, Customer
 from services import audit, normalize
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
+from services.locking import lock_customers
 from services.permissions import Action, check
 
 OWN_REASON = "本人がブラックリストに登録されています"
@@ -226,6 +229,8 @@ async def _customer_for_new_entry(session: AsyncSession, kind: FlagKind, custome
     if customer_id is None:
         errors.append(FieldError("customer_id", ErrorCode.REQUIRED, "お客様を選択してください。"))
         return None
+    # Before the duplicate check: a concurrent add or remove of this customer's entry waits here.
+    await lock_customers(session, [customer_id])
     customer = await session.get(Customer, customer_id, populate_existing=True)
     if customer is None:
         errors.append(FieldError("customer_id", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
@@ -254,13 +259,19 @@ async def add_flag(session: AsyncSession, kind: FlagKind, customer_id: int | Non
     except IntegrityError:  # a concurrent request registered the same customer first
         raise DomainError(ErrorCode.DUPLICATE, f"このお客様はすでに{kind.label}に登録されています。",
                           "customer_id") from None
+    await refresh_customer_flags(session, [customer.id])
     await audit.record(session, actor, entity=kind.entity, entity_id=row.id, action=audit.AuditAction.CREATE,
                        changes={"customer": [None, _described(customer)], "memo": [None, text]})
     return row
 
 
-async def _entry(session: AsyncSession, kind: FlagKind, entry_id: int) -> Any:
-    row = await session.get(kind.model, entry_id, with_for_update=True)
+async def _entry(session: AsyncSession, kind: FlagKind, entry_id: int, *, lock_customer: bool = False) -> Any:
+    if lock_customer:
+        # Customer first, then the entry: the order add_flag takes them in.
+        customer_id = await session.scalar(select(kind.model.customer_id).where(kind.model.id == entry_id))
+        if customer_id is not None:
+            await lock_customers(session, [customer_id])
+    row = await session.get(kind.model, entry_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(f"{kind.label}の登録", "id")
     return row
@@ -288,11 +299,12 @@ async def update_flag(session: AsyncSession, kind: FlagKind, entry_id: int, memo
 async def remove_flag(session: AsyncSession, kind: FlagKind, entry_id: int, actor: Actor) -> int:
     """Delete an entry; the customer is never touched. Returns the customer's id."""
     check(actor, kind.action)
-    row = await _entry(session, kind, entry_id)
+    row = await _entry(session, kind, entry_id, lock_customer=True)
     customer = await session.get(Customer, row.customer_id)
     customer_id, memo = row.customer_id, row.memo
     await session.delete(row)
     await session.flush()
+    await refresh_customer_flags(session, [customer_id])
     await audit.record(session, actor, entity=kind.entity, entity_id=entry_id, action=audit.AuditAction.DELETE,
                        changes={"customer": [_described(customer) if customer else customer_id, None],
                                 "memo": [memo, None]})

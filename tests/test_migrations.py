@@ -9,20 +9,25 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import asyncpg
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import models
+from models.base import UTCDateTime
 from models.db import create_engine
+from services.booking.figures import find_differences
+from services.customer_fields.registry import FIELDS
 from services.migrate import alembic_config, upgrade
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -128,3 +133,57 @@ async def test_downgrade_to_base_and_upgrade_again(empty_engine: AsyncEngine) ->
     await upgrade(empty_engine)
 
     await _assert_matches_models(empty_engine)
+
+
+# --------------------------------------------------------------------------- 0008: stored flags, clamped counts
+
+#: The customers table as revision 0007 left it (the model has columns 0008 adds).
+_CUSTOMERS_0007 = sa.table(
+    "customers", sa.column("id", sa.Integer()), sa.column("customer_no", sa.String()),
+    sa.column("last_name", sa.String()), sa.column("first_name", sa.String()), sa.column("name_key", sa.String()),
+    sa.column("registered_at", UTCDateTime()), sa.column("pre_system_visit_count", sa.Integer()),
+    sa.column("visit_count", sa.Integer()), sa.column("reservation_count", sa.Integer()),
+    sa.column("first_visit_at", UTCDateTime()), sa.column("last_visit_at", UTCDateTime()),
+)
+_AT = datetime(2025, 4, 1, 1, tzinfo=timezone.utc)
+
+
+def _customer_0007(id_: int, pre: int = 0, visits: int = 0, **figures) -> dict:
+    return {"id": id_, "customer_no": f"{id_:06d}", "last_name": "山田", "first_name": f"{id_}号",
+            "name_key": f"やまだ{id_}", "registered_at": _AT, "pre_system_visit_count": pre,
+            "visit_count": pre + visits, "reservation_count": visits, "first_visit_at": None,
+            "last_visit_at": None, **figures}
+
+
+async def test_0008_stores_the_flags_and_clamps_huge_pre_system_visit_counts(empty_engine: AsyncEngine) -> None:
+    """Customers written under 0007 get their flags from the entries, and a pre-system visit count
+    above the registry's limit is clamped with visit_count lowered by as much: no figure disagrees."""
+    limit = FIELDS["pre_system_visit_count"].max_value
+    assert limit == 10000
+    await upgrade(empty_engine, "0007")
+    async with empty_engine.begin() as conn:
+        await conn.execute(sa.insert(_CUSTOMERS_0007), [
+            _customer_0007(1), _customer_0007(2), _customer_0007(3), _customer_0007(4),
+            _customer_0007(5, pre=1_000_000, visits=1, first_visit_at=_AT, last_visit_at=_AT),
+            _customer_0007(6, pre=limit), _customer_0007(7, pre=limit + 1),
+        ])
+        await conn.execute(sa.insert(models.Reservation.__table__).values(
+            customer_id=5, start_at=_AT, end_at=_AT + timedelta(hours=1), channel=models.ReservationChannel.ADMIN,
+            status=models.ReservationStatus.VISITED, visited_at=_AT))
+        await conn.execute(sa.insert(models.Caution.__table__), [{"customer_id": 1, "memo": "遅刻"},
+                                                                {"customer_id": 3, "memo": "遅刻"}])
+        await conn.execute(sa.insert(models.BlacklistEntry.__table__), [{"customer_id": 2, "memo": "暴言"},
+                                                                       {"customer_id": 3, "memo": "暴言"}])
+
+    await upgrade(empty_engine)
+
+    async with AsyncSession(empty_engine) as session:
+        rows = {r.id: r for r in await session.execute(
+            sa.select(models.Customer.id, models.Customer.is_caution, models.Customer.is_blacklisted,
+                      models.Customer.pre_system_visit_count, models.Customer.visit_count))}
+        assert {i: (r.is_caution, r.is_blacklisted) for i, r in rows.items()} == {
+            1: (True, False), 2: (False, True), 3: (True, True), 4: (False, False),
+            5: (False, False), 6: (False, False), 7: (False, False)}
+        assert {i: (r.pre_system_visit_count, r.visit_count) for i, r in rows.items() if i >= 5} == {
+            5: (limit, limit + 1), 6: (limit, limit), 7: (limit, limit)}
+        assert await find_differences(session) == []

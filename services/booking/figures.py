@@ -4,6 +4,8 @@
 transaction of every change; this module computes the same definitions (SPEC §1) a
 second, independent way from the raw rows, so a forgotten refresh or a wrong
 aggregate shows up as a difference (the ``check-figures`` command, the property test).
+The caution / blacklist flags have a one-line definition (an own entry exists), read
+from the entries by ``customer_stats.flags_from_entries``, the function their writer uses.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CancelKind, Customer, Reservation, ReservationMenu, ReservationStatus
+from services.customer_stats import FLAGS, CustomerFlags, flags_from_entries, refresh_customer_flags, \
+    refresh_customer_stats
 
 FIGURES = ("visit_count", "reservation_count", "cancel_count", "has_late_cancel", "has_unpaid_cancel_fee",
-           "first_visit_at", "last_visit_at", "last_menu_id", "average_visit_interval_days")
+           "first_visit_at", "last_visit_at", "last_menu_id", "average_visit_interval_days", *FLAGS)
 BATCH = 2000
 
 
@@ -105,11 +109,19 @@ async def find_differences(session: AsyncSession, customer_ids: list[int] | None
                     .where(ReservationMenu.reservation_id.in_(visited_ids[start:start + BATCH]))
                     .order_by(ReservationMenu.id))).all():
                 menus[rid].append(mid)
+        flags = await flags_from_entries(session, ids)
         for customer in customers:
             expected = expected_figures(customer.pre_system_visit_count or 0, by_customer[customer.id], menus)
+            expected.update(vars(flags.get(customer.id, CustomerFlags())))
             for name, value in expected.items():
                 stored = getattr(customer, name)
                 if not _same(stored, value):
                     found.append(Difference(customer.id, customer.customer_no, name, stored, value))
         session.expunge_all()
     return found
+
+
+async def rewrite_figures(session: AsyncSession, customer_ids: list[int]) -> None:
+    """Rewrite every stored figure of these customers (``check-figures --fix``), through their writers."""
+    await refresh_customer_stats(session, customer_ids)
+    await refresh_customer_flags(session, customer_ids)

@@ -26,7 +26,7 @@ class Role(str, enum.Enum):
     INPUT = "input"  # a caller (staff, import, the customer) may set it
     LINE = "line"  # written by LINE linking only
     KEY = "key"  # normalised keys derived from the inputs (services.customers.derive_keys)
-    DERIVED = "derived"  # figures derived from reservations (services.customer_stats)
+    DERIVED = "derived"  # figures derived from reservations and flag entries (services.customer_stats)
     SYSTEM = "system"  # ids, timestamps, registration path, withdrawal
 
 
@@ -121,6 +121,8 @@ _FIELD_LIST: tuple[CustomerField, ...] = (
     _other("last_visit_at", "最終来店日", Role.DERIVED),
     _other("last_menu_id", "最終利用メニュー", Role.DERIVED),
     _other("average_visit_interval_days", "平均来店間隔(日)", Role.DERIVED),
+    _other("is_caution", "要注意人物", Role.DERIVED),
+    _other("is_blacklisted", "ブラックリスト", Role.DERIVED),
     _other("created_at", "作成日時", Role.SYSTEM),
     _other("updated_at", "更新日時", Role.SYSTEM),
     _input("attributes", "顧客属性", Kind.TAGS, column=False, max_length=100),

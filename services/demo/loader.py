@@ -34,7 +34,7 @@ from models import (
 from models.db import Database
 from services.actor import Actor
 from services.customer_fields import SCALAR_FIELDS, Mode, clean_customer
-from services.customer_stats import refresh_customer_stats
+from services.customer_stats import refresh_customer_flags, refresh_customer_stats
 from services.customers import create_customer, derive_keys
 from services.demo import data
 from services.demo.data import Booking, Person, Planner
@@ -293,6 +293,7 @@ class _Loader:
         for model, rows in ((Caution, cautions), (BlacklistEntry, blacklist), (Withdrawal, withdrawals),
                             (Referral, referrals)):
             await self._insert(model, rows)
+        await refresh_customer_flags(self.session, [r["customer_id"] for r in cautions + blacklist])
         s = self.summary
         s.cautions, s.blacklisted = s.cautions + len(cautions), s.blacklisted + len(blacklist)
         s.withdrawn, s.referrals = s.withdrawn + len(withdrawals), s.referrals + len(referrals)

@@ -1,4 +1,5 @@
-"""Customer figures stay true: random booking sequences (hypothesis) and the check-figures command."""
+"""Customer figures stay true: random booking and caution / blacklist sequences (hypothesis) and the
+check-figures command."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import pytest
 from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 import cli
 from models import Customer, Reservation
 from models.db import Database
-from services import auth, booking
+from services import auth, booking, flags
 from services.actor import Actor
 from services.booking import Reschedule
 from services.booking.figures import find_differences
@@ -19,11 +20,13 @@ from services.errors import DomainError
 from tests.booking_world import World, later
 
 OPERATIONS = ["book", "book_site", "reschedule", "confirm", "prepay", "visited", "no_show", "cancel",
-              "cancel_site", "store_cancel", "pay", "waive"]
+              "cancel_site", "store_cancel", "pay", "waive", "caution", "blacklist"]
 STATUS_OPS = {"confirm": booking.confirm_reservation, "prepay": booking.record_prepayment,
               "visited": booking.mark_visited, "no_show": booking.mark_no_show,
               "cancel": booking.cancel_by_customer, "store_cancel": booking.cancel_by_store,
               "pay": booking.pay_cancellation_fee, "waive": booking.waive_cancellation_fee}
+#: Toggles: add the customer's entry when it has none, else remove it.
+FLAG_OPS = {"caution": flags.CAUTION, "blacklist": flags.BLACKLIST}
 STEP = st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1), st.integers(0, 30), st.integers(-72, 120),
                  st.integers(0, 1))
 
@@ -37,7 +40,9 @@ async def _step(world: World, customers: list[Customer], reservations: list[int]
     name, who, pick, hours, menu = step
     customer = customers[who]
     target = reservations[pick % len(reservations)] if reservations else None
-    if name in ("book", "book_site"):
+    if name in FLAG_OPS:
+        await _toggle_flag(world, FLAG_OPS[name], customer)
+    elif name in ("book", "book_site"):
         actor = world.staff if name == "book" else Actor.customer(customer.id)
         r = await world.book(customer, actor, hours=hours, stylist=menu, menus=(menu,))
         reservations.append(r.id)
@@ -50,6 +55,15 @@ async def _step(world: World, customers: list[Customer], reservations: list[int]
         await world.run(booking.cancel_by_customer, target, Actor.customer(owner))
     else:
         await world.run(STATUS_OPS[name], target, world.manager)
+
+
+async def _toggle_flag(world: World, kind: flags.FlagKind, customer: Customer) -> None:
+    async with world.db.transaction() as s:
+        entry_id = await s.scalar(select(kind.model.id).where(kind.model.customer_id == customer.id))
+        if entry_id is None:
+            await flags.add_flag(s, kind, customer.id, "メモ", world.manager)
+        else:
+            await flags.remove_flag(s, kind, entry_id, world.manager)
 
 
 _worlds: dict[str, World] = {}
@@ -93,3 +107,29 @@ async def test_check_figures_reports_every_difference_and_fixes(db, monkeypatch,
         assert figure in out
     assert await cli._check_figures(fix=True) == 1
     assert await cli._check_figures(fix=False) == 0
+
+
+async def test_check_figures_reports_and_fixes_wrong_caution_and_blacklist_flags(db, monkeypatch, capsys):
+    world = await World(db).build()
+    plain, listed = await world.customer(), await world.customer()
+    async with db.transaction() as s:
+        await flags.add_to_blacklist(s, listed.id, "暴言", world.manager)
+    monkeypatch.setattr(cli, "_db", lambda: Database(db.url))
+    assert await cli._check_figures(fix=False) == 0
+    capsys.readouterr()
+    async with db.transaction() as s:  # what a forgotten writer or a hand edit would leave
+        await s.execute(update(Customer).where(Customer.id == plain.id).values(is_caution=True))
+        await s.execute(update(Customer).where(Customer.id == listed.id).values(is_blacklisted=False))
+
+    assert await cli._check_figures(fix=False) == 1
+    out = capsys.readouterr().out
+    assert f"{plain.customer_no} (id {plain.id}) is_caution: stored True, expected False" in out
+    assert f"{listed.customer_no} (id {listed.id}) is_blacklisted: stored False, expected True" in out
+    assert "2 differences" in out
+    assert await cli._check_figures(fix=True) == 1
+    assert await cli._check_figures(fix=False) == 0
+    async with db.sessionmaker() as s:
+        stored = dict((await s.execute(select(Customer.id, Customer.is_caution)
+                                       .where(Customer.id.in_([plain.id, listed.id])))).all())
+        blacklisted = await s.scalar(select(Customer.is_blacklisted).where(Customer.id == listed.id))
+    assert stored == {plain.id: False, listed.id: False} and blacklisted is True

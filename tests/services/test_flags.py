@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +11,9 @@ from models import AuditLog, BlacklistEntry, Caution, Customer, StaffRole
 from services import customers as customer_service
 from services import flags
 from services.actor import Actor
+from services.booking.figures import find_differences
 from services.errors import DomainError, ErrorCode
+from tests.factories import add_customer
 
 MANAGER = Actor.staff(1, StaffRole.MANAGER, "manager")
 STAFF = Actor.staff(2, StaffRole.STAFF, "staff")
@@ -140,3 +144,79 @@ async def test_who_may_change(session, customer, kind, actor, allowed):
         with pytest.raises(DomainError):
             await call()
     assert await session.scalar(select(MODEL[kind].memo).where(MODEL[kind].id == row.id)) == "メモ"
+
+
+async def _stored_flags(session, customer_id: int) -> tuple[bool, bool]:
+    row = (await session.execute(select(Customer.is_caution, Customer.is_blacklisted)
+                                 .where(Customer.id == customer_id))).one()
+    return bool(row.is_caution), bool(row.is_blacklisted)
+
+
+async def test_add_and_remove_rewrite_the_stored_flags_in_their_transaction(session, customer):
+    assert await _stored_flags(session, customer.id) == (False, False)
+    customer_id = customer.id
+    caution_id = (await flags.add_caution(session, customer_id, "遅刻が多い", STAFF)).id
+    assert await _stored_flags(session, customer_id) == (True, False)  # before the commit
+    await session.commit()
+    entry_id = (await flags.add_to_blacklist(session, customer_id, "暴言", MANAGER)).id
+    await session.commit()
+    assert await _stored_flags(session, customer_id) == (True, True)
+    await flags.update_caution(session, caution_id, "連絡なしの遅刻", STAFF)
+    await session.commit()
+    assert await _stored_flags(session, customer_id) == (True, True)
+
+    await flags.remove_caution(session, caution_id, STAFF)
+    assert await _stored_flags(session, customer_id) == (False, True)
+    await session.rollback()  # the flag goes back with the entry
+    assert await _stored_flags(session, customer_id) == (True, True)
+    await flags.remove_caution(session, caution_id, STAFF)
+    await flags.remove_from_blacklist(session, entry_id, MANAGER)
+    await session.commit()
+    assert await _stored_flags(session, customer_id) == (False, False)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_refused_add_leaves_the_flags_alone(session, customer, kind):
+    customer_id = customer.id
+    with pytest.raises(DomainError):
+        await ADD[kind](session, customer_id, "", MANAGER)
+    await session.rollback()
+    assert await _stored_flags(session, customer_id) == (False, False)
+    await ADD[kind](session, customer_id, "メモ", MANAGER)
+    await session.commit()
+    with pytest.raises(DomainError):  # a second entry for the customer
+        await ADD[kind](session, customer_id, "メモ", MANAGER)
+    await session.rollback()
+    assert await _stored_flags(session, customer_id) == ((True, False) if kind == "caution" else (False, True))
+
+
+async def _in_transaction(db, operation, *args) -> None:
+    async with db.transaction() as s:
+        await operation(s, *args)
+
+
+async def test_concurrent_adds_and_removes_of_both_flags_leave_them_right(db):
+    """A caution and a blacklist entry of one customer written at once: each writer rewrites both
+    flags, so without the customer lock the later one would store the other's flag as it was."""
+    customers = [(await add_customer(db)).id for _ in range(4)]
+    await asyncio.gather(*(_in_transaction(db, op, cid, "メモ", MANAGER)
+                           for cid in customers for op in (flags.add_caution, flags.add_to_blacklist)))
+    async with db.sessionmaker() as s:
+        assert {c: await _stored_flags(s, c) for c in customers} == dict.fromkeys(customers, (True, True))
+        cautions = dict((await s.execute(select(Caution.customer_id, Caution.id))).all())
+        listed = dict((await s.execute(select(BlacklistEntry.customer_id, BlacklistEntry.id))).all())
+
+    # One customer loses both entries at once; another loses its caution while a second add is refused.
+    first, second = customers[:2]
+    results = await asyncio.gather(
+        _in_transaction(db, flags.remove_caution, cautions[first], MANAGER),
+        _in_transaction(db, flags.remove_from_blacklist, listed[first], MANAGER),
+        _in_transaction(db, flags.remove_caution, cautions[second], MANAGER),
+        _in_transaction(db, flags.add_caution, second, "メモ", MANAGER),
+        return_exceptions=True)
+    assert [type(r) for r in results[:3]] == [type(None)] * 3
+    async with db.sessionmaker() as s:
+        has_caution = await s.scalar(select(func.count()).select_from(Caution).where(Caution.customer_id == second))
+        assert await _stored_flags(s, first) == (False, False)
+        assert await _stored_flags(s, second) == (bool(has_caution), True)
+        assert await find_differences(s) == []
