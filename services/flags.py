@@ -16,7 +16,6 @@ here rewrites in the same transaction, under the customer lock
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -33,6 +32,7 @@ from services.customer_stats import refresh_customer_flags
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.locking import lock_customers
 from services.permissions import Action, check
+from services.text_rules import free_text
 
 OWN_REASON = "本人がブラックリストに登録されています"
 KANA_PHONE_REASON = "カナ氏名と電話番号が一致"
@@ -166,11 +166,15 @@ async def find_blacklist_match(session: AsyncSession, customer_id: int) -> Black
 
 
 def _memo(value: Any, errors: list[FieldError], *, required: bool = True) -> str:
-    text = unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
+    """A caution / blacklist / match-clearance memo: free text (control and bidi characters
+    dropped, services.text_rules); a memo left empty by that is missing."""
+    try:
+        text = free_text(value, "メモ", "memo", MEMO_MAX, multiline=True) or ""
+    except DomainError as exc:
+        errors.extend(exc.errors)
+        return ""
     if required and not text:
         errors.append(FieldError("memo", ErrorCode.REQUIRED, "メモを入力してください。"))
-    elif len(text) > MEMO_MAX:
-        errors.append(FieldError("memo", ErrorCode.TOO_LONG, f"メモは{MEMO_MAX}文字以内で入力してください。"))
     return text
 
 

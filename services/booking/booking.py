@@ -21,6 +21,7 @@ from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.permissions import Action, Role, can, check, role_of
 from services.store import get_store_settings
+from services.text_rules import free_text
 
 MEMO_MAX = 1000
 
@@ -71,11 +72,11 @@ def _channel(requested: ReservationChannel | None, actor: Actor) -> ReservationC
 
 
 def _memo(memo: str | None) -> tuple[str | None, list[FieldError]]:
-    if memo is None or not memo.strip():
-        return None, []
-    if len(memo) > MEMO_MAX:
-        return None, [FieldError("memo", ErrorCode.TOO_LONG, f"メモは{MEMO_MAX}文字以内で入力してください。")]
-    return memo.strip(), []
+    """The reservation memo: free text (control and bidi characters dropped, services.text_rules)."""
+    try:
+        return free_text(memo, "メモ", "memo", MEMO_MAX, multiline=True), []
+    except DomainError as exc:
+        return None, list(exc.errors)
 
 
 def initial_status(channel: ReservationChannel, tentative: bool, use_prepayment: bool) -> ReservationStatus:

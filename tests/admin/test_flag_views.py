@@ -81,6 +81,22 @@ async def test_bad_forms_show_japanese_messages_and_write_nothing(staff, custome
     assert await _count(db, Caution) == 0
 
 
+async def test_a_memo_loses_control_and_bidi_characters_and_nothing_else(staff, customer, db):
+    response = await staff.submit("/admin/caution/create", {
+        "customer": str(customer.id), "memo": "\u202e大声で\x00話す\x07\r\n個室へ  ご案内"})
+    assert response.status_code == 302, response.text
+    async with db.sessionmaker() as session:
+        assert await session.scalar(select(Caution.memo)) == "大声で話す\n個室へ  ご案内"
+
+
+async def test_a_memo_of_only_control_characters_is_required_and_writes_nothing(staff, customer, db):
+    response = await staff.submit("/admin/caution/create",
+                                  {"customer": str(customer.id), "memo": "\u202e\x00\x07"})
+    assert response.status_code == 400
+    assert "メモを入力してください。" in response.text
+    assert await _count(db, Caution) == 0
+
+
 async def test_one_entry_per_customer(staff, customer, db):
     assert (await staff.submit("/admin/caution/create", {"customer": str(customer.id), "memo": "一件目"})
             ).status_code == 302

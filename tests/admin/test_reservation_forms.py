@@ -44,6 +44,18 @@ async def test_create_through_the_booking_service(staff, salon, db):
     assert r.channel == ReservationChannel.PHONE and log.action == "create"
 
 
+async def test_a_memo_loses_control_and_bidi_characters_and_nothing_else(staff, salon, db):
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["plain"].id), "start_date": TOMORROW.isoformat(), "start_time": "13:00",
+        "menu_ids": [str(salon["cut"].id)], "channel": "PHONE",
+        "memo": "\u202e初めての\x00カラー\x07\r\n明るめ  希望"})
+    assert response.status_code == 302, response.text
+    async with db.sessionmaker() as session:
+        newest = await session.scalar(select(Reservation.memo).where(
+            Reservation.customer_id == salon["plain"].id).order_by(Reservation.id.desc()).limit(1))
+    assert newest == "初めてのカラー\n明るめ  希望"
+
+
 async def test_blacklisted_customer_is_refused_on_the_page(staff, salon, db):
     before = await count_rows(db, Reservation)
     response = await staff.submit("/admin/reservation/create", {

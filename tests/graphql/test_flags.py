@@ -187,3 +187,23 @@ async def test_flags_on_a_customer_list_take_a_fixed_number_of_queries(gql, give
     more = [await given.customer() for _ in range(12)]
     await given.rows(*(Caution(customer_id=c.id, memo="c") for c in more[:6]))
     assert await statements() == few
+
+
+async def test_a_caution_memo_loses_control_and_bidi_characters_and_nothing_else(gql, given, staff_token, db):
+    customer = await given.customer()
+    out = (await gql(ADD_CAUTION, {"input": {"customerId": str(customer.id),
+                                             "memo": "\u202e施術中の\x00電話が\x07多い\n店長  対応"}},
+                     token=staff_token))["addCaution"]
+    assert out["errors"] == []
+    assert out["caution"]["memo"] == out["caution"]["customer"]["cautionMemo"] == "施術中の電話が多い\n店長  対応"
+
+
+async def test_a_caution_memo_of_only_control_characters_is_required_and_writes_nothing(
+        gql, given, staff_token, db):
+    customer = await given.customer()
+    before = (await count(db, Caution), await count(db, AuditLog))
+    out = (await gql(ADD_CAUTION, {"input": {"customerId": str(customer.id), "memo": "\u202e\x00\x07"}},
+                     token=staff_token))["addCaution"]
+    assert out == {"caution": None, "errors": [{"field": "memo", "code": "REQUIRED",
+                                                "message": "メモを入力してください。"}]}
+    assert (await count(db, Caution), await count(db, AuditLog)) == before

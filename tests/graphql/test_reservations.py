@@ -74,6 +74,16 @@ async def test_staff_books_and_sees_everything_on_the_reservation(gql, world, st
     assert [(m["menu"]["name"], m["price"]) for m in r["menus"]] == [("カット", 5000), ("カラー", 8000)]
 
 
+async def test_a_reservation_memo_loses_control_and_bidi_characters_and_nothing_else(gql, world, db,
+                                                                                       staff_token):
+    customer = await world.customer()
+    out = (await gql(CREATE, {"input": booking_input(world, customer, memo="\u202e指名\x00あり\x07\n前回の  カラー剤")},
+                     token=staff_token))["createReservation"]
+    assert out["errors"] == [] and out["reservation"]["memo"] == "指名あり\n前回の  カラー剤"
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(Reservation.memo)) == "指名あり\n前回の  カラー剤"
+
+
 async def test_customer_token_books_and_reads_only_its_own(gql, world, db, staff_token):
     me, other = await world.customer(), await world.customer()
     token = await token_of(db, me)

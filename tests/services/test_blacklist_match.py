@@ -167,6 +167,14 @@ async def test_manager_clears_a_false_match_with_an_audit_entry(session, listed)
     assert (await flags.find_blacklist_match(session, person.id)).entry_id == second.id
 
 
+async def test_the_clearance_memo_drops_control_and_bidi_characters(session, listed):
+    customer, entry = listed
+    person = await _newcomer(session, listed)
+    row = await flags.clear_blacklist_match(session, person.id, entry.id, MANAGER,
+                                            "\u202e別人\x00（生年月日が\x07違う）\n確認済み")
+    assert row.memo == "別人（生年月日が違う）\n確認済み"
+
+
 @pytest.mark.parametrize(("who", "entry_offset", "memo", "code"), [
     (STAFF, 0, "", ErrorCode.PERMISSION_DENIED),
     (Actor.customer(1), 0, "", ErrorCode.PERMISSION_DENIED),

@@ -126,6 +126,14 @@ async def test_staff_busy_and_neighbouring_slots(world, db):
     assert await count(db) == 3
 
 
+async def test_the_memo_drops_control_and_bidi_characters_and_keeps_the_rest(world):
+    customer = await world.customer()
+    r = await world.book(customer, memo="\u202e指名\x00あり\x07\n前回の  カラー剤で")
+    assert r.memo == "指名あり\n前回の  カラー剤で"
+    r = await world.book(customer, hours=120, memo="\x00\u202e\x07")
+    assert r.memo is None  # optional: nothing left is no memo
+
+
 async def test_bad_inputs_report_every_problem_and_write_nothing(world, db):
     customer = await world.customer()
     start = later(100)

@@ -220,3 +220,38 @@ async def test_concurrent_adds_and_removes_of_both_flags_leave_them_right(db):
         assert await _stored_flags(s, first) == (False, False)
         assert await _stored_flags(s, second) == (bool(has_caution), True)
         assert await find_differences(s) == []
+
+
+#: A memo with a right-to-left override, a NUL and a bell among text that must stay as typed.
+HOSTILE_MEMO = "\u202e予約時間に\x00毎回\x07遅れる\n次回は  15分前に連絡"
+CLEAN_MEMO = "予約時間に毎回遅れる\n次回は  15分前に連絡"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_memos_drop_control_and_bidi_characters_and_keep_the_rest(session, customer, kind):
+    row = await ADD[kind](session, customer.id, HOSTILE_MEMO, MANAGER)
+    assert row.memo == CLEAN_MEMO
+    row = await UPDATE[kind](session, row.id, "\x07" + HOSTILE_MEMO.replace("毎回", "毎回必ず") + "\u202e", MANAGER)
+    assert row.memo == CLEAN_MEMO.replace("毎回", "毎回必ず")
+    await session.commit()
+    logged = [log.changes["memo"] for log in await _logs(session, kind)]
+    assert logged == [[None, CLEAN_MEMO], [CLEAN_MEMO, CLEAN_MEMO.replace("毎回", "毎回必ず")]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_memo_of_nothing_but_control_characters_is_missing(session, customer, kind):
+    customer_id = customer.id
+    with pytest.raises(DomainError) as exc:
+        await ADD[kind](session, customer_id, "\u202e\x00\x07 \n", MANAGER)
+    assert [(e.field, e.code, e.message) for e in exc.value.errors] == [
+        ("memo", ErrorCode.REQUIRED, "メモを入力してください。")]
+    await session.rollback()
+    assert await _count(session, MODEL[kind]) == 0 and await _logs(session, kind) == []
+    row = await ADD[kind](session, customer_id, "遅刻", MANAGER)
+    row_id = row.id
+    await session.commit()
+    with pytest.raises(DomainError) as exc:
+        await UPDATE[kind](session, row_id, "\x00\u202e", MANAGER)
+    assert exc.value.code == ErrorCode.REQUIRED
+    await session.rollback()
+    assert await session.scalar(select(MODEL[kind].memo)) == "遅刻"
