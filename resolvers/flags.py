@@ -80,11 +80,16 @@ async def _remove(info: Info, kind: flag_service.FlagKind, input: RemoveFlagInpu
     async def perform(session: AsyncSession, actor: Actor) -> RemoveFlagPayload:
         entry_id = id_or_not_found(input.id, f"{kind.label}の登録", "id")
         customer_id = await flag_service.remove_flag(session, kind, entry_id, actor)
-        # From this transaction, not the request's read session (which may not see it yet).
         return RemoveFlagPayload(removed_id=strawberry.ID(str(entry_id)),
-                                 customer=await session.get(CustomerModel, customer_id))
+                                 customer=await _fresh(session, customer_id))
 
     return await mutate(info, RemoveFlagPayload, perform, permission=kind.action)
+
+
+async def _fresh(session: AsyncSession, customer_id: int) -> CustomerModel | None:
+    """The customer as this transaction left it (its stored flags rewritten): from the write session,
+    not the request's read session, which need not see an uncommitted change."""
+    return await session.get(CustomerModel, customer_id, populate_existing=True)
 
 
 def _caution(row: Any) -> CautionPayload:
@@ -138,7 +143,6 @@ class FlagMutation:
             customer_id = id_or_not_found(input.customer_id, "お客様", "customer_id")
             entry_id = id_or_not_found(input.entry_id, "ブラックリスト登録", "entry_id")
             await flag_service.clear_blacklist_match(session, customer_id, entry_id, actor, input.memo)
-            # From this transaction: the read session may not see the clearance yet.
-            return ClearBlacklistMatchPayload(customer=await session.get(CustomerModel, customer_id))
+            return ClearBlacklistMatchPayload(customer=await _fresh(session, customer_id))
 
         return await mutate(info, ClearBlacklistMatchPayload, perform, permission=Action.BLACKLIST)
