@@ -1,6 +1,7 @@
 """How failures leave the API.
 
-- A mutation catches :class:`DomainError` and returns it as ``UserError`` entries.
+- A mutation's :class:`DomainError` becomes ``UserError`` entries in its payload
+  (``resolvers.mutation.mutate``, the one place that does it).
 - A query that cannot answer raises :func:`graphql_error` (a ``GraphQLError`` with
   ``extensions.code``, e.g. ``UNAUTHENTICATED``), which clients see as is.
 - Anything else is a bug: its message is replaced by :data:`UNEXPECTED_MESSAGE`

@@ -1,4 +1,4 @@
-"""Document limits (depth, aliases, tokens) and the parse / validation caches of /graphql.
+"""Document limits (nesting, depth, aliases, tokens) and the parse / validation caches of /graphql.
 
 Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` build a new rule class every
 time they are constructed, i.e. on every request; a validation cache keyed on the rules
@@ -7,10 +7,16 @@ them (with the token limit) to every operation. The caches are keyed on the docu
 text, bounded, and shared by all requests of the process: a client sending the same
 document again skips parsing and validation. A refused document is refused the same way
 every time (its errors are cached; a parse error is never cached and simply raised again).
+
+Nesting is checked on the text before the parser sees it: the parser is recursive, and a
+document like ``{ a { a { a …`` or a literal ``[[[[…`` a few hundred levels deep exhausts
+its stack (graphql-core then answers in English, or a RecursionError escapes). A linear
+scan counts brackets instead and refuses with ``QUERY_TOO_DEEP`` and a Japanese message.
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, Generic, TypeVar
@@ -29,6 +35,12 @@ MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 30
 #: A generous bound on the size of one document (GraphiQL's own introspection is about 250 tokens).
 MAX_TOKENS = 5000
+#: Deepest nesting of ``{`` ``[`` ``(`` in a document (selections, arguments, list and object
+#: literals together). Every screen's query stays well under it: MAX_QUERY_DEPTH selection levels
+#: with an argument object or two; far below where the recursive parser runs out of stack.
+MAX_NESTING = 32
+TOO_DEEP_CODE = "QUERY_TOO_DEEP"
+TOO_DEEP_MESSAGE = f"クエリの入れ子が深すぎます（括弧は{MAX_NESTING}段まで）。"
 #: Distinct documents remembered per process. Frontends send a few dozen fixed documents; the
 #: bound keeps a client that sends endless unique texts from growing memory.
 CACHE_SIZE = 256
@@ -74,6 +86,46 @@ PARSED: LRU[tuple[str, int], Any] = LRU(CACHE_SIZE)
 VALIDATED: LRU[str, list[GraphQLError]] = LRU(CACHE_SIZE)
 
 
+_SPECIAL = re.compile(r'[{}\[\]()"#]')
+_STRING_BODY = re.compile(r'(?:[^"\\\n\r]|\\.)*')
+_LINE_REST = re.compile(r"[^\n\r]*")
+_OPENING, _CLOSING = frozenset("{[("), frozenset("}])")
+
+
+def too_deep(source: str, limit: int = MAX_NESTING) -> bool:
+    """Whether brackets in ``source`` nest deeper than ``limit`` (strings and comments skipped).
+
+    One pass, no recursion: each step jumps to the next bracket, quote or ``#``."""
+    if sum(source.count(c) for c in _OPENING) <= limit:
+        return False  # cannot nest deeper than it opens
+    depth, at, end = 0, 0, len(source)
+    while (found := _SPECIAL.search(source, at)) is not None:
+        char, at = found.group(), found.end()
+        if char in _OPENING:
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif char == "#":  # a comment, to the end of the line
+            at = _LINE_REST.match(source, at).end()  # type: ignore[union-attr]
+        elif source.startswith('""', at):  # a block string: to the next unescaped """
+            close = source.find('"""', at + 2)
+            while close > 0 and source[close - 1] == "\\":
+                close = source.find('"""', close + 1)
+            at = end if close < 0 else close + 3
+        else:  # a string: to its closing quote (or the line's end, a syntax error the parser reports)
+            at = _STRING_BODY.match(source, at).end() + 1  # type: ignore[union-attr]
+    return False
+
+
+def checked(source: str) -> str:
+    """``source`` when its nesting is within :data:`MAX_NESTING`; else the QUERY_TOO_DEEP error."""
+    if too_deep(source):
+        raise GraphQLError(TOO_DEEP_MESSAGE, extensions={"code": TOO_DEEP_CODE, "limit": MAX_NESTING})
+    return source
+
+
 class DocumentLimits(SchemaExtension):
     """Adds the depth and alias rules and the token limit to every operation."""
 
@@ -85,7 +137,7 @@ class DocumentLimits(SchemaExtension):
 
 
 class ParserCache(SchemaExtension):
-    """Parse a document text once per process (bounded LRU)."""
+    """Parse a document text once per process (bounded LRU), its nesting checked first."""
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -93,7 +145,7 @@ class ParserCache(SchemaExtension):
         if query is not None and context.graphql_document is None:
             options = context.parse_options
             context.graphql_document = PARSED.get_or_make(
-                (query, options.get("max_tokens") or 0), lambda: parse(query, **options)
+                (query, options.get("max_tokens") or 0), lambda: parse(checked(query), **options)
             )
         yield
 

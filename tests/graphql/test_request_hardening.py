@@ -1,7 +1,8 @@
 """Requests that used to end as masked internal errors (or HTTP 500) get a clear answer.
 
 A lone surrogate, variables nested past the stack, a body that is not UTF-8 JSON: 400
-BAD_REQUEST with a Japanese message. A search text too long for SQLite's LIKE: INVALID.
+BAD_REQUEST with a Japanese message. A document nested past the recursive parser's stack:
+QUERY_TOO_DEEP, in Japanese. A search text too long for SQLite's LIKE: INVALID.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import pytest
 
 from models import Customer
+from resolvers.limits import MAX_NESTING, too_deep
 from tests.graphql.conftest import count
 from tests.graphql.test_auth import LOGIN
 from tests.graphql.test_customer_mutations import CREATE, GOOD_INPUT
@@ -65,13 +67,54 @@ async def test_moderately_deep_variables_are_a_bad_request_too(client, staff_tok
     bad_request(await post(client, BY_NO, {"no": value}, staff_token), "リクエストの入れ子が深すぎます（32段まで）。")
 
 
-async def test_a_deeply_nested_document_is_a_syntax_error_not_an_internal_one(client, staff_token):
-    query = "{" + "a{" * 30_000 + "}" * 30_001  # 90 kB: fits the body limit
+def nested(depth: int, shape: str) -> str:
+    if shape == "selection":
+        return "{" + "a{" * depth + "}" * (depth + 1)
+    if shape == "list":
+        return "{ customers(filter: {name: " + "[" * depth + '"x"' + "]" * depth + "}) { totalCount } }"
+    return "{ customers(filter: " + "{name: " * depth + '"x"' + "}" * depth + ") { totalCount } }"
 
-    response = await post(client, query, token=staff_token)
+
+@pytest.mark.parametrize("shape", ["selection", "list", "object"])
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 300, 10_000])  # 300: where the recursive parser gave up
+async def test_a_deeply_nested_document_is_refused_in_japanese(client, staff_token, shape, depth):
+    response = await post(client, nested(depth, shape), token=staff_token)
 
     assert response.status_code < 500
-    assert "nested too deeply" in response.json()["errors"][0]["message"]
+    body = response.json()
+    assert body.get("data") is None
+    assert body["errors"] == [{"message": "クエリの入れ子が深すぎます（括弧は32段まで）。",
+                               "extensions": {"code": "QUERY_TOO_DEEP", "limit": MAX_NESTING}}]
+
+
+async def test_a_deeply_nested_document_is_refused_on_get_too(client, staff_token):
+    headers = {"Authorization": f"Bearer {staff_token}", "Accept": "application/json"}
+    response = await client.get("/graphql", params={"query": nested(200, "list")}, headers=headers)
+
+    assert response.status_code < 500
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+
+
+@pytest.mark.parametrize("shape", ["selection", "list", "object"])
+async def test_nesting_up_to_the_limit_reaches_the_usual_checks(gql, staff_token, shape):
+    body = await gql(nested(MAX_NESTING - 4, shape), token=staff_token, expect_errors=True)
+
+    assert all(e.get("extensions", {}).get("code") != "QUERY_TOO_DEEP" for e in body["errors"])
+
+
+@pytest.mark.parametrize(("source", "deep"), [
+    ("{ a }" * 200, False),
+    ('{ a(x: "' + "{[(" * 100 + '") }', False),  # brackets in a string
+    ('{ a(x: "\\"' + "{" * 100 + '") }', False),  # after an escaped quote, still the string
+    ('{ a(x: """' + "{" * 100 + '\\""" still """) }', False),  # a block string with an escaped """
+    ("# " + "{" * 100 + "\n{ a }", False),  # a comment
+    ("# c\r" + "[" * (MAX_NESTING + 1), True),
+    ('{ a(x: """ { """) ' + "(" * (MAX_NESTING + 1), True),
+    ("{" * MAX_NESTING + "}" * MAX_NESTING, False),
+    ("{" * (MAX_NESTING + 1), True),
+])
+def test_the_nesting_scan_skips_strings_and_comments(source, deep):
+    assert too_deep(source) is deep
 
 
 @pytest.mark.parametrize("raw", [b'{"query": "{ __typename }"', b'{"query": "\xff\xfe"}'])
