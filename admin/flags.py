@@ -111,7 +111,9 @@ def customer_cell(model: Any, attribute: str, request: Request) -> Markup:
     if customer is None:
         guest = getattr(model, "guest_name", None)
         return Markup("{}（非会員）").format(guest) if guest else Markup("")
-    return mark(str(customer), caution_memos(request).get(customer.id))
+    # 「000734 山本 亜由美」 may break after the number in a narrow column, never inside the name.
+    text = Markup('{} <span class="text-nowrap">{}</span>').format(customer.customer_no, customer.full_name)
+    return mark(text, caution_memos(request).get(customer.id))
 
 
 class CautionMarkMixin:

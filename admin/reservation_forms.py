@@ -17,15 +17,14 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
-from wtforms import SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import StringField, TextAreaField
 
 from admin.auth import current_actor
 from admin.base import BLANK_CHOICE, JST, AdminError, JapaneseForm, choices_of, write_transaction
 from admin.flag_views import CustomerLoader, customer_picker, parse_id
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
-from admin.widgets import NO_BROWSER_CHECK, RequiredMark
+from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
 from services import booking
 from services.errors import DomainError, ErrorCode, FieldError
@@ -85,8 +84,6 @@ def _ids(values: Any) -> list[int]:
 class ReservationAdmin(ReservationListBase, model=Reservation):
     name = name_plural = "予約"  # sqladmin names a model view after its model unless the class says
     details_template = "salon/reservation_details.html"
-    create_template = "salon/reservation_create.html"
-    edit_template = "salon/reservation_edit.html"
     column_labels = {**ReservationListBase.column_labels, Reservation.cancel_fee_paid_by: "キャンセル料受領者"}
     non_link_related_fields = [*ReservationListBase.non_link_related_fields, Reservation.cancel_fee_paid_by]
     column_details_exclude_list = [*ReservationListBase.column_details_exclude_list,
@@ -119,12 +116,9 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         fields["staff_member_id"] = SelectField("担当スタッフ", choices=staff, allow_blank=True,
                                                 blank_text=BLANK_CHOICE, render_kw={"class": "form-control"})
         # Checkboxes, not a Ctrl-click list box: the front desk's iPad has no Ctrl key.
-        fields["menu_ids"] = SelectMultipleField("メニュー", choices=menus, validate_choice=False,
-                                                 validators=[RequiredMark()],
-                                                 description="複数選べます。所要時間の合計で終了時刻が決まります。",
-                                                 widget=ListWidget(prefix_label=False),
-                                                 option_widget=CheckboxInput(),
-                                                 render_kw={"class": "menu-checks list-unstyled d-flex flex-wrap gap-3 mb-0"})
+        fields["menu_ids"] = CheckboxListField("メニュー", choices=menus, validate_choice=False,
+                                               validators=[RequiredMark()],
+                                               description="複数選べます。所要時間の合計で終了時刻が決まります。")
         if "channel" in rules:
             fields["channel"] = SelectField("予約経路", choices=[(c.value, c.label) for c in STAFF_CHANNELS],
                                             default=ReservationChannel.PHONE.value,

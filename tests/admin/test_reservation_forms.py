@@ -78,6 +78,7 @@ async def test_an_unpaid_cancellation_fee_is_a_warning_on_the_next_page(staff, s
     warning = re.search(r'<div class="alert alert-warning[^"]*"[^>]*>(.*?)</div>\s*<a', page.text, re.S)
     assert warning, page.text
     assert "ご確認ください" in warning.group(1)
+    assert f"予約（{TOMORROW:%Y/%m/%d} 13:00）を登録しました。" in page.text
     assert "このお客様には未払いのキャンセル料があります。" in warning.group(1)
     assert (await staff.get(response.headers["location"])).text.count("未払いのキャンセル料") == 0  # shown once
     async with db.sessionmaker() as session:

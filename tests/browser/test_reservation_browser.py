@@ -1,5 +1,7 @@
-"""The front desk in Chromium: a blacklisted customer cannot be booked from the admin, and the ❗ mark
-of a caution customer shows on the customer list, the reservation list and the day sheet (予約表).
+"""The front desk in Chromium: a blacklisted customer cannot be booked from the admin (the refusal said
+once), a customer owing a cancellation fee is booked with a warning, the ❗ mark of a caution customer
+shows on the customer list, the reservation list and the day sheet (予約表), and the reservation list
+keeps its status column in view with a long menu name.
 
 Screenshots at 1366 px (the desk PC) and 820 px (the tablet) go to test-artifacts/screenshots/.
 """
@@ -17,15 +19,18 @@ from playwright.sync_api import Page, expect
 JST = ZoneInfo("Asia/Tokyo")
 TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
 WIDTHS = {"desk": 1366, "tablet": 820}
+LONG_MENU = "【期間限定】髪質改善トリートメント＋カット＋カラー（ロング・リタッチ込み）プレミアムコース"
 
 LOGIN = "mutation($input: LoginInput!) { login(input: $input) { token errors { message } } }"
 CREATE_CUSTOMER = """mutation($input: CreateCustomerInput!) {
   createCustomer(input: $input) { customer { id customerNo } errors { message } } }"""
 ADD_CAUTION = "mutation($input: AddFlagInput!) { addCaution(input: $input) { errors { message } } }"
 ADD_BLACKLIST = "mutation($input: AddFlagInput!) { addToBlacklist(input: $input) { errors { message } } }"
-MENUS = "{ menus { edges { node { id } } } staff { edges { node { id } } } }"
+MENUS = "{ menus { edges { node { id name } } } staff { edges { node { id } } } }"
 BOOK = """mutation($input: CreateReservationInput!) {
   createReservation(input: $input) { reservation { id } errors { message } } }"""
+NO_SHOW = """mutation($input: ReservationIdInput!) {
+  markNoShow(input: $input) { reservation { status } errors { message } } }"""
 
 
 def _graphql(server, query: str, variables: dict | None = None, token: str | None = None) -> dict:
@@ -65,6 +70,7 @@ def salon(server, browser):
                      )["login"]["token"]
     caution = _customer(server, token, "山田", "ヤマダ", "09011110001")
     listed = _customer(server, token, "黒田", "クロダ", "09011110002")
+    owing = _customer(server, token, "青木", "アオキ", "09011110003")
     for document, customer, memo in ((ADD_CAUTION, caution, "遅刻が多い。来店時は店長が対応"),
                                      (ADD_BLACKLIST, listed, "無断キャンセル3回")):
         assert _graphql(server, document, {"input": {"customerId": customer, "memo": memo}}, token)
@@ -75,18 +81,32 @@ def salon(server, browser):
     page.fill("#name", "カット")
     page.fill("#price", "5500")
     _save(page)
+    page.goto("/admin/menu/create")
+    page.fill("#name", LONG_MENU)
+    page.fill("#price", "19800")
+    _save(page)
     page.goto("/admin/staff-member/create")
     page.fill("#name", "高橋 美香")
     _save(page)
     context.close()
     catalog = _graphql(server, MENUS, token=token)
-    menu = catalog["menus"]["edges"][0]["node"]["id"]
+    menus = {edge["node"]["name"]: edge["node"]["id"] for edge in catalog["menus"]["edges"]}
     stylist = catalog["staff"]["edges"][0]["node"]["id"]
-    start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=10)
-    booked = _graphql(server, BOOK, {"input": {"customerId": caution, "startAt": start.isoformat(),
-                                               "menuIds": [menu], "staffId": stylist, "channel": "PHONE"}},
-                      token)["createReservation"]
-    assert booked["errors"] == [], booked
+
+    def book(customer: str, hours: int, menu_ids: list[str], **extra) -> str:
+        start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=hours)
+        booked = _graphql(server, BOOK, {"input": {"customerId": customer, "startAt": start.isoformat(),
+                                                   "menuIds": menu_ids, "channel": "PHONE", **extra}},
+                          token)["createReservation"]
+        assert booked["errors"] == [], booked
+        return booked["reservation"]["id"]
+
+    book(caution, 10, [menus["カット"]], staffId=stylist)
+    book(owing, 12, [menus["カット"], menus[LONG_MENU]])
+    # 青木 did not come yesterday: a no-show leaves 2,750円 unpaid.
+    missed = book(owing, -14, [menus["カット"]])
+    no_show = _graphql(server, NO_SHOW, {"input": {"id": missed}}, token)["markNoShow"]
+    assert no_show["errors"] == [] and no_show["reservation"]["status"] == "CANCEL_FEE_UNPAID", no_show
     return {"token": token}
 
 
@@ -99,16 +119,16 @@ def _at_each_width(page: Page, shot, name: str, url: str, check) -> None:
         shot(page, f"{name}-{label}-{width}")
 
 
-def _book_the_blacklisted_customer(page: Page) -> None:
+def _book(page: Page, kana: str, name: str, start_time: str) -> None:
     page.goto("/admin/reservation/create")
     # The customer picker searches in hiragana.
     page.locator(".select2-selection").first.click()
-    page.locator(".select2-search__field").fill("くろだ")
-    expect(page.locator(".select2-results__option").first).to_contain_text("黒田 花子")
+    page.locator(".select2-search__field").fill(kana)
+    expect(page.locator(".select2-results__option").first).to_contain_text(name)
     page.keyboard.press("Enter")
     page.fill("#start_date", TOMORROW.isoformat())
-    page.fill("#start_time", "15:00")
-    page.get_by_label("カット").check()
+    page.fill("#start_time", start_time)
+    page.get_by_label("カット", exact=True).check()
     page.locator("input[type=submit][name=save]").first.click()
 
 
@@ -116,10 +136,25 @@ def test_a_blacklisted_customer_cannot_be_booked(page: Page, server, salon, shot
     _log_in(page, server)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
-        _book_the_blacklisted_customer(page)
-        expect(page.get_by_text("ブラックリストに登録されているため予約できません").first).to_be_visible()
+        _book(page, "くろだ", "黒田 花子", "15:00")
+        expect(page.get_by_text("ブラックリストに登録されているため予約できません")).to_have_count(1)
+        expect(page.get_by_role("alert").filter(has_text="ブラックリスト")).to_contain_text("無断キャンセル3回")
         expect(page).to_have_url(re.compile(r"/admin/reservation/create"))
         shot(page, f"21-reservation-refused-{label}-{width}")
+
+
+def test_a_customer_owing_a_fee_is_booked_with_a_warning(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    for (label, width), start_time in zip(WIDTHS.items(), ("16:00", "17:00")):
+        page.set_viewport_size({"width": width, "height": 900})
+        _book(page, "あおき", "青木 花子", start_time)
+        expect(page).to_have_url(re.compile(r"/admin/reservation/list"))
+        warning = page.locator(".alert-warning")
+        expect(warning).to_have_count(1)
+        expect(warning).to_contain_text("ご確認ください")
+        expect(warning).to_contain_text("このお客様には未払いのキャンセル料があります。")
+        expect(page.locator(".alert-success")).to_have_text(f"予約（{TOMORROW:%Y/%m/%d} {start_time}）を登録しました。")
+        shot(page, f"25-reservation-fee-warning-{label}-{width}")
 
 
 def _customer_list(page: Page) -> None:
@@ -140,6 +175,28 @@ def _day_sheet(page: Page) -> None:
     expect(card).to_contain_text("10:00〜11:00")
     expect(card.get_by_text("❗")).to_be_visible()
     expect(card).to_contain_text("山田 花子 様")
+
+
+def _fits(page: Page) -> None:
+    """No sideways scrolling; the long menu cut with … and whole in its tooltip; the status in view."""
+    table = page.locator(".table-responsive")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), "the reservation list scrolls sideways"
+    long_name = page.locator(f"table tbody tr [title='{LONG_MENU}']")
+    expect(long_name).to_have_count(1)
+    expect(long_name).to_be_visible()
+    row = page.locator("table tbody tr").filter(has=page.locator(f"[title='{LONG_MENU}']"))
+    expect(row).to_contain_text("青木 花子")
+    assert long_name.evaluate("e => e.scrollWidth > e.clientWidth"), "the long menu name is not cut"
+    status = row.get_by_text("予約中来店前")
+    expect(status).to_be_visible()
+    box, frame = status.bounding_box(), table.bounding_box()
+    assert box["x"] + box["width"] <= frame["x"] + frame["width"], (box, frame)
+
+
+def test_the_reservation_list_fits_with_a_long_menu_name(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    _at_each_width(page, shot, "26-reservation-list-long-menu", f"/admin/reservation/list?date={TOMORROW.isoformat()}",
+                   _fits)
 
 
 def test_caution_mark_on_every_list(page: Page, server, salon, shot) -> None:
