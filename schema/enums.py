@@ -47,7 +47,6 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "IN_USE": "他のデータから使われている (other records refer to it: cannot delete or change)",
     "INVALID_FILE": "取り込めないファイル (an upload that is not a readable .xlsx / .csv)",
     "FILE_TOO_LARGE": "ファイルが上限を超える (an upload over the size or row limit)",
-    "ALREADY_IMPORTED": "同じファイルを取り込み済み (this exact file was imported before)",
     "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
 }
 

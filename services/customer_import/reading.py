@@ -13,12 +13,16 @@ import csv
 import io
 import logging
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import Stylesheet
+from openpyxl.xml.constants import ARC_STYLE
+from openpyxl.xml.functions import fromstring
 
 from services.config import Settings
 from services.customer_import.columns import MAX_COLUMNS
@@ -66,24 +70,31 @@ def _open_xlsx(data: bytes, settings: Settings) -> Table:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
-                                              keep_links=False)
+            # What load_workbook(read_only=True) does, keeping the reader: its archive, shared
+            # strings and sheet parts are what the streaming reader below needs.
+            reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+            reader.read()
+            date_styles = _date_styles(reader.archive)
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - an untrusted file may break the parser in any way
         raise _broken(exc) from exc
+    workbook = reader.wb
+    source = None
     try:
         sheet = _visible_sheet(workbook)
         declared = sheet.max_row
         if declared is not None and declared > settings.import_max_rows + HEADER_SEARCH_ROWS:
             raise too_many_rows(settings)
-        # openpyxl knows the workbook (shared strings, date styles, epoch); the rows are streamed by
-        # sheet_xml, which reads every row present whatever the sheet's <dimension> claims.
-        source = sheet._get_source()
-        rows = _guarded(iter_sheet_rows(source, sheet._shared_strings, workbook._date_formats, workbook.epoch),
-                        settings)
+        # openpyxl knows the workbook (shared strings, date styles, epoch, which part is the sheet);
+        # the rows are streamed by sheet_xml, which reads every row present whatever the sheet's
+        # <dimension> claims.
+        source = reader.archive.open(_sheet_part(reader, sheet.title))
+        rows = _guarded(iter_sheet_rows(source, reader.shared_strings, date_styles, workbook.epoch), settings)
         header_row, headers = _find_header(rows)
     except BaseException:
+        if source is not None:
+            source.close()
         workbook.close()
         raise
 
@@ -92,6 +103,18 @@ def _open_xlsx(data: bytes, settings: Settings) -> Table:
         workbook.close()
 
     return Table(XLSX, headers, header_row, rows, close=close)
+
+
+def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles whose number format is a date, as openpyxl reads styles.xml."""
+    if ARC_STYLE not in archive.namelist():
+        return set()
+    return set(Stylesheet.from_tree(fromstring(archive.read(ARC_STYLE))).date_formats)
+
+
+def _sheet_part(reader: ExcelReader, title: str) -> str:
+    """The archive member holding the worksheet called ``title``."""
+    return next(rel.target for sheet, rel in reader.parser.find_sheets() if sheet.name == title)
 
 
 def _visible_sheet(workbook: Any) -> Any:

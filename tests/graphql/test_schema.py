@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import strawberry
@@ -11,6 +12,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, 
 import models
 from schema.generate import ModelTypeError, model_type
 from resolvers.sdl import SDL_PATH, export_sdl, print_sdl
+from services.errors import ErrorCode
 
 SENSITIVE = [
     "passwordHash",
@@ -118,3 +120,12 @@ def test_generator_maps_columns_to_described_nullable_scalars():
     assert '"""メニュー名 (menu name)"""\n  name: String!' in sdl
     assert '"""カテゴリ (category)"""\n  category: String\n' in sdl
     assert '"""ID・識別子"""\n  id: ID!\n\n  """名称"""\n  name: String!' in sdl
+
+
+def test_every_error_code_is_raised_somewhere():
+    """A code in the contract that nothing raises is a promise frontends would branch on in vain."""
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(path.read_text(encoding="utf-8") for folder in ("services", "resolvers", "admin")
+                       for path in (root / folder).rglob("*.py"))
+    unused = [code.name for code in ErrorCode if not re.search(rf"ErrorCode\.{code.name}\b", source)]
+    assert unused == []

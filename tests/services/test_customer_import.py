@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -283,3 +285,18 @@ async def test_hidden_sheets_are_never_read(db):
     assert outcomes(report) == {2: "success"}
     async with db.sessionmaker() as session:
         assert (await session.scalars(select(Customer.last_name))).all() == ["山田"]
+
+
+def test_the_import_reaches_into_no_private_names_of_other_modules():
+    """openpyxl's and other services' private attributes change without notice: only public API."""
+    package = Path(__file__).resolve().parents[2] / "services" / "customer_import"
+    found = []
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.ImportFrom) and not (node.module or "").startswith("services.customer_import"):
+                found += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names if a.name.startswith("_")]
+    assert found == []
