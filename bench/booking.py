@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import tempfile
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, func, select
@@ -41,6 +41,7 @@ from services.demo import load_demo_salon
 from services.migrate import upgrade
 
 console = Console()
+ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261124
 #: Customers giving about 20,000 and 200,000 reservations (the demo writes ≈ 11 per customer).
 SIZES = (1_800, 18_000)
@@ -164,55 +165,73 @@ async def replay(db: Database, statements: list[tuple[str, Any]]) -> float:
 
 
 async def bench_day_list(salon: Salon, rounds: int, port: int) -> Table:
-    from server import create_app
+    """The day's list from the real server (``cli serve``, its own process, as in production)
+    over keep-alive HTTP, against the statements that request sends once its token is known,
+    replayed on the driver; interleaved, one request then its SQL, ``rounds`` times."""
+    from bench.request_path import Connection, Server, http_request
 
     day, expected = await busiest_day_near(salon.db, 100)
     token = await staff_token(salon.db)
-    server = uvicorn.Server(uvicorn.Config(create_app(database=salon.db, run_migrations=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
+    variables = {"day": day}
+    statements = await captured_day_sql(salon.db, token, variables)
+    server = Server(ROOT, str(salon.db.engine.url), port, workers=1)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
-            async def request() -> dict:
-                response = await client.post("/graphql", json={"query": DAY_QUERY, "variables": {"day": day}})
-                response.raise_for_status()
-                return response.json()
-
-            body, statements = await capture_sql(salon.db, request)
+        await asyncio.to_thread(server.wait_healthy)
+        conn = await Connection.open(port)
+        try:
+            request = http_request(DAY_QUERY, variables, token)
+            body = json.loads(await conn.send(request))
             assert not body.get("errors"), body
             rows = len(body["data"]["reservations"]["edges"])
             http_times, sql_times = [], []
-            for _ in range(3):
-                await request()
+            for _ in range(5):
+                await conn.send(request)
                 await replay(salon.db, statements)
             for _ in range(rounds):
                 started = time.perf_counter()
-                await request()
+                await conn.send(request)
                 http_times.append((time.perf_counter() - started) * 1000)
                 sql_times.append(await replay(salon.db, statements))
+        finally:
+            conn.close()
     finally:
-        server.should_exit = True
-        await serving
+        await asyncio.to_thread(server.stop)
     ratio = statistics.median(http_times) / statistics.median(sql_times)
     table = Table(title=f"a day's reservation list ({day}, {rows} reservations of {expected}), "
                         f"{rounds} interleaved rounds, {len(statements)} SQL statements")
     for column in ("what", "median ms", "p95 ms"):
         table.add_column(column, justify="right")
-    table.add_row("GraphQL over HTTP", *summary(http_times))
+    table.add_row("GraphQL over HTTP (server: cli serve, 1 worker)", *summary(http_times))
     table.add_row("its own SQL, replayed on the driver", *summary(sql_times))
     table.add_row("ratio (target ≤ 2×)", f"{ratio:.2f}×", "")
     return table
 
 
-async def main_async(sizes: tuple[int, ...], rounds: int, port: int) -> None:
+async def captured_day_sql(db: Database, token: str, variables: dict) -> list[tuple[str, Any]]:
+    """The statements the day's list sends once the token is remembered (as for every later request)."""
+    from server import create_app
+
+    app = create_app(database=db, run_migrations=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        async def request() -> dict:
+            response = await client.post("/graphql", json={"query": DAY_QUERY, "variables": variables})
+            response.raise_for_status()
+            return response.json()
+
+        await request()  # the token is looked up and remembered
+        body, statements = await capture_sql(db, request)
+    assert not body.get("errors"), body
+    return statements
+
+
+async def main_async(sizes: tuple[int, ...], rounds: int, port: int, writes: bool = True) -> None:
     salons = [Salon(n) for n in sizes]
     try:
         for salon in salons:
             await salon.load()
-        console.print(await bench_writes(salons, rounds))
+        if writes:
+            console.print(await bench_writes(salons, rounds))
         console.print(await bench_day_list(salons[-1], rounds, port))
     finally:
         for salon in salons:
@@ -225,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="customers per salon (≈ 11 reservations each)")
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8106, help="port of the local server for the list")
+    parser.add_argument("--list-only", action="store_true", help="only the day's list (on the last size)")
     args = parser.parse_args(argv)
-    asyncio.run(main_async(tuple(args.sizes), args.rounds, args.port))
+    asyncio.run(main_async(tuple(args.sizes), args.rounds, args.port, writes=not args.list_only))
     return 0
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from models import Customer as CustomerModel
-from resolvers import selection
+from schema import selection
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
 from resolvers.limits import LRU
@@ -27,6 +27,7 @@ from schema.inputs import (
     UpdateCustomerInput,
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+from schema.prefetch import prefetch
 from schema.types.customer import Customer, CustomerConnection, columns_for
 from services import customers as customer_service
 from services.actor import Actor
@@ -117,9 +118,11 @@ async def _customer_page(
     key = (astuple(search), order.field, order.direction, with_total,
            None if columns is None else tuple(c.key for c in columns))
     query, statement = PAGE_STATEMENTS.get_or_make(key, build)
-    return await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
+    page = await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
                           max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
                           statement=statement)
+    await prefetch(info, "Customer", [edge.node for edge in page.edges], selection.path(top, "edges", "node"))
+    return page
 
 
 @strawberry.type

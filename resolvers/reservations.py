@@ -19,6 +19,7 @@ from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
 from resolvers.mutation import mutate
 from resolvers.pagination import paginate
+from schema import selection
 from schema.context import Info
 from schema.inputs import (
     CreateReservationInput,
@@ -27,6 +28,7 @@ from schema.inputs import (
     ReservationIdInput,
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
+from schema.prefetch import prefetch
 from schema.types.reservation import Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
@@ -76,8 +78,11 @@ class ReservationQuery:
             query = reservation_list_query(_list_filter(filter or ReservationFilterInput(), actor))
         except DomainError as exc:
             raise graphql_error(exc) from None
-        return await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
+        page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
                               max_size=info.context.settings.graphql_max_page_size)
+        await prefetch(info, "Reservation", [edge.node for edge in page.edges],
+                       selection.path(info.selected_fields[0].selections, "edges", "node"))
+        return page
 
     @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")
     async def reservation(
@@ -87,7 +92,7 @@ class ReservationQuery:
         reservation_id = to_int(id)
         if reservation_id is None:
             return None
-        async with info.context.db.sessionmaker() as session:
+        async with info.context.reads.session() as session:
             row = await session.get(ReservationModel, reservation_id)
         if row is None or not can(actor, Action.READ_RESERVATIONS, row.customer_id):
             return None

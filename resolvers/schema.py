@@ -15,6 +15,7 @@ from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
+from resolvers.execution import ExecutionContext, install_direct_resolvers
 from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
 from resolvers.reservations import ReservationMutation, ReservationQuery
 from schema.scalars import SCALAR_MAP
@@ -42,10 +43,11 @@ class SalonSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return SalonSchema(
+    built = SalonSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=ExecutionContext,
         extensions=[
             # The limits first (they set the token limit and the rules), then the caches.
             DocumentLimits,
@@ -54,6 +56,8 @@ def build_schema() -> strawberry.Schema:
             lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
         ],
     )
+    install_direct_resolvers(built)
+    return built
 
 
 schema = build_schema()

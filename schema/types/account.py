@@ -9,8 +9,12 @@ import strawberry
 import models
 from schema.context import Info
 from schema.generate import model_type
+from schema.prefetch import link
 from schema.types.catalog import StaffMember
 from schema.types.customer import Customer
+
+
+ACCOUNT_STAFF = link("StaffAccount", "staffMember", "staff_member", "staff_member_id", target="StaffMember")
 
 
 @model_type(
@@ -27,12 +31,8 @@ from schema.types.customer import Customer
 )
 class StaffAccount:
     @strawberry.field(description="スタッフ (the staff member this account belongs to)")
-    async def staff_member(
-        self, root: strawberry.Parent[models.StaffAccount], info: Info
-    ) -> StaffMember | None:
-        if root.staff_member_id is None:
-            return None
-        return await info.context.loaders.staff_member.load(root.staff_member_id)
+    def staff_member(self, root: strawberry.Parent[models.StaffAccount], info: Info) -> StaffMember | None:
+        return ACCOUNT_STAFF.resolve(info, root)
 
 
 Viewer = Annotated[

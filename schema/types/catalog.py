@@ -8,7 +8,10 @@ import models
 from schema.context import Info
 from schema.enums import ReservationStatus
 from schema.generate import model_type
+from schema.prefetch import link
 from schema.relay import Connection
+
+CHOICES = link("FreeItem", "choices", "choices_by_free_item", "id", target="FreeItemChoice", many=True)
 
 MASTER_COLUMNS = {
     "id": "identifier",
@@ -58,8 +61,8 @@ class FreeItemChoice:
 )
 class FreeItem:
     @strawberry.field(description="選択肢 (the item's choices, in display order)")
-    async def choices(self, root: strawberry.Parent[models.FreeItem], info: Info) -> list[FreeItemChoice]:
-        return await info.context.loaders.choices_by_free_item.load(root.id)
+    def choices(self, root: strawberry.Parent[models.FreeItem], info: Info) -> list[FreeItemChoice]:
+        return CHOICES.resolve(info, root)
 
 
 @model_type(

@@ -18,8 +18,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.utils.str_converters import to_snake_case
 
 import models
-from schema.context import Info
+from schema.context import Context, Info
 from schema.generate import model_type
+from schema.prefetch import derived, link
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
 from schema.types.flags import BlacklistMatch
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
@@ -104,8 +105,8 @@ class CustomerReferral:
     created_at: datetime = strawberry.field(description="登録日時 (when the link was recorded)")
 
     @strawberry.field(description="お客様 (the other customer of the link)")
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loaders.customer.load(self.customer_id)
+    def customer(self, info: Info) -> Customer:
+        return REFERRAL_CUSTOMER.resolve(info, self)
 
     @classmethod
     def of(cls, referral: models.Referral, other_id: int) -> CustomerReferral:
@@ -115,108 +116,120 @@ class CustomerReferral:
 @strawberry.type(description="フリー項目の回答 (the customer's choice for one free item)")
 class CustomerFreeItemValue:
     @strawberry.field(description="フリー項目 (the item)")
-    async def free_item(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItem:
-        return await info.context.loaders.free_item.load(root.free_item_id)
+    def free_item(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItem:
+        return FREE_ITEM.resolve(info, root)
 
     @strawberry.field(description="選択肢 (the chosen value)")
-    async def choice(
-        self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info
-    ) -> FreeItemChoice:
-        return await info.context.loaders.free_item_choice.load(root.choice_id)
+    def choice(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItemChoice:
+        return FREE_ITEM_CHOICE.resolve(info, root)
+
+
+@derived("Customer", "fullName")
+def full_name(root: models.Customer, context: Context) -> str:
+    return root.full_name
+
+
+@derived("Customer", "fullNameKana")
+def full_name_kana(root: models.Customer, context: Context) -> str:
+    return root.full_name_kana
+
+
+@derived("Customer", "birthDateWareki")
+def birth_date_wareki(root: models.Customer, context: Context) -> str | None:
+    return format_wareki(root.birth_date) if root.birth_date else None
+
+
+@derived("Customer", "phoneDisplay")
+def phone_display(root: models.Customer, context: Context) -> str | None:
+    return format_phone(root.phone) if root.phone else None
+
+
+@derived("Customer", "isLineRegistered")
+def is_line_registered(root: models.Customer, context: Context) -> bool:
+    return root.is_line_registered
+
+
+@derived("Customer", "isPhoneOnly")
+def is_phone_only(root: models.Customer, context: Context) -> bool:
+    return root.email_is_placeholder
 
 
 @model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")
 class Customer:
     @strawberry.field(description="氏名 (full name: 姓 名)")
-    def full_name(self, root: Parent) -> str:
-        return root.full_name
+    def full_name(self, root: Parent, info: Info) -> str:
+        return full_name(root, info.context)
 
     @strawberry.field(description="フリガナ (full name in katakana: セイ メイ)")
-    def full_name_kana(self, root: Parent) -> str:
-        return root.full_name_kana
+    def full_name_kana(self, root: Parent, info: Info) -> str:
+        return full_name_kana(root, info.context)
 
     @strawberry.field(description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
-    def birth_date_wareki(self, root: Parent) -> str | None:
-        return format_wareki(root.birth_date) if root.birth_date else None
+    def birth_date_wareki(self, root: Parent, info: Info) -> str | None:
+        return birth_date_wareki(root, info.context)
 
     @strawberry.field(description="電話番号(表示用) (phone number with hyphens, e.g. 090-1234-5678)")
-    def phone_display(self, root: Parent) -> str | None:
-        return format_phone(root.phone) if root.phone else None
+    def phone_display(self, root: Parent, info: Info) -> str | None:
+        return phone_display(root, info.context)
 
     @strawberry.field(description="LINE登録済み (LINE registered: a LINE user id is linked)")
-    def is_line_registered(self, root: Parent) -> bool:
-        return root.is_line_registered
+    def is_line_registered(self, root: Parent, info: Info) -> bool:
+        return is_line_registered(root, info.context)
 
     @strawberry.field(description="電話番号のみ登録 (phone-only: the e-mail is still the placeholder)")
-    def is_phone_only(self, root: Parent) -> bool:
-        return root.email_is_placeholder
+    def is_phone_only(self, root: Parent, info: Info) -> bool:
+        return is_phone_only(root, info.context)
 
     @strawberry.field(description="職業 (occupation)")
-    async def occupation(self, root: Parent, info: Info) -> Occupation | None:
-        return await _load(info.context.loaders.occupation, root.occupation_id)
+    def occupation(self, root: Parent, info: Info) -> Occupation | None:
+        return OCCUPATION.resolve(info, root)
 
     @strawberry.field(description="初回来店動機 (first-visit motive)")
-    async def first_visit_motive(self, root: Parent, info: Info) -> FirstVisitMotive | None:
-        return await _load(info.context.loaders.first_visit_motive, root.first_visit_motive_id)
+    def first_visit_motive(self, root: Parent, info: Info) -> FirstVisitMotive | None:
+        return FIRST_VISIT_MOTIVE.resolve(info, root)
 
     @strawberry.field(description="最終利用メニュー (menu of the last visit; derived)")
-    async def last_menu(self, root: Parent, info: Info) -> Menu | None:
-        return await _load(info.context.loaders.menu, root.last_menu_id)
+    def last_menu(self, root: Parent, info: Info) -> Menu | None:
+        return LAST_MENU.resolve(info, root)
 
     @strawberry.field(description="顧客属性 (attributes, e.g. 車椅子の方)")
-    async def attributes(self, root: Parent, info: Info) -> list[str]:
-        return await info.context.loaders.attributes_by_customer.load(root.id)
+    def attributes(self, root: Parent, info: Info) -> list[str]:
+        return ATTRIBUTES.resolve(info, root)
 
     @strawberry.field(description="流入経路 (inflow routes)")
-    async def inflow_routes(self, root: Parent, info: Info) -> list[InflowRoute]:
-        return await info.context.loaders.inflow_routes_by_customer.load(root.id)
+    def inflow_routes(self, root: Parent, info: Info) -> list[InflowRoute]:
+        return INFLOW_ROUTES.resolve(info, root)
 
     @strawberry.field(description="フリー項目 (free item values, by item number)")
-    async def free_item_values(self, root: Parent, info: Info) -> list[CustomerFreeItemValue]:
-        return await info.context.loaders.free_item_values_by_customer.load(root.id)
+    def free_item_values(self, root: Parent, info: Info) -> list[CustomerFreeItemValue]:
+        return FREE_ITEM_VALUES.resolve(info, root)
 
     @strawberry.field(description="要注意人物 (caution: shown with ❗; staff only, null otherwise)")
-    async def is_caution(self, root: Parent, info: Info) -> bool | None:
-        if not info.context.is_staff:
-            return None
-        return await info.context.loaders.caution_by_customer.load(root.id) is not None
+    def is_caution(self, root: Parent, info: Info) -> bool | None:
+        return IS_CAUTION.resolve(info, root)
 
     @strawberry.field(description="要注意人物メモ (caution memo; staff only, null otherwise)")
-    async def caution_memo(self, root: Parent, info: Info) -> str | None:
-        if not info.context.is_staff:
-            return None
-        caution = await info.context.loaders.caution_by_customer.load(root.id)
-        return caution.memo if caution is not None else None
+    def caution_memo(self, root: Parent, info: Info) -> str | None:
+        return CAUTION_MEMO.resolve(info, root)
 
     @strawberry.field(description="ブラックリスト (blacklisted; staff only, null otherwise)")
-    async def is_blacklisted(self, root: Parent, info: Info) -> bool | None:
-        if not info.context.is_staff:
-            return None
-        return await info.context.loaders.blacklist_by_customer.load(root.id) is not None
+    def is_blacklisted(self, root: Parent, info: Info) -> bool | None:
+        return IS_BLACKLISTED.resolve(info, root)
 
     @strawberry.field(description="ブラックリスト一致 (own entry or a matching listed person, with the "
                                  "grounds; null when none; staff only, null otherwise)")
-    async def blacklist_match(self, root: Parent, info: Info) -> BlacklistMatch | None:
-        if not info.context.is_staff:
-            return None
-        match = await info.context.loaders.blacklist_match_by_customer.load(root.id)
-        return BlacklistMatch(match=match) if match is not None else None
+    def blacklist_match(self, root: Parent, info: Info) -> BlacklistMatch | None:
+        return BLACKLIST_MATCH.resolve(info, root)
 
     @strawberry.field(description="紹介者 (customers who referred this customer; staff only, null otherwise)")
-    async def referred_by(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
-        if not info.context.is_staff:
-            return None
-        rows = await info.context.loaders.referrals_by_referred.load(root.id)
-        return [CustomerReferral.of(r, r.referrer_id) for r in rows]
+    def referred_by(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
+        return REFERRED_BY.resolve(info, root)
 
     @strawberry.field(
         description="紹介したお客様 (customers this customer referred; staff only, null otherwise)"
     )
-    async def referred(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
-        if not info.context.is_staff:
-            return None
-        rows = await info.context.loaders.referrals_by_referrer.load(root.id)
-        return [CustomerReferral.of(r, r.referred_id) for r in rows]
+    def referred(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
+        return REFERRED.resolve(info, root)
 
     @strawberry.field(description="予約 (the customer's reservations, newest first; cursor pages)")
     async def reservations(
@@ -248,5 +261,31 @@ class CustomerConnection(Connection[Customer]):
     pass
 
 
-async def _load(loader, key: int | None):
-    return await loader.load(key) if key is not None else None
+
+#: Links (schema.prefetch): fields read through the request's dataloaders, which a list loads
+#: for all its rows before it is written out.
+OCCUPATION = link("Customer", "occupation", "occupation", "occupation_id", target="Occupation")
+FIRST_VISIT_MOTIVE = link("Customer", "firstVisitMotive", "first_visit_motive", "first_visit_motive_id",
+                          target="FirstVisitMotive")
+LAST_MENU = link("Customer", "lastMenu", "menu", "last_menu_id", target="Menu")
+ATTRIBUTES = link("Customer", "attributes", "attributes_by_customer", "id")
+INFLOW_ROUTES = link("Customer", "inflowRoutes", "inflow_routes_by_customer", "id", target="InflowRoute",
+                     many=True)
+FREE_ITEM_VALUES = link("Customer", "freeItemValues", "free_item_values_by_customer", "id",
+                        target="CustomerFreeItemValue", many=True)
+IS_CAUTION = link("Customer", "isCaution", "caution_by_customer", "id", staff_only=True,
+                  then=lambda caution: caution is not None)
+CAUTION_MEMO = link("Customer", "cautionMemo", "caution_by_customer", "id", staff_only=True,
+                    then=lambda caution: caution.memo if caution is not None else None)
+IS_BLACKLISTED = link("Customer", "isBlacklisted", "blacklist_by_customer", "id", staff_only=True,
+                      then=lambda entry: entry is not None)
+BLACKLIST_MATCH = link("Customer", "blacklistMatch", "blacklist_match_by_customer", "id", staff_only=True,
+                       then=lambda match: BlacklistMatch(match=match) if match is not None else None)
+REFERRED_BY = link("Customer", "referredBy", "referrals_by_referred", "id", staff_only=True,
+                   then=lambda rows: [CustomerReferral.of(r, r.referrer_id) for r in rows])
+REFERRED = link("Customer", "referred", "referrals_by_referrer", "id", staff_only=True,
+                then=lambda rows: [CustomerReferral.of(r, r.referred_id) for r in rows])
+REFERRAL_CUSTOMER = link("CustomerReferral", "customer", "customer", "customer_id", target="Customer")
+FREE_ITEM = link("CustomerFreeItemValue", "freeItem", "free_item", "free_item_id", target="FreeItem")
+FREE_ITEM_CHOICE = link("CustomerFreeItemValue", "choice", "free_item_choice", "choice_id",
+                        target="FreeItemChoice")

@@ -9,6 +9,7 @@ import strawberry
 import models
 from schema.context import Info
 from schema.generate import model_type
+from schema.prefetch import link
 from schema.relay import Connection
 from services.flags import BlacklistMatch as Match
 
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from schema.types.customer import Customer
 
 CustomerType = Annotated["Customer", strawberry.lazy("schema.types.customer")]
+
+MATCHED_CUSTOMER = link("BlacklistMatch", "customer", "customer", lambda wrapper: wrapper.match.customer_id,
+                        target="Customer")
+CAUTION_CUSTOMER = link("Caution", "customer", "customer", "customer_id", target="Customer")
+BLACKLIST_CUSTOMER = link("BlacklistEntry", "customer", "customer", "customer_id", target="Customer")
 
 
 @strawberry.type(description="ブラックリスト一致 (why a customer counts as blacklisted: its own entry, or "
@@ -40,8 +46,8 @@ class BlacklistMatch:
         return self.match.memo
 
     @strawberry.field(description="ブラックリストに登録されたお客様 (the listed customer)")
-    async def customer(self, info: Info) -> CustomerType | None:
-        return await info.context.loaders.customer.load(self.match.customer_id)
+    def customer(self, info: Info) -> CustomerType | None:
+        return MATCHED_CUSTOMER.resolve(info, self)
 
 
 FLAG_COLUMNS = {
@@ -56,8 +62,8 @@ FLAG_COLUMNS = {
             description="要注意人物 (caution: booking allowed, shown with ❗ and the memo; SPEC §7)")
 class Caution:
     @strawberry.field(description="お客様 (the customer)")
-    async def customer(self, root: strawberry.Parent[models.Caution], info: Info) -> CustomerType:
-        return await info.context.loaders.customer.load(root.customer_id)
+    def customer(self, root: strawberry.Parent[models.Caution], info: Info) -> CustomerType:
+        return CAUTION_CUSTOMER.resolve(info, root)
 
 
 @model_type(models.BlacklistEntry, include=FLAG_COLUMNS,
@@ -65,8 +71,8 @@ class Caution:
                         "person; SPEC §3, §7)")
 class BlacklistEntry:
     @strawberry.field(description="お客様 (the customer)")
-    async def customer(self, root: strawberry.Parent[models.BlacklistEntry], info: Info) -> CustomerType:
-        return await info.context.loaders.customer.load(root.customer_id)
+    def customer(self, root: strawberry.Parent[models.BlacklistEntry], info: Info) -> CustomerType:
+        return BLACKLIST_CUSTOMER.resolve(info, root)
 
 
 @strawberry.type(name="CautionConnection", description="要注意人物一覧 (a page of cautions)")

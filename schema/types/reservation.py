@@ -12,8 +12,9 @@ from typing import Annotated
 import strawberry
 
 import models
-from schema.context import Info
+from schema.context import Context, Info
 from schema.generate import model_type
+from schema.prefetch import derived, link
 from schema.relay import Connection
 from schema.types.catalog import Menu, StaffMember
 
@@ -37,51 +38,72 @@ RESERVATION_COLUMNS = {
 }
 
 
+#: Links (schema.prefetch): a day's list loads these for all its rows before it is written out.
+CUSTOMER = link("Reservation", "customer", "customer", "customer_id", target="Customer")
+STAFF = link("Reservation", "staff", "staff_member", "staff_member_id", target="StaffMember")
+MENU_LINES = link("Reservation", "menus", "menu_lines_by_reservation", "id", target="ReservationMenuLine",
+                  many=True)
+TOTAL_PRICE = link("Reservation", "totalPrice", "menu_lines_by_reservation", "id",
+                   then=lambda lines: sum(line.price for line in lines))
+LINE_MENU = link("ReservationMenuLine", "menu", "menu", "menu_id", target="Menu")
+
+
+
+@derived("Reservation", "statusLabel")
+def status_label(root: models.Reservation, context: Context) -> str:
+    return root.status.label
+
+
+@derived("Reservation", "lateCancelLabel")
+def late_cancel_label(root: models.Reservation, context: Context) -> str | None:
+    return "直前キャンセル" if root.is_late_cancel else None
+
+
+@derived("Reservation", "memo")
+def staff_memo(root: models.Reservation, context: Context) -> str | None:
+    return root.memo if context.is_staff else None
+
+
 @strawberry.type(description="予約メニュー (one menu of a reservation, with the price charged)")
 class ReservationMenuLine:
+    """Resolved from a ``reservation_menus`` row."""
+
     price: int = strawberry.field(description="料金(円) (price charged, yen)")
-    menu_id: strawberry.Private[int]
 
     @strawberry.field(description="メニュー (the menu)")
-    async def menu(self, info: Info) -> Menu:
-        return await info.context.loaders.menu.load(self.menu_id)
+    def menu(self, root: strawberry.Parent[models.ReservationMenu], info: Info) -> Menu:
+        return LINE_MENU.resolve(info, root)
 
 
 @model_type(models.Reservation, include=RESERVATION_COLUMNS, description="予約 (reservation, SPEC §3)")
 class Reservation:
     @strawberry.field(description="ステータス表示名 (Japanese label of the status, e.g. キャンセル料未払い)")
-    def status_label(self, root: Parent) -> str:
-        return root.status.label
+    def status_label(self, root: Parent, info: Info) -> str:
+        return status_label(root, info.context)
 
     @strawberry.field(description="直前キャンセル (same as isLateCancel: after the deadline or a no-show)")
-    def late_cancel_label(self, root: Parent) -> str | None:
-        return "直前キャンセル" if root.is_late_cancel else None
+    def late_cancel_label(self, root: Parent, info: Info) -> str | None:
+        return late_cancel_label(root, info.context)
 
     @strawberry.field(description="お客様 (the customer; null for a walk-in guest)")
-    async def customer(self, root: Parent, info: Info) -> CustomerType | None:
-        if root.customer_id is None:
-            return None
-        return await info.context.loaders.customer.load(root.customer_id)
+    def customer(self, root: Parent, info: Info) -> CustomerType | None:
+        return CUSTOMER.resolve(info, root)
 
     @strawberry.field(description="担当スタッフ (the stylist; null when none was chosen)")
-    async def staff(self, root: Parent, info: Info) -> StaffMember | None:
-        if root.staff_member_id is None:
-            return None
-        return await info.context.loaders.staff_member.load(root.staff_member_id)
+    def staff(self, root: Parent, info: Info) -> StaffMember | None:
+        return STAFF.resolve(info, root)
 
     @strawberry.field(description="メニュー (the menus, with the prices charged)")
-    async def menus(self, root: Parent, info: Info) -> list[ReservationMenuLine]:
-        lines = await info.context.loaders.menu_lines_by_reservation.load(root.id)
-        return [ReservationMenuLine(price=line.price, menu_id=line.menu_id) for line in lines]
+    def menus(self, root: Parent, info: Info) -> list[ReservationMenuLine]:
+        return MENU_LINES.resolve(info, root)
 
     @strawberry.field(description="合計金額(円) (sum of the menu prices)")
-    async def total_price(self, root: Parent, info: Info) -> int:
-        lines = await info.context.loaders.menu_lines_by_reservation.load(root.id)
-        return sum(line.price for line in lines)
+    def total_price(self, root: Parent, info: Info) -> int:
+        return TOTAL_PRICE.resolve(info, root)
 
     @strawberry.field(description="メモ (staff memo; staff only, null otherwise)")
     def memo(self, root: Parent, info: Info) -> str | None:
-        return root.memo if info.context.is_staff else None
+        return staff_memo(root, info.context)
 
 
 @strawberry.type(name="ReservationConnection", description="予約一覧 (a page of reservations)")

@@ -1,0 +1,310 @@
+"""graphql-core's executor with short ways for the fields a list is made of.
+
+Most fields of a list are plain columns (``Reservation.startAt``, ``Menu.name``), labels
+computed from the row (``statusLabel``, ``fullName``) or links to another row through a
+dataloader (``Reservation.customer``). graphql-core treats each like any field: a ``Path``,
+a resolve info object, argument parsing, an awaitable check, then value completion through
+the generic type dispatch; Strawberry adds its own wrapping of every resolver (argument
+conversion, its ``Info``, extension chaining). For a day of 100 reservations that is well
+over a thousand fields and most of the request's time.
+
+1. :func:`install_direct_resolvers` gives every field registered in ``schema.prefetch.DIRECT``
+   (links and derived fields: their value needs only the parent and the request context)
+   that function as its graphql-core resolver, without Strawberry's wrapping. The
+   Strawberry resolvers of those fields call the same function, so both ways agree.
+2. :class:`ExecutionContext` writes out a field directly when it is a scalar or enum field
+   without arguments that is either a Strawberry *basic* field (an attribute of the parent)
+   or a direct field whose value is already at hand (a derived field, a link whose loader
+   holds the value): the value is read and coerced to output, nothing else. Anything
+   unusual (a null for a non-null field, a value the scalar refuses, an exception, a value
+   still to be loaded) goes graphql-core's own way, which raises, locates the error and
+   awaits exactly as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLString,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.pyutils import Path, Undefined, gather_with_cancel
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.prefetch import DIRECT, MISSING, LINKS
+
+#: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
+BASIC_RESOLVER = "_get_basic_result"
+
+#: Per (object type, field name): ``(value(source, context), leaf type, non-null)`` for the short
+#: way, or None for graphql-core's. Types are built once per process, so this stays small.
+_PLANS: dict[tuple[str, str], tuple[Any, Any, bool] | None] = {}
+
+
+def install_direct_resolvers(schema: Any) -> None:
+    """Resolve every ``DIRECT`` field with its function (see the module's docstring, 1)."""
+    types = schema._schema.type_map
+    for (owner, name), value in DIRECT.items():
+        field = types[owner].fields[name]  # a KeyError here: a registration names no real field
+        if field.args:
+            raise ValueError(f"{owner}.{name} takes arguments and cannot be resolved directly")
+        field.resolve = _direct(value)
+
+
+def _direct(value: Any) -> Any:
+    def resolve(source: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
+        return value(source, info.context)
+
+    resolve.direct = value  # type: ignore[attr-defined]
+    return resolve
+
+
+def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> Any:
+    """How to read a field that needs nothing but its parent and the context, or None.
+
+    An attribute name (str) for a basic field read with ``getattr``; otherwise
+    ``value(source, context)``, which answers ``MISSING`` when the value is not at hand.
+    """
+    if getattr(field.resolve, "__name__", "") == BASIC_RESOLVER:
+        definition = field.extensions.get("strawberry-definition")
+        if definition is not None and definition.default_resolver is getattr:
+            return definition.python_name
+        basic = field.resolve
+        return lambda source, context: basic(source, None)
+    link = LINKS.get((parent_type.name, name))
+    if link is not None:
+        return link.now
+    return getattr(field.resolve, "direct", None)
+
+
+def _plan(parent_type: GraphQLObjectType, name: str) -> tuple[Any, Any, bool] | None:
+    key = (parent_type.name, name)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    field: GraphQLField | None = parent_type.fields.get(name)
+    plan = None
+    if field is not None and not field.args:
+        non_null = is_non_null_type(field.type)
+        leaf = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
+        get = _getter(parent_type, name, field) if is_leaf_type(leaf) else None
+        if get is not None:
+            plan = (get, leaf, non_null)
+    _PLANS[key] = plan
+    return plan
+
+
+#: A compiled object gives up: graphql-core completes that object its own way.
+FALLBACK: Any = object()
+LEAF, OBJECT, LIST = 0, 1, 2
+
+
+class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, with short ways for plain fields and whole plain objects."""
+
+    #: Fields answered the short way and objects answered whole since start-up (tests read them).
+    short_way = 0
+    whole_objects = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: id(grouped field set) → its compiled writer or None; the sets live as long as the
+        #: execution (graphql-core memoizes them), so their ids are stable here.
+        self._writers: dict[tuple[str, int], Any] = {}
+
+    def _writer(self, parent_type: GraphQLObjectType, grouped_field_set: Any, depth: int = 0) -> Any:
+        """A function writing out a whole object of ``parent_type`` (and everything below it) with
+        only direct fields, or None when some field needs graphql-core (a resolver, arguments, an
+        abstract type, a deferred fragment)."""
+        key = (parent_type.name, id(grouped_field_set))
+        if key in self._writers:
+            return self._writers[key]
+        self._writers[key] = None  # while compiling (and if it cannot be compiled)
+        steps = self._steps(parent_type, grouped_field_set, depth)
+        writer = None if steps is None else _object_writer(steps)
+        self._writers[key] = writer
+        return writer
+
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any, depth: int
+               ) -> list[tuple[Any, ...]] | None:
+        if depth > 12:
+            return None
+        steps: list[tuple] = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            name = node.name.value
+            # @include / @skip were applied when the fields were collected; any other directive: no.
+            if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
+                return None
+            if name == "__typename":
+                typename = (lambda t: lambda source, context: t)(parent_type.name)
+                steps.append((response_name, LEAF, typename, GraphQLString, True, None))
+                continue
+            field = parent_type.fields.get(name)
+            if field is None or field.args:
+                return None
+            get = _getter(parent_type, name, field)
+            if get is None:
+                return None
+            non_null = is_non_null_type(field.type)
+            kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
+            if is_leaf_type(kind_type):
+                steps.append((response_name, LEAF, get, kind_type, non_null, None))
+            elif is_object_type(kind_type):
+                below = self._child_writer(kind_type, field_details_list, depth)
+                if below is None:
+                    return None
+                steps.append((response_name, OBJECT, get, kind_type, non_null, below))
+            elif is_list_type(kind_type):
+                item = kind_type.of_type
+                item_non_null = is_non_null_type(item)
+                item_type = item.of_type if item_non_null else item
+                if is_leaf_type(item_type):
+                    below = (LEAF, item_type, item_non_null, None)
+                elif is_object_type(item_type):
+                    writer = self._child_writer(item_type, field_details_list, depth)
+                    if writer is None:
+                        return None
+                    below = (OBJECT, item_type, item_non_null, writer)
+                else:
+                    return None
+                steps.append((response_name, LIST, get, None, non_null, below))
+            else:
+                return None
+        return steps
+
+    def _child_writer(self, object_type: GraphQLObjectType, field_details_list: Any, depth: int) -> Any:
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return None
+        writer = self._writer(object_type, grouped_field_set, depth + 1)
+        return None if writer is None else (object_type, writer)
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:  # a resolve hook wraps every field: no short way
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                          position_context)
+        context = self.context_value
+        writer = self._writer(parent_type, grouped_field_set)
+        if writer is not None:
+            try:
+                written = writer(source_value, context)
+            except Exception:  # noqa: BLE001 - graphql-core's way below raises it properly
+                written = FALLBACK
+            if written is not FALLBACK:
+                ExecutionContext.whole_objects += 1
+                return written
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        short = 0
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                plan = _plan(parent_type, field_details_list[0].node.name.value)
+                if plan is not None and not field_details_list[0].node.arguments:
+                    get, leaf, non_null = plan
+                    try:
+                        value = (getattr(source_value, get) if get.__class__ is str
+                                 else get(source_value, context))
+                        if value is MISSING:
+                            pass
+                        elif value is None:
+                            if not non_null:
+                                results[response_name] = None
+                                short += 1
+                                continue
+                        else:
+                            coerced = leaf.coerce_output_value(value)
+                            if coerced is not None and coerced is not Undefined:
+                                results[response_name] = coerced
+                                short += 1
+                                continue
+                    except Exception:  # noqa: BLE001 - graphql-core's path below raises it properly
+                        pass
+                result = self.execute_field(
+                    parent_type, source_value, field_details_list,
+                    Path(path, response_name, parent_type.name), position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        finally:
+            ExecutionContext.short_way += short
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+
+def _object_writer(steps: list[tuple]) -> Any:
+    """The writer of one object from its compiled steps (see ``ExecutionContext._writer``)."""
+
+    def complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, context: Any) -> Any:
+        if value is None:
+            return FALLBACK if non_null else None
+        if kind == LEAF:
+            coerced = type_.coerce_output_value(value)
+            return FALLBACK if coerced is None or coerced is Undefined else coerced
+        object_type, writer = below
+        if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
+            return FALLBACK
+        return writer(value, context)
+
+    def write(source: Any, context: Any) -> Any:
+        out: dict[str, Any] = {}
+        for response_name, kind, get, type_, non_null, below in steps:
+            value = getattr(source, get) if get.__class__ is str else get(source, context)
+            if value is MISSING:
+                return FALLBACK
+            if kind == LIST:
+                if value is None:
+                    if non_null:
+                        return FALLBACK
+                    out[response_name] = None
+                    continue
+                item_kind, item_type, item_non_null, item_below = below
+                items = []
+                for item in value:
+                    completed = complete(item_kind, item, item_type, item_non_null, item_below, context)
+                    if completed is FALLBACK:
+                        return FALLBACK
+                    items.append(completed)
+                out[response_name] = items
+                continue
+            completed = complete(kind, value, type_, non_null, below, context)
+            if completed is FALLBACK:
+                return FALLBACK
+            out[response_name] = completed
+        return out
+
+    return write

@@ -1,0 +1,147 @@
+"""Fields whose value needs only the parent and the request: links, derived fields, and the prefetch.
+
+- A **link** (:func:`link`) is a field read through a dataloader, e.g. ``Reservation.customer``:
+  which loader, which key of the parent. Its resolver returns the value at once when the
+  request's loader already holds it, otherwise the loader's future (batched as before).
+- A **derived** field (:func:`derived`) is computed from the parent alone, e.g.
+  ``Reservation.statusLabel`` or ``Customer.phoneDisplay``.
+
+Both are registered in :data:`DIRECT`; the Strawberry resolver of such a field calls the
+registered function, and the executor (``resolvers/execution.py``) calls it directly, so a
+list of them is written out without graphql-core's and Strawberry's per-field machinery.
+
+A list resolver calls :func:`prefetch` with the rows it is about to return and the selection
+below them. Level by level it batches every linked field the query selected (the
+reservations' customers, then those customers' last menus …): one loader batch per field and
+level, the same statements the dataloaders would have sent. Writing out the list then needs
+no awaiting: a day of 100 reservations with customer, ❗, stylist and menus is completed as
+plain values instead of hundreds of futures and gathers.
+"""
+
+from __future__ import annotations
+
+from asyncio import Future
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from schema.selection import children
+
+#: (GraphQL type, field) → its link; filled as the type modules define their links.
+LINKS: dict[tuple[str, str], Link] = {}
+
+#: (GraphQL type, field) → ``value(root, context)`` for every field whose value needs nothing but
+#: its parent and the request context: links and :func:`derived` fields. The executor
+#: (``resolvers/execution.py``) calls these directly, without Strawberry's per-field wrapping.
+DIRECT: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
+
+MISSING: Any = object()
+
+
+@dataclass(frozen=True, eq=False)
+class Link:
+    """A field whose value comes from ``loaders.<loader>.load(key(parent))``.
+
+    ``target``: the GraphQL type of the loaded objects (None for leaves), so that the prefetch
+    can go on below them. ``many``: the loader returns a list per key. ``then``: turns the
+    loaded value into the field's value (e.g. a caution into its memo). ``staff_only``: the
+    field is null for callers other than staff (and nothing is loaded for them).
+    """
+
+    owner: str
+    field: str
+    loader: str
+    key: Callable[[Any], Any]
+    target: str | None = None
+    many: bool = False
+    then: Callable[[Any], Any] | None = None
+    staff_only: bool = False
+
+    def __post_init__(self) -> None:
+        _register(self.owner, self.field, self.value)
+        LINKS[(self.owner, self.field)] = self
+
+    def resolve(self, info: Any, root: Any) -> Any:
+        """The field's value, or an awaitable of it when the loader does not hold it yet."""
+        return self.value(root, info.context)
+
+    def value(self, root: Any, context: Any) -> Any:
+        """:meth:`resolve` from the parent and the request context."""
+        value = self.now(root, context)
+        if value is not MISSING:
+            return value
+        future = getattr(context.loaders, self.loader).load(self.key(root))
+        return future if self.then is None else _after(future, self.then)
+
+    def now(self, root: Any, context: Any) -> Any:
+        """The value if the loader already holds it (or none is needed), else ``MISSING``; loads nothing."""
+        if self.staff_only and not context.is_staff:
+            return None
+        key = self.key(root)
+        if key is None:
+            return [] if self.many else None
+        value = loaded(getattr(context.loaders, self.loader), key)
+        if value is MISSING or self.then is None:
+            return value
+        return self.then(value)
+
+
+def derived(owner: str, field: str) -> Callable[[Callable[[Any, Any], Any]], Callable[[Any, Any], Any]]:
+    """Register ``value(root, context)`` as the value of a field computed from its parent alone
+    (a label, a formatted phone); the Strawberry resolver calls it, the executor calls it directly."""
+
+    def register(value: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        _register(owner, field, value)
+        return value
+
+    return register
+
+
+def _register(owner: str, field: str, value: Callable[[Any, Any], Any]) -> None:
+    if (owner, field) in DIRECT:
+        raise ValueError(f"{owner}.{field} is registered twice")
+    DIRECT[(owner, field)] = value
+
+
+def link(owner: str, field: str, loader: str, key: str | Callable[[Any], Any], **options: Any) -> Link:
+    """Declare a link; ``key`` is the parent's attribute name or a function of the parent."""
+    key_of = (lambda parent, name=key: getattr(parent, name)) if isinstance(key, str) else key
+    return Link(owner, field, loader, key_of, **options)
+
+
+def loaded(loader: Any, key: Any) -> Any:
+    """The value the loader already holds for ``key``, or ``MISSING``."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return MISSING
+    return future.result()
+
+
+async def _after(future: Future[Any], then: Callable[[Any], Any]) -> Any:
+    return then(await future)
+
+
+async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]) -> None:
+    """Load every linked field of ``selected`` below ``parents`` (objects of GraphQL type ``owner``).
+
+    ``selected``: field name → selections below it (:func:`schema.selection.children` or ``path``).
+    """
+    if not parents:
+        return
+    for field, below in selected.items():
+        found = LINKS.get((owner, field))
+        if found is None or (found.staff_only and not info.context.is_staff):
+            continue
+        loader = getattr(info.context.loaders, found.loader)
+        keys = list(dict.fromkeys(k for k in map(found.key, parents) if k is not None))
+        missing = [k for k in keys if loaded(loader, k) is MISSING]
+        if missing:
+            await loader.load_many(missing)
+        if found.target is None or not below:
+            continue
+        values = [loaded(loader, k) for k in keys]
+        if found.many:
+            objects = [item for value in values if value is not MISSING for item in value]
+        else:
+            objects = [value for value in values if value is not MISSING and value is not None]
+        await prefetch(info, found.target, objects, children(below))

@@ -1,0 +1,166 @@
+"""The executor's short ways (resolvers/execution.py) answer exactly what graphql-core and Strawberry answer.
+
+Each query runs twice on the same data: through the app's schema (direct resolvers, plain fields
+and whole objects written out directly, lists prefetched) and through a reference schema built
+from the same types with Strawberry's own execution context and resolvers. The answers must be
+equal, data and errors, for staff and for a customer token (whose staff-only fields are null).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from models import BlacklistEntry, Caution, Referral, Reservation, ReservationChannel, ReservationStatus
+from models.db import Database
+from resolvers.execution import ExecutionContext
+from resolvers.schema import Mutation, Query, schema
+from schema.context import Context
+from schema.loaders import Loaders
+from schema.reads import RequestReads
+from schema.scalars import SCALAR_MAP
+from services.actor import Actor
+from services.config import get_settings
+from tests.booking_world import World, later
+
+#: Strawberry as it comes: its own execution context, every field through its own resolver.
+REFERENCE = strawberry.Schema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALAR_MAP))
+
+CUSTOMER_FIELDS = """id customerNo fullName fullNameKana phone phoneDisplay birthDateWareki isLineRegistered
+  isPhoneOnly visitCount lastVisitAt isCaution cautionMemo isBlacklisted __typename
+  lastMenu { id name price } occupation { name } attributes inflowRoutes { name }
+  blacklistMatch { entryId customerNo reasons memo customer { id customerNo } }
+  referredBy { memo customer { id fullName } } referred { memo customer { id fullName } }"""
+
+DAY = """query($from: Date!, $to: Date!, $skip: Boolean!) {
+  reservations(filter: {dateFrom: $from, dateTo: $to}, first: 100) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { ...Line
+      customer { ...Who } staff { id name } totalPrice
+      menus { price menu { id name } } } } } }
+fragment Line on Reservation { id startAt endAt status statusLabel isLateCancel lateCancelLabel cancelFeeYen
+  visitedAt memo channel when: startAt hidden: memo @skip(if: $skip) }
+fragment Who on Customer { %s }""" % CUSTOMER_FIELDS
+
+CUSTOMERS = "query { customers(first: 20) { totalCount edges { node { %s } } } }" % CUSTOMER_FIELDS
+
+FLAGS = """query {
+  cautions(first: 20) { edges { node { id memo customer { id fullName isCaution cautionMemo } } } }
+  blacklist(first: 20) { edges { node { id memo customer { id fullName isBlacklisted
+    blacklistMatch { reasons customer { id } } } } } } }"""
+
+
+def _context(db: Database, actor: Actor) -> Context:
+    reads = RequestReads(db)
+    return Context(db=db, settings=get_settings(), actor=actor, loaders=Loaders(reads),
+                   request=None, reads=reads)  # type: ignore[arg-type]
+
+
+async def _answer(db: Database, which: Any, actor: Actor, query: str, variables: dict | None = None) -> Any:
+    context = _context(db, actor)
+    try:
+        result = await which.execute(query, variable_values=variables, context_value=context)
+    finally:
+        await context.reads.close()
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return result.data, errors
+
+
+async def _salon(db: Database) -> tuple[World, list[Any]]:
+    world = await World(db).build()
+    hanako = await world.customer()
+    taro = await world.customer(last_name="佐藤", first_name="太郎", last_name_kana="サトウ",
+                                first_name_kana="タロウ", birth_date=None)
+    twin = await world.customer(email="twin@example.jp", phone=hanako.phone)  # matches hanako's entry
+    await world.book(hanako, hours=72, menus=(0, 1))
+    await world.book(taro, hours=74, stylist=None, menus=(3,))
+    await world.book(twin, hours=76, stylist=1)
+    await world.flag(hanako, Caution, "大声で話す")
+    await world.flag(hanako, BlacklistEntry, "無断キャンセル3回")  # after booking: a listed customer can't book
+    async with db.transaction() as session:
+        session.add(Referral(referrer_id=taro.id, referred_id=hanako.id, memo="紹介割引"))
+    async with db.transaction() as session:  # a walk-in guest: no customer
+        start = later(78)
+        session.add(Reservation(customer_id=None, guest_name="飛び込み", start_at=start,
+                                end_at=start + timedelta(hours=1), channel=ReservationChannel.ADMIN,
+                                status=ReservationStatus.BOOKED))
+    return world, [hanako, taro, twin]
+
+
+def _day_variables() -> dict:
+    return {"from": (later(0) - timedelta(days=1)).date().isoformat(),
+            "to": (later(80) + timedelta(days=1)).date().isoformat(), "skip": True}
+
+
+@pytest.mark.parametrize("query", [DAY, CUSTOMERS, FLAGS], ids=["day list", "customer page", "flags"])
+async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
+    world, _ = await _salon(db)
+    variables = _day_variables() if query is DAY else None
+    fast = await _answer(db, schema, world.staff, query, variables)
+    reference = await _answer(db, REFERENCE, world.staff, query, variables)
+    assert fast == reference
+    assert fast[0] and not fast[1]
+
+
+async def test_customer_token_answers_equal_the_reference(db: Database) -> None:
+    world, (hanako, _, _) = await _salon(db)
+    actor = Actor.customer(hanako.id)
+    fast = await _answer(db, schema, actor, DAY, _day_variables())
+    reference = await _answer(db, REFERENCE, actor, DAY, _day_variables())
+    assert fast == reference
+    rows = fast[0]["reservations"]["edges"]
+    assert len(rows) == 1  # its own reservation only
+    assert rows[0]["node"]["customer"]["isCaution"] is None  # staff-only fields stay null
+    assert rows[0]["node"]["customer"]["blacklistMatch"] is None
+
+
+async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The front desk's day list: each edge, with its reservation, customer (❗ and memo), stylist and
+    menus, is written out in one go, without graphql-core's per-field machinery."""
+    world, _ = await _salon(db)
+    query = """query($from: Date!, $to: Date!) { reservations(filter: {dateFrom: $from, dateTo: $to}) {
+      edges { node { id startAt endAt status statusLabel isLateCancel cancelFeeYen
+        customer { __typename id customerNo fullName isCaution cautionMemo } staff { id name }
+        menus { price menu { id name } } } } } }"""
+    variables = {k: v for k, v in _day_variables().items() if k != "skip"}
+    generic: list[str] = []
+    execute_field = ExecutionContext.execute_field
+
+    def counted(self, parent_type, source, field_details_list, path, position_context):  # type: ignore
+        generic.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return execute_field(self, parent_type, source, field_details_list, path, position_context)
+
+    monkeypatch.setattr(ExecutionContext, "execute_field", counted)
+    before = ExecutionContext.whole_objects
+    data, errors = await _answer(db, schema, world.staff, query, variables)
+    assert not errors
+    edges = data["reservations"]["edges"]
+    assert len(edges) == 4
+    assert generic == ["Query.reservations"]  # everything below it: written out directly
+    assert ExecutionContext.whole_objects > before
+    monkeypatch.undo()
+    assert (data, errors) == await _answer(db, REFERENCE, world.staff, query, variables)
+    walk_in = next(e["node"] for e in edges if e["node"]["customer"] is None)
+    assert walk_in["staff"] is None and walk_in["menus"] == []
+    customers = [e["node"]["customer"] for e in edges if e["node"]["customer"]]
+    flagged = [c for c in customers if c["isCaution"]]
+    assert [c["cautionMemo"] for c in flagged] == ["大声で話す"]
+
+
+async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) -> None:
+    """``reservation(id)`` prefetches nothing: its links go through the dataloaders as before."""
+    world, (hanako, _, _) = await _salon(db)
+    async with db.sessionmaker() as session:
+        reservation_id = (await session.scalars(
+            Reservation.__table__.select().with_only_columns(Reservation.id)
+            .where(Reservation.customer_id == hanako.id))).one()
+    query = ("query($id: ID!) { reservation(id: $id) { id customer { fullName isCaution cautionMemo "
+             "lastMenu { name } } menus { menu { name } } staff { name } } }")
+    fast = await _answer(db, schema, world.staff, query, {"id": str(reservation_id)})
+    reference = await _answer(db, REFERENCE, world.staff, query, {"id": str(reservation_id)})
+    assert fast == reference
+    assert fast[0]["reservation"]["customer"]["cautionMemo"] == "大声で話す"
