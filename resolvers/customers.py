@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import astuple
+from functools import lru_cache
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from models import Customer as CustomerModel
-from schema import selection
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
 from resolvers.limits import LRU
 from resolvers.mutation import mutate
 from resolvers.pagination import page_statement, paginate
+from schema import selection
 from schema.context import Info
 from schema.enums import CustomerOrderField, OrderDirection
 from schema.inputs import (
@@ -57,7 +58,17 @@ class CustomerQuery:
         customer_id = to_int(id)
         if customer_id is None or not may_read_customer(actor, customer_id):
             return None
-        return await info.context.loaders.customer.load(customer_id)
+        selected = selection.children(info.selected_fields[0].selections)
+        columns = columns_for(selected)
+        if columns is None:  # a field that may read any column: the whole row, shared with the loader
+            return await info.context.loaders.customer.load(customer_id)
+        # One statement for the columns the selection reads (the lookup a frontend makes most).
+        statement = _lookup_statement(tuple(column.key for column in columns))
+        async with info.context.reads.session() as session:
+            customer = await session.scalar(statement, {"id": customer_id})
+        if customer is not None:
+            await prefetch(info, "Customer", [customer], selected)
+        return customer
 
     @strawberry.field(description="顧客 (a customer by お客様番号; null when absent, or not the token's own)")
     async def customer_by_no(
@@ -99,6 +110,13 @@ class CustomerQuery:
             return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
         except DomainError as exc:
             raise graphql_error(exc) from None
+
+
+@lru_cache(maxsize=64)
+def _lookup_statement(keys: tuple[str, ...]) -> Select[Any]:
+    """``customer(id:)`` reading only the columns ``keys``, built once per selection shape."""
+    columns = [getattr(CustomerModel, key) for key in keys]
+    return select(CustomerModel).where(CustomerModel.id == bindparam("id")).options(load_only(*columns))
 
 
 async def _customer_page(
