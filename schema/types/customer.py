@@ -124,16 +124,6 @@ class CustomerFreeItemValue:
         return FREE_ITEM_CHOICE.resolve(info, root)
 
 
-@derived("Customer", "fullName")
-def full_name(root: models.Customer, context: Context) -> str:
-    return root.full_name
-
-
-@derived("Customer", "fullNameKana")
-def full_name_kana(root: models.Customer, context: Context) -> str:
-    return root.full_name_kana
-
-
 @derived("Customer", "birthDateWareki")
 def birth_date_wareki(root: models.Customer, context: Context) -> str | None:
     return format_wareki(root.birth_date) if root.birth_date else None
@@ -144,25 +134,15 @@ def phone_display(root: models.Customer, context: Context) -> str | None:
     return format_phone(root.phone) if root.phone else None
 
 
-@derived("Customer", "isLineRegistered")
-def is_line_registered(root: models.Customer, context: Context) -> bool:
-    return root.is_line_registered
-
-
-@derived("Customer", "isPhoneOnly")
-def is_phone_only(root: models.Customer, context: Context) -> bool:
-    return root.email_is_placeholder
-
-
 @model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")
 class Customer:
-    @strawberry.field(description="氏名 (full name: 姓 名)")
-    def full_name(self, root: Parent, info: Info) -> str:
-        return full_name(root, info.context)
-
-    @strawberry.field(description="フリガナ (full name in katakana: セイ メイ)")
-    def full_name_kana(self, root: Parent, info: Info) -> str:
-        return full_name_kana(root, info.context)
+    # Read straight from the model (its properties), so lists write them out as plain attributes.
+    full_name: str = strawberry.field(description="氏名 (full name: 姓 名)")
+    full_name_kana: str = strawberry.field(description="フリガナ (full name in katakana: セイ メイ)")
+    is_line_registered: bool = strawberry.field(
+        description="LINE登録済み (LINE registered: a LINE user id is linked)")
+    email_is_placeholder: bool = strawberry.field(
+        name="isPhoneOnly", description="電話番号のみ登録 (phone-only: the e-mail is still the placeholder)")
 
     @strawberry.field(description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
     def birth_date_wareki(self, root: Parent, info: Info) -> str | None:
@@ -171,14 +151,6 @@ class Customer:
     @strawberry.field(description="電話番号(表示用) (phone number with hyphens, e.g. 090-1234-5678)")
     def phone_display(self, root: Parent, info: Info) -> str | None:
         return phone_display(root, info.context)
-
-    @strawberry.field(description="LINE登録済み (LINE registered: a LINE user id is linked)")
-    def is_line_registered(self, root: Parent, info: Info) -> bool:
-        return is_line_registered(root, info.context)
-
-    @strawberry.field(description="電話番号のみ登録 (phone-only: the e-mail is still the placeholder)")
-    def is_phone_only(self, root: Parent, info: Info) -> bool:
-        return is_phone_only(root, info.context)
 
     @strawberry.field(description="職業 (occupation)")
     def occupation(self, root: Parent, info: Info) -> Occupation | None:
