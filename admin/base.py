@@ -1,106 +1,38 @@
-"""Japanese defaults shared by every admin view.
+"""The base of every admin view: Japanese labels from the columns' ``comment`` (the term staff know),
+Japanese enum labels and yen, the permission table for menus, pages and buttons, and generic CRUD
+through services.masters in one write transaction.
 
-- labels come from the columns' ``comment`` (the Japanese term staff know);
-- ``LabeledEnum`` columns show and offer their Japanese ``.label``;
-- datetimes are shown in Japan time; wtforms messages are Japanese;
-- a failure of the database or of a service comes back as a Japanese message
-  on the page (:class:`AdminError`), never as SQL text.
+Display helpers live in :mod:`admin.display`, forms in :mod:`admin.forms`, errors in :mod:`admin.errors`.
 """
 
 from __future__ import annotations
 
 import copy
-import enum
-import functools
-import json
-import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
 from sqladmin import ModelView
-from sqladmin.fields import SelectField
-from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin._queries import Query
-from sqladmin.forms import ModelConverter, converts
 from sqladmin.helpers import get_object_identifier
-from sqlalchemy import BigInteger, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, selectinload
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from wtforms import Form
-from wtforms import validators as v
 
 from admin.auth import current_actor
+from admin.display import TYPE_FORMATTERS, enum_label_formatter, yen_formatter
+from admin.errors import AdminError, japanese_errors
+from admin.forms import JapaneseConverter, JapaneseForm
 from admin.names import remember_staff_names, staff_columns, staff_name_cell
 from models.db import WRITE_OPTION
 from models.types import LabeledEnum
-from services import masters, text_rules
-from services.errors import DomainError, FieldError
+from services import masters
+from services.errors import DomainError
 from services.permissions import Action, check
 
-logger = logging.getLogger(__name__)
-JST = ZoneInfo("Asia/Tokyo")
-BLANK_CHOICE = "（未選択）"
 MAX_ID = 2**63 - 1
-INT32 = (-(2**31), 2**31 - 1)  # INTEGER on PostgreSQL, and GraphQL's Int
-INT64 = (-(2**63), 2**63 - 1)
-TEXT_MAX = 2000  # Text columns of masters and records edited through generic forms
-SAVE_FAILED = "保存できませんでした。入力内容をご確認のうえ、もう一度お試しください。"
-
-
-# ----------------------------------------------------------------------------- errors
-
-
-class AdminError(Exception):
-    """A refusal to show on the page (its text is Japanese and meant for staff)."""
-
-    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or []
-
-    @classmethod
-    def from_domain(cls, request: Request, exc: DomainError) -> AdminError:
-        """Keep the field errors on ``request.state`` so the form template can show them per field."""
-        request.state.domain_errors = list(exc.errors)
-        return cls(" ".join(dict.fromkeys(e.message for e in exc.errors)), list(exc.errors))
-
-
-def japanese_errors(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Whatever goes wrong in a save or delete reaches staff as Japanese, never as driver text.
-
-    sqladmin shows ``str(exc)`` on the page: an OverflowError or a driver error would show
-    「Python int too large to convert to SQLite INTEGER」. Refusals (AdminError, HTTP errors)
-    pass as they are; a DomainError shows its messages (services word constraint violations
-    themselves, see services.constraints); anything else is a bug: logged and replaced.
-    """
-    if getattr(method, "_japanese_errors", False):
-        return method
-
-    @functools.wraps(method)
-    async def guarded(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await method(self, request, *args, **kwargs)
-        except (AdminError, HTTPException):
-            raise
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
-        except Exception as exc:
-            logger.exception("admin save failed")
-            raise AdminError(SAVE_FAILED) from exc
-
-    guarded._japanese_errors = True  # type: ignore[attr-defined]
-    return guarded
-
-
-def in_range(low: int, high: int) -> v.NumberRange:
-    """A number range with a Japanese message that states the range."""
-    return v.NumberRange(min=low, max=high, message=f"{low:,}〜{high:,}の範囲で入力してください。")
 
 
 @asynccontextmanager
@@ -112,171 +44,6 @@ async def write_transaction(session_maker: Any) -> AsyncIterator[AsyncSession]:
     async with session_maker(bind=engine.execution_options(**{WRITE_OPTION: True})) as session, \
             session.begin():
         yield session
-
-
-# ----------------------------------------------------------------------------- display
-
-
-def format_datetime(value: datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(JST)
-    return value.strftime("%Y/%m/%d %H:%M")
-
-
-def format_date(value: date) -> str:
-    return value.strftime("%Y/%m/%d")
-
-
-def format_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-TYPE_FORMATTERS = {
-    **BASE_FORMATTERS,
-    datetime: format_datetime,
-    date: format_date,
-    dict: format_json,
-}
-
-
-def enum_label_formatter(model: Any, attribute: str) -> str:
-    value = getattr(model, attribute, None)
-    if value is None:
-        return ""
-    return getattr(value, "label", None) or str(getattr(value, "value", value))
-
-
-def format_yen(value: int | None) -> str:
-    """24750 → 「24,750円」, as prices are written in a Japanese salon."""
-    return "" if value is None else f"{value:,}円"
-
-
-def yen_formatter(model: Any, attribute: str) -> str:
-    return format_yen(getattr(model, attribute, None))
-
-
-def mark(text: str, memo: str | None, *, symbol: str = "❗") -> Markup:
-    """A name with the caution mark and its memo (SPEC §3: every list shows both)."""
-    if memo is None:
-        return Markup("{}").format(text)
-    short = memo if len(memo) <= 30 else memo[:30] + "…"
-    return Markup(
-        '<span class="text-danger" title="{memo}">{symbol}</span> {text}'
-        ' <small class="text-danger d-block text-wrap" title="{memo}">{short}</small>'
-    ).format(symbol=symbol, text=text, memo=memo, short=short)
-
-
-# ----------------------------------------------------------------------------- forms
-
-
-class _JapaneseTranslations:
-    """wtforms' Japanese catalog, plus the messages sqladmin's own fields add."""
-
-    EXTRA = {
-        "Invalid Choice: could not coerce": "選択肢が正しくありません。",
-        "Invalid choice(s): one or more data inputs could not be coerced.": "選択肢が正しくありません。",
-        "'%(value)s' is not a valid choice for this field.": "選択肢が正しくありません。",
-    }
-
-    def __init__(self, base: Any) -> None:
-        self.base = base
-
-    def gettext(self, string: str) -> str:
-        return self.EXTRA.get(string) or self.base.gettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.EXTRA.get(singular) or self.base.ngettext(singular, plural, n)
-
-
-class JapaneseForm(Form):
-    class Meta:
-        locales = ("ja_JP", "ja")
-
-        def get_translations(self, form: Form) -> Any:
-            return _JapaneseTranslations(super().get_translations(form))
-
-
-def enum_coerce(enum_cls: type[enum.Enum]) -> Callable[[Any], Any]:
-    def coerce(value: Any) -> Any:
-        if value is None or isinstance(value, enum_cls):
-            return value
-        return enum_cls(value)
-
-    return coerce
-
-
-class JapaneseConverter(ModelConverter):
-    """Enum selects show the Japanese label; datetimes are edited in Japan time."""
-
-    @converts("Enum")
-    def conv_enum(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
-        column = prop.columns[0]
-        enum_cls = getattr(column.type, "enum_class", None)
-        if enum_cls is None or not issubclass(enum_cls, LabeledEnum):
-            return super().conv_enum(model, prop, kwargs)
-        kwargs["choices"] = enum_cls.choices()
-        kwargs["coerce"] = enum_coerce(enum_cls)
-        if column.nullable:
-            kwargs.setdefault("allow_blank", True)
-            kwargs.setdefault("blank_text", BLANK_CHOICE)
-        return SelectField(**kwargs)
-
-    @converts("DateTime")
-    def conv_datetime(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
-        kwargs.setdefault("display_timezone", JST)
-        kwargs.setdefault("description", "日本時間")
-        return super().conv_datetime(model, prop, kwargs)
-
-    @converts("Integer")
-    def conv_integer(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
-        # Without a bound a 20-digit number reaches the driver (and its English error).
-        low, high = INT64 if isinstance(prop.columns[0].type, BigInteger) else INT32
-        kwargs.setdefault("validators", []).append(in_range(low, high))
-        return super().conv_integer(model, prop, kwargs)
-
-    @converts("String", "CHAR")
-    def conv_string(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
-        kwargs.setdefault("filters", []).append(_one_line_text)
-        return super().conv_string(model, prop, kwargs)
-
-    @converts("Text")
-    def conv_text(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]):
-        kwargs.setdefault("filters", []).append(_multi_line_text)
-        kwargs.setdefault("validators", []).append(
-            v.Length(max=TEXT_MAX, message=f"{TEXT_MAX}文字以内で入力してください。"))
-        return super().conv_text(model, prop, kwargs)
-
-    async def _prepare_relationship(self, prop, kwargs, session_maker, loader=None):
-        kwargs.setdefault("blank_text", BLANK_CHOICE)
-        return await super()._prepare_relationship(prop, kwargs, session_maker, loader)
-
-
-def _form_text(value: Any, multiline: bool) -> Any:
-    """Free text of a master form: control and bidi characters dropped; a lone surrogate refused
-    (a ValueError in a wtforms filter becomes the field's error message)."""
-    if not isinstance(value, str):
-        return value
-    if text_rules.has_surrogate(value):
-        raise ValueError("使用できない文字が含まれています。")
-    return text_rules.free_text(value, "", None, None, multiline=multiline) or ""
-
-
-def _one_line_text(value: Any) -> Any:
-    return _form_text(value, multiline=False)
-
-
-def _multi_line_text(value: Any) -> Any:
-    return _form_text(value, multiline=True)
-
-
-async def choices_of(session_maker: Any, model: type, *order_by: Any) -> list[tuple[str, str]]:
-    """``(id, str(row))`` of every row of a master, for a select box."""
-    async with session_maker() as session:
-        rows = (await session.scalars(select(model).order_by(*order_by, model.id))).all()
-    return [(str(row.id), str(row)) for row in rows]
-
-
-# ----------------------------------------------------------------------------- views
 
 
 def _labels_from_comments(model: type) -> dict[str, str]:
@@ -436,7 +203,6 @@ class JapaneseModelView(ModelView):
     # transaction through services.masters, which also words constraint violations.
 
     @japanese_errors
-    @japanese_errors
     async def insert_model(self, request: Request, data: dict) -> Any:
         query = Query(self)
         obj = query._get_model_object(data)
@@ -451,7 +217,6 @@ class JapaneseModelView(ModelView):
         query._store_after_change_response(request, await self.after_model_change(data, obj, True, request))
         return obj
 
-    @japanese_errors
     @japanese_errors
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         query = Query(self)
@@ -477,7 +242,6 @@ class JapaneseModelView(ModelView):
         query._store_after_change_response(request, await self.after_model_change(data, obj, False, request))
         return obj
 
-    @japanese_errors
     @japanese_errors
     async def delete_model(self, request: Request, pk: Any) -> None:
         try:

@@ -15,10 +15,11 @@ from sqlalchemy import Select, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.base import ReadOnlyView, format_datetime
+from admin.base import ReadOnlyView
+from admin.display import datetime_cell, format_datetime
 from admin.csrf import FIELD_NAME, current_token
 from admin.flag_views import parse_id
-from admin.flags import CautionMarkMixin, customer_cell
+from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.reservation_views import post_reservation_operation
 from models import Reservation, ReservationStatus
 from services import booking
@@ -45,14 +46,16 @@ def _actions_cell(model: Reservation, attribute: str, request: Request) -> Marku
     buttons = Markup("")
     for operation, label, style in (("waive", "取り消す", "btn-outline-danger"), ("pay", "受領済みにする", "btn-outline-primary")):
         buttons += Markup(
-            '<form method="post" action="{url}" class="d-inline-block me-1 mb-1" '
+            '<form method="post" action="{url}" class="d-inline-block" '
             'onsubmit="return confirm(\'{label}: {fee:,}円 よろしいですか？\');">'
             '<input type="hidden" name="{field}" value="{token}">'
             '<input type="hidden" name="operation" value="{operation}">'
             '<button type="submit" class="btn btn-sm {style}">{label}</button></form>'
         ).format(url=url, field=FIELD_NAME, token=current_token(), operation=operation, label=label, style=style,
                  fee=model.cancel_fee_yen)
-    return Markup('<span class="text-danger me-2">未払い</span>') + buttons
+    # Stacked when the column is narrow (the tablet), side by side when there is room.
+    return Markup('<div class="d-flex flex-wrap align-items-center gap-1">'
+                  '<span class="text-danger me-1">未払い</span>{}</div>').format(buttons)
 
 
 class FeeStateFilter:
@@ -84,7 +87,8 @@ class CancellationFeeAdmin(CautionMarkMixin, ReadOnlyView, model=Reservation):
     column_list = [Reservation.start_at, Reservation.customer, Reservation.cancel_kind, Reservation.cancelled_at,
                    Reservation.cancel_fee_yen, "fee_actions"]
     column_labels = {Reservation.start_at: "予約日時", Reservation.customer: "お客様", "fee_actions": "状態・操作"}
-    column_formatters = {Reservation.customer: customer_cell, Reservation.cancel_fee_yen: _fee_cell,
+    column_formatters = {Reservation.start_at: datetime_cell, Reservation.cancelled_at: datetime_cell,
+                         Reservation.customer: list_customer_cell, Reservation.cancel_fee_yen: _fee_cell,
                          "fee_actions": _actions_cell}
     column_formatters_detail = {Reservation.customer: customer_cell, Reservation.cancel_fee_yen: _fee_cell}
     column_sortable_list = [Reservation.start_at, Reservation.cancelled_at, Reservation.cancel_fee_yen]

@@ -18,17 +18,10 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.auth import current_actor
-from admin.base import (
-    BLANK_CHOICE,
-    JST,
-    AdminError,
-    JapaneseForm,
-    JapaneseModelView,
-    choices_of,
-    enum_coerce,
-    format_date,
-    write_transaction,
-)
+from admin.base import JapaneseModelView, write_transaction
+from admin.display import JST, format_date
+from admin.errors import AdminError
+from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.base import JST, mark
+from admin.display import JST, mark
 from admin.flags import caution_memos, remember_flags
 from models import Reservation, ReservationMenu, ReservationStatus, StaffMember
 from services.normalize import format_phone

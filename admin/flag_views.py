@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from sqladmin import expose
 from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.fields import AjaxSelectField
@@ -14,8 +15,11 @@ from starlette.responses import RedirectResponse, Response
 from wtforms import TextAreaField
 
 from admin.auth import current_actor
-from admin.base import AdminError, JapaneseForm, JapaneseModelView, write_transaction
-from admin.flags import CautionMarkMixin, customer_cell
+from admin.base import JapaneseModelView, write_transaction
+from admin.display import datetime_cell, memo_cell, wrapping
+from admin.errors import AdminError
+from admin.forms import JapaneseForm
+from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.widgets import NO_BROWSER_CHECK, RequiredMark
 from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
@@ -74,7 +78,8 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
     kind: ClassVar[flag_service.FlagKind]
     category = CUSTOMERS
     column_labels = {"customer": "お客様"}
-    column_formatters = {"customer": customer_cell}
+    column_formatters = {"customer": list_customer_cell, "memo": memo_cell, "created_at": datetime_cell,
+                         "updated_at": datetime_cell}
     column_formatters_detail = {"customer": customer_cell}
     column_sortable_list = ["created_at", "updated_at"]
     column_default_sort = [("updated_at", True)]
@@ -114,7 +119,8 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         fields["memo"] = TextAreaField(
             "メモ", description=f"問題行動・過去のトラブル・対応方法など（{flag_service.MEMO_MAX}文字以内）",
             validators=[RequiredMark()],
-            render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX, **NO_BROWSER_CHECK})
+            render_kw={"class": "form-control", "rows": 5, "maxlength": flag_service.MEMO_MAX,
+                       **NO_BROWSER_CHECK})
         return type(f"{self.kind.model.__name__}Form", (JapaneseForm,), fields)
 
     async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:
@@ -160,8 +166,14 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
             raise self._refusal(request, exc) from exc
 
 
+def _caution_customer_cell(model: Any, attribute: str, request: Request) -> Markup:
+    """The ❗ without the memo under the name: the row's memo column is that memo."""
+    return wrapping(customer_cell(model, attribute, request, with_memo=False))
+
+
 class CautionAdmin(_FlagAdmin, model=Caution):
     kind = flag_service.CAUTION
+    column_formatters = {**_FlagAdmin.column_formatters, "customer": _caution_customer_cell}
     name = name_plural = "要注意人物"
     icon = "fa-solid fa-triangle-exclamation"
     column_list = [Caution.customer, Caution.memo, Caution.created_at, Caution.updated_at]

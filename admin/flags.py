@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from starlette.requests import Request
 
-from admin.base import mark
+from admin.display import mark, wrapping
 from admin.csrf import FIELD_NAME, current_token
 from models import BlacklistEntry, Caution
 from services.flags import OWN_REASON, BlacklistMatch, find_blacklist_matches
@@ -105,7 +105,7 @@ def _match_warning(model: Any, match: BlacklistMatch, request: Request) -> Marku
                           form=form)
 
 
-def customer_cell(model: Any, attribute: str, request: Request) -> Markup:
+def customer_cell(model: Any, attribute: str, request: Request, *, with_memo: bool = True) -> Markup:
     """A row's customer with the ❗ mark, or the walk-in guest's name."""
     customer = getattr(model, attribute, None)
     if customer is None:
@@ -113,7 +113,12 @@ def customer_cell(model: Any, attribute: str, request: Request) -> Markup:
         return Markup("{}（非会員）").format(guest) if guest else Markup("")
     # 「000734 山本 亜由美」 may break after the number in a narrow column, never inside the name.
     text = Markup('{} <span class="text-nowrap">{}</span>').format(customer.customer_no, customer.full_name)
-    return mark(text, caution_memos(request).get(customer.id))
+    return mark(text, caution_memos(request).get(customer.id), with_memo=with_memo)
+
+
+def list_customer_cell(model: Any, attribute: str, request: Request) -> Markup:
+    """The customer column of a list: may break after the number when the table is short of room."""
+    return wrapping(customer_cell(model, attribute, request))
 
 
 class CautionMarkMixin:

@@ -8,7 +8,8 @@ from sqladmin.fields import SelectField
 from starlette.requests import Request
 from wtforms import validators as v
 
-from admin.base import BLANK_CHOICE, JapaneseModelView, ManagerEditMixin, choices_of, in_range
+from admin.base import JapaneseModelView, ManagerEditMixin
+from admin.forms import BLANK_CHOICE, choices_of, in_range
 from models import (
     FirstVisitMotive,
     FreeItem,

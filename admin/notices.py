@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from admin.base import AdminError
+from admin.errors import AdminError
 
 log = logging.getLogger("salon.admin")
 

@@ -20,7 +20,10 @@ from starlette.responses import Response
 from wtforms import StringField, TextAreaField
 
 from admin.auth import current_actor
-from admin.base import BLANK_CHOICE, JST, AdminError, JapaneseForm, choices_of, write_transaction
+from admin.base import write_transaction
+from admin.display import JST
+from admin.errors import AdminError
+from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
 from admin.flag_views import CustomerLoader, customer_picker, parse_id
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
@@ -108,7 +111,8 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         if "customer" in rules:
             fields["customer"] = customer_picker(self)
         fields["start_date"] = StringField("予約日", validators=[RequiredMark()],
-                                           render_kw={"type": "date", "class": "form-control", **NO_BROWSER_CHECK})
+                                           render_kw={"type": "date", "class": "form-control",
+                                                      **NO_BROWSER_CHECK})
         fields["start_time"] = StringField("開始時刻", description="終了時刻はメニューの所要時間から決まります。",
                                            validators=[RequiredMark()],
                                            render_kw={"type": "time", "class": "form-control", "step": 300,

@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from admin.auth import current_actor
-from admin.base import JST, JapaneseModelView, format_datetime, write_transaction
+from admin.base import JapaneseModelView, write_transaction
+from admin.display import JST, datetime_cell, format_datetime, wrapping
 from admin.flag_views import message_page, parse_id, status_for
-from admin.flags import CautionMarkMixin, customer_cell
+from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode
@@ -39,22 +40,9 @@ def _menus_list_cell(model: Reservation, attribute: str) -> Markup:
         for name in _menus_cell(model, attribute))
 
 
-def _wrapping(text: Any) -> Markup:
-    """A list cell that may break at its spaces (never inside a word) when the table is short of room."""
-    return Markup('<span class="list-wrap">{}</span>').format(text)
-
-
-def _start_cell(model: Reservation, attribute: str) -> Markup:
-    return _wrapping(format_datetime(model.start_at))
-
-
-def _customer_list_cell(model: Reservation, attribute: str, request: Request) -> Markup:
-    return _wrapping(customer_cell(model, attribute, request))
-
-
 def _label_cell(model: Reservation, attribute: str) -> Markup:
     value = getattr(model, attribute)
-    return _wrapping(value.label if value is not None else "")
+    return wrapping(value.label if value is not None else "")
 
 
 class SafeStaticValuesFilter(StaticValuesFilter):
@@ -119,8 +107,9 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
     column_labels = {Reservation.customer: "お客様", Reservation.items: "メニュー", "menus": "メニュー",
                      Reservation.staff_member: "担当スタッフ",
                      Reservation.cancel_fee_waived_by: "キャンセル料取消者"}
-    column_formatters = {Reservation.start_at: _start_cell, Reservation.customer: _customer_list_cell,
-                         "menus": _menus_list_cell, Reservation.status: _label_cell, Reservation.channel: _label_cell}
+    column_formatters = {Reservation.start_at: datetime_cell, Reservation.customer: list_customer_cell,
+                         "menus": _menus_list_cell, Reservation.status: _label_cell,
+                         Reservation.channel: _label_cell}
     column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
     non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
     column_details_exclude_list = [Reservation.cancel_fee_waived_by_id,

@@ -28,7 +28,7 @@ from admin import (
     staff,
 )
 from admin.auth import StaffAuthBackend
-from admin.base import AdminError
+from admin.errors import AdminError
 from admin.csrf import FIELD_NAME, current_token
 from admin.limits import AdminBodyLimit
 from admin.notices import SalonAdmin

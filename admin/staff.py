@@ -14,15 +14,10 @@ from wtforms import PasswordField, StringField
 from wtforms import validators as v
 
 from admin.auth import current_actor
-from admin.base import (
-    BLANK_CHOICE,
-    AdminError,
-    JapaneseForm,
-    JapaneseModelView,
-    choices_of,
-    enum_coerce,
-    format_datetime,
-)
+from admin.base import JapaneseModelView
+from admin.display import format_datetime
+from admin.errors import AdminError
+from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from models import StaffAccount, StaffMember, StaffRole
 from services import auth, login_throttle
 from services.errors import DomainError

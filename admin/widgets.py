@@ -31,7 +31,9 @@ class CheckboxListWidget:
     """The choices of a multiple select as a wrapping row of checkboxes."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        invalid = "is-invalid" in str(kwargs.get("class_", ""))
+        # wtforms hands the form's class over as ``class`` (it cleans ``class_``): a field with an error
+        # is drawn red and its message shown under it.
+        invalid = "is-invalid" in f'{kwargs.get("class", "")} {kwargs.get("class_", "")}'.split()
         boxes = []
         for index, (value, label, selected, *_rest) in enumerate(field.iter_choices()):
             box_id = f"{field.id}-{index}"

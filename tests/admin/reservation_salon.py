@@ -8,18 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from admin.base import JST
-from models import (
-    BlacklistEntry,
-    CancelKind,
-    Caution,
-    Menu,
-    Reservation,
-    ReservationChannel,
-    ReservationMenu,
-    ReservationStatus,
-    StaffMember,
-)
+from admin.display import JST
+from models import BlacklistEntry, CancelKind, Caution, Menu, Reservation, ReservationChannel
+from models import ReservationMenu, ReservationStatus, StaffMember
 from models.db import Database
 from services import customers as customer_service
 from services.actor import Actor

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from admin.base import JST
+from admin.display import JST
 from admin.day_sheet import parse_day
 from models import (
     BlacklistEntry,

@@ -48,6 +48,9 @@ async def test_manager_adds_edits_and_deletes(manager, customer, db, kind):
     assert (row.customer_id, row.memo) == (customer.id, "予約時間に毎回遅れる")
     listing = await manager.get(f"/admin/{identity}/list")
     assert "予約時間に毎回遅れる" in listing.text and "山田 花子" in listing.text
+    # A manager may delete ticked rows: the 操作 menu and a checkbox on every row.
+    assert 'id="action-delete"' in listing.text and 'id="select-all"' in listing.text
+    assert listing.text.count('class="form-check-input m-0 align-middle select-box"') == 1
     edit = await manager.get(f"/admin/{identity}/edit/{row.id}")
     assert form_labels(edit.text) == {"memo": ("メモ", True)}
     assert "は必須項目です。" in edit.text

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from admin.base import JST
+from admin.display import JST
 from models import AuditLog, Reservation, ReservationChannel, ReservationStatus
 from services.customer_stats import refresh_customer_stats
 from tests.admin.helpers import csrf_from, form_labels
@@ -184,3 +184,12 @@ async def test_cancellation_fee_list_waives_by_post(manager, salon, db):
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
     response = await manager.http.post(url, data={"operation": "waive", "csrf_token": token})
     assert response.status_code == 400  # already waived: the service refuses, the page says why
+
+
+async def test_each_problem_is_shown_under_its_field(staff, salon):
+    response = await staff.submit("/admin/reservation/create", {"customer": str(salon["plain"].id)})
+    assert response.status_code == 400
+    menus = response.text.split('for="menu_ids"')[1].split('<small class="text-muted">')[0]
+    assert '<fieldset class="checkbox-list is-invalid"' in menus
+    assert '<div class="invalid-feedback">メニューを1つ以上選んでください。</div>' in menus
+    assert not re.search(r'<input[^>]*\brequired\b', response.text)  # no English browser bubble

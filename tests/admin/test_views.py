@@ -279,7 +279,7 @@ async def test_manager_cannot_demote_or_delete_themselves(manager, db):
 async def test_scaffolded_enum_selects_offer_japanese_labels(db):
     from sqladmin.forms import get_model_form
 
-    from admin.base import JapaneseConverter, JapaneseForm
+    from admin.forms import JapaneseConverter, JapaneseForm
 
     form_class = await get_model_form(model=Reservation, session_maker=db.sessionmaker,
                                       only=["status", "cancel_kind"], form_converter=JapaneseConverter,
