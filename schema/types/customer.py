@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -87,15 +88,22 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def columns_for(fields: Iterable[str]) -> list[InstrumentedAttribute[Any]] | None:
+def columns_for(fields: Iterable[str]) -> tuple[InstrumentedAttribute[Any], ...] | None:
     """The model columns the given GraphQL fields (camelCase) read, or None for "all of them"."""
+    return _columns_for(tuple(fields))
+
+
+@lru_cache(maxsize=256)
+def _columns_for(fields: tuple[str, ...]) -> tuple[InstrumentedAttribute[Any], ...] | None:
+    # Cached: a frontend sends the same few selections again and again (and the names are bounded
+    # by the schema: anything else fails validation before a resolver runs).
     keys = {"id"}
     for field in fields:
         needed = FIELD_COLUMNS.get(to_snake_case(field) if field != "__typename" else field)
         if needed is None:
             return None
         keys.update(needed)
-    return [getattr(models.Customer, key) for key in sorted(keys)]
+    return tuple(getattr(models.Customer, key) for key in sorted(keys))
 
 
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")
