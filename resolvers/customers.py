@@ -58,7 +58,7 @@ class CustomerQuery:
         customer_id = to_int(id)
         if customer_id is None or not may_read_customer(actor, customer_id):
             return None
-        selected = selection.children(info.selected_fields[0].selections)
+        selected = selection.children(selection.selected(info))
         columns = columns_for(selected)
         if columns is None:  # a field that may read any column: the whole row, shared with the loader
             return await info.context.loaders.customer.load(customer_id)
@@ -122,7 +122,7 @@ def _lookup_statement(keys: tuple[str, ...]) -> Select[Any]:
 async def _customer_page(
     info: Info, search: CustomerFilter, order: CustomerOrder, first: int | None, after: str | None
 ) -> CustomerConnection:
-    top = info.selected_fields[0].selections
+    top = selection.selected(info)
     with_total = "totalCount" in selection.children(top)
     columns = columns_for(selection.path(top, "edges", "node"))
 

@@ -81,7 +81,7 @@ class ReservationQuery:
         page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
                               max_size=info.context.settings.graphql_max_page_size)
         await prefetch(info, "Reservation", [edge.node for edge in page.edges],
-                       selection.path(info.selected_fields[0].selections, "edges", "node"))
+                       selection.path(selection.selected(info), "edges", "node"))
         return page
 
     @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")

@@ -30,3 +30,28 @@ def path(selections: Iterable[Any], *names: str) -> dict[str, list[Any]]:
     for name in names:
         found = children(found.get(name, []))
     return found
+
+
+#: Field node → (the node, its selections as Strawberry gives them). Converting a selection to
+#: Strawberry's ``SelectedField`` tree walks the whole document below the field on every request;
+#: the documents themselves are cached (``resolvers.limits``), so their nodes repeat. The node is
+#: kept with the answer, so an id is never mistaken for a node that was freed and replaced.
+_SELECTED: dict[int, tuple[Any, list[Any]]] = {}
+_SELECTED_MAX = 512
+
+
+def selected(info: Any) -> list[Any]:
+    """``info.selected_fields[0].selections``, converted once per document field.
+
+    For names and nesting only (what :func:`children` and :func:`path` read): argument values in
+    the cached tree are those of the request that first converted it.
+    """
+    node = info._raw_info.field_nodes[0]
+    hit = _SELECTED.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    selections = info.selected_fields[0].selections
+    if len(_SELECTED) >= _SELECTED_MAX:
+        _SELECTED.clear()
+    _SELECTED[id(node)] = (node, selections)
+    return selections

@@ -164,3 +164,17 @@ async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) 
     reference = await _answer(db, REFERENCE, world.staff, query, {"id": str(reservation_id)})
     assert fast == reference
     assert fast[0]["reservation"]["customer"]["cautionMemo"] == "大声で話す"
+
+
+async def test_a_repeated_document_reuses_its_converted_selection(db: Database,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The selection below a list is converted once per document, not on every request."""
+    from schema import selection
+
+    world, _ = await _salon(db)
+    given: list[Any] = []
+    convert = selection.selected
+    monkeypatch.setattr(selection, "selected", lambda info: given.append(convert(info)) or given[-1])
+    first = await _answer(db, schema, world.staff, CUSTOMERS)
+    assert await _answer(db, schema, world.staff, CUSTOMERS) == first
+    assert len(given) == 2 and given[0] is given[1]
