@@ -25,7 +25,6 @@ from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode, NotFound
-from services.permissions import can
 
 CUSTOMERS = "顧客管理"
 MAX_FORM_BYTES = 20_000
@@ -101,7 +100,8 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         return stmt if clause is None else stmt.join(self.model.customer).where(clause)
 
     async def _allowed(self, request: Request) -> bool:
-        return can(getattr(request.state, "actor", None), self.kind.action)
+        # Through the table, so that the 403 page says why (「店長・管理者のみが行える操作です。」).
+        return self._table_allows(request, self.kind.action)
 
     async def check_can_create(self, request: Request) -> bool:
         return await self._allowed(request)

@@ -110,7 +110,8 @@ async def test_one_entry_per_customer(staff, customer, db):
 
 
 async def test_staff_may_not_touch_the_blacklist(staff, manager, customer, db):
-    assert (await staff.get("/admin/blacklist-entry/create")).status_code == 403
+    refused = await staff.get("/admin/blacklist-entry/create")
+    assert refused.status_code == 403 and "店長・管理者のみが行える操作です。" in refused.text
     page = await staff.get("/admin/caution/create")
     response = await staff.http.post("/admin/blacklist-entry/create", data={
         "customer": str(customer.id), "memo": "x", "csrf_token": csrf_from(page.text)})
