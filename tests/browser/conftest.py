@@ -90,7 +90,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     _cli("migrate", env=env)
     _cli("create-manager", MANAGER_LOGIN, "--password", MANAGER_PASSWORD, "--name", "店長", env=env)
 
-    port = _free_port()
+    # BROWSER_TEST_PORT pins the port (a shared machine hands each developer one); else any free one.
+    port = int(os.environ.get("BROWSER_TEST_PORT") or 0) or _free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "browser-server.log"

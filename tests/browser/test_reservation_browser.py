@@ -93,8 +93,8 @@ def salon(server, browser):
     menus = {edge["node"]["name"]: edge["node"]["id"] for edge in catalog["menus"]["edges"]}
     stylist = catalog["staff"]["edges"][0]["node"]["id"]
 
-    def book(customer: str, hours: int, menu_ids: list[str], **extra) -> str:
-        start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=hours)
+    def book(customer: str, hours: int, menu_ids: list[str], *, start: datetime | None = None, **extra) -> str:
+        start = start or datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=hours)
         booked = _graphql(server, BOOK, {"input": {"customerId": customer, "startAt": start.isoformat(),
                                                    "menuIds": menu_ids, "channel": "PHONE", **extra}},
                           token)["createReservation"]
@@ -104,7 +104,8 @@ def salon(server, browser):
     book(caution, 10, [menus["カット"]], staffId=stylist)
     book(owing, 12, [menus["カット"], menus[LONG_MENU]])
     # 青木 did not come yesterday: a no-show leaves 2,750円 unpaid.
-    missed = book(owing, -14, [menus["カット"]])
+    yesterday = datetime.now(JST).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    missed = book(owing, 0, [menus["カット"]], start=yesterday)
     no_show = _graphql(server, NO_SHOW, {"input": {"id": missed}}, token)["markNoShow"]
     assert no_show["errors"] == [] and no_show["reservation"]["status"] == "CANCEL_FEE_UNPAID", no_show
     return {"token": token}
@@ -205,3 +206,18 @@ def test_caution_mark_on_every_list(page: Page, server, salon, shot) -> None:
     _at_each_width(page, shot, "23-reservation-list-mark", f"/admin/reservation/list?date={TOMORROW.isoformat()}",
                    _reservation_list)
     _at_each_width(page, shot, "24-day-sheet-mark", f"/admin/day-sheet?date={TOMORROW.isoformat()}", _day_sheet)
+
+
+def _no_sideways_scrolling(page: Page) -> None:
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    table = page.locator(".table-responsive")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), "the list scrolls sideways"
+
+
+def test_flag_and_fee_lists_fit(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    _at_each_width(page, shot, "27-caution-list", "/admin/caution/list", _no_sideways_scrolling)
+    _at_each_width(page, shot, "28-blacklist", "/admin/blacklist-entry/list", _no_sideways_scrolling)
+    _at_each_width(page, shot, "29-cancellation-fees", "/admin/cancellation-fee/list", _no_sideways_scrolling)
+    expect(page.locator("table tbody tr", has_text="青木").get_by_role("button", name="取り消す")).to_be_visible()
