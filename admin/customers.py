@@ -235,7 +235,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
 
     async def list(self, request: Request):
         pagination = await super().list(request)
-        await remember_flags(self.session_maker, request, [c.id for c in pagination.rows], blacklist=True)
+        await remember_flags(self.session_maker, request, pagination.rows, blacklist=True)
         return pagination
 
     def details_query(self, request: Request) -> Select:
@@ -247,7 +247,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def get_object_for_details(self, request: Request) -> Any:
         customer = await super().get_object_for_details(request)
         if customer is not None:
-            await remember_flags(self.session_maker, request, [customer.id], blacklist=True)
+            await remember_flags(self.session_maker, request, [customer], blacklist=True)
         return customer
 
     # ------------------------------------------------------------------ forms

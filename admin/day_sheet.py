@@ -85,8 +85,11 @@ async def load_day(session_maker: Any, request: Request, day: date, with_cancell
         staff = list((await session.scalars(
             select(StaffMember).where(or_(StaffMember.active.is_(True), StaffMember.id.in_(used - {None})))
             .order_by(StaffMember.display_order, StaffMember.id))).all())
-    await remember_flags(session_maker, request, [r.customer_id for r in reservations], blacklist=True)
-    blacklisted = getattr(request.state, "blacklist_matches", {})
+    await remember_flags(session_maker, request, [r.customer for r in reservations], blacklist=True)
+    # ⛔: the customer's stored flag, or a match with somebody else's entry.
+    matches = getattr(request.state, "blacklist_matches", {})
+    blacklisted = {r.customer_id for r in reservations if r.customer is not None and r.customer.is_blacklisted}
+    blacklisted.update(matches)
     columns: dict[int | None, Column] = {s.id: Column(s.name) for s in staff}
     if None in used:
         columns[None] = Column("担当なし")

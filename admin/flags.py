@@ -1,7 +1,9 @@
 """The ❗ caution mark (and the blacklist note) on every admin list that shows a customer.
 
-Memos are fetched for the customers of the page in one query and kept on
-``request.state`` for the (synchronous) column formatters: no query per row.
+Whether a customer is a caution / blacklisted is its stored flag (``customers.is_caution`` /
+``is_blacklisted``); the memos of the flagged customers of the page are fetched in one query
+each and kept on ``request.state`` for the (synchronous) column formatters: no query per row,
+none at all when nobody on the page is flagged.
 """
 
 from __future__ import annotations
@@ -10,35 +12,58 @@ from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from starlette.requests import Request
 
 from admin.display import mark, wrapping
 from admin.csrf import FIELD_NAME, current_token
-from models import BlacklistEntry, Caution
+from models import BlacklistEntry, Caution, Customer
 from services.flags import OWN_REASON, BlacklistMatch, find_blacklist_matches
 
 
-async def remember_flags(session_maker: Any, request: Request, customer_ids: Iterable[int | None], *,
+async def remember_flags(session_maker: Any, request: Request, customers: Iterable[Customer | int | None], *,
                          blacklist: bool = False) -> None:
-    ids = sorted({i for i in customer_ids if i is not None})
+    """Memos of the page's caution (and, with ``blacklist``, blacklisted) customers, and their matches.
+
+    ``customers`` are loaded customers (their stored flags are read as they are) or ids (their
+    flags are read in one query).
+    """
+    given = list(customers)
+    loaded = {c.id: c for c in given if isinstance(c, Customer)}
+    ids = {c for c in given if isinstance(c, int)} - set(loaded)
     cautions: dict[int, str] = getattr(request.state, "caution_memos", {})
     blacklisted: dict[int, str] = getattr(request.state, "blacklist_memos", {})
     matches: dict[int, BlacklistMatch] = getattr(request.state, "blacklist_matches", {})
-    if ids:
+    if loaded or ids:
         async with session_maker() as session:
-            rows = await session.execute(
-                select(Caution.customer_id, Caution.memo).where(Caution.customer_id.in_(ids)))
-            cautions.update({r.customer_id: r.memo for r in rows})
-            if blacklist:
+            flags = {c.id: (c.is_caution, c.is_blacklisted) for c in loaded.values()}
+            if ids:
+                flags.update({r.id: (r.is_caution, r.is_blacklisted) for r in await session.execute(
+                    select(Customer.id, Customer.is_caution, Customer.is_blacklisted).where(Customer.id.in_(ids)))})
+            flagged = [i for i, (caution, _) in flags.items() if caution]
+            if flagged:
+                rows = await session.execute(
+                    select(Caution.customer_id, Caution.memo).where(Caution.customer_id.in_(flagged)))
+                cautions.update({r.customer_id: r.memo for r in rows})
+            listed = [i for i, (_, on_list) in flags.items() if on_list]
+            if blacklist and listed:
                 rows = await session.execute(
                     select(BlacklistEntry.customer_id, BlacklistEntry.memo)
-                    .where(BlacklistEntry.customer_id.in_(ids)))
+                    .where(BlacklistEntry.customer_id.in_(listed)))
                 blacklisted.update({r.customer_id: r.memo for r in rows})
-                matches.update(await find_blacklist_matches(session, ids))
+            if blacklist:  # somebody else's entry matching (the blacklist follows the person)
+                matches.update(await find_blacklist_matches(session, sorted(flags)))
     request.state.caution_memos = cautions
     request.state.blacklist_memos = blacklisted
     request.state.blacklist_matches = matches
+
+
+def row_customer(row: Any) -> Customer | int | None:
+    """A row's customer when it is loaded (its flags are on it), else its id."""
+    state = inspect(row)
+    if "customer" in state.mapper.relationships and "customer" not in state.unloaded:
+        return row.customer
+    return getattr(row, "customer_id", None)
 
 
 def caution_memos(request: Request) -> dict[int, str]:
@@ -127,12 +152,11 @@ class CautionMarkMixin:
     async def list(self, request: Request):
         pagination = await super().list(request)  # type: ignore[misc]
         await remember_flags(self.session_maker, request,  # type: ignore[attr-defined]
-                             [getattr(row, "customer_id", None) for row in pagination.rows])
+                             [row_customer(row) for row in pagination.rows])
         return pagination
 
     async def get_object_for_details(self, request: Request) -> Any:
         obj = await super().get_object_for_details(request)  # type: ignore[misc]
         if obj is not None:
-            await remember_flags(self.session_maker, request,  # type: ignore[attr-defined]
-                                 [getattr(obj, "customer_id", None)])
+            await remember_flags(self.session_maker, request, [row_customer(obj)])  # type: ignore[attr-defined]
         return obj

@@ -16,7 +16,6 @@ from sqlalchemy import Select, bindparam, func, select
 from strawberry.dataloader import DataLoader
 
 from models import (
-    BlacklistEntry,
     Caution,
     Customer,
     CustomerAttribute,
@@ -103,10 +102,6 @@ class Loaders:
     @cached_property
     def caution_by_customer(self) -> DataLoader[int, Caution | None]:
         return self._one_by(Caution, Caution.customer_id)
-
-    @cached_property
-    def blacklist_by_customer(self) -> DataLoader[int, BlacklistEntry | None]:
-        return self._one_by(BlacklistEntry, BlacklistEntry.customer_id)
 
     @cached_property
     def blacklist_match_by_customer(self) -> DataLoader[int, Any]:

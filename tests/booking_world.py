@@ -9,7 +9,7 @@ from typing import Any
 
 from models import BlacklistEntry, Caution, Customer, Menu, StaffMember, StaffRole
 from models.db import Database
-from services import auth
+from services import auth, flags
 from services import customers as customer_service
 from services.actor import Actor
 from services.booking import BookingRequest, create_reservation
@@ -62,8 +62,10 @@ class World:
             return await customer_service.create_customer(s, data, self.manager)
 
     async def flag(self, customer: Customer, model: type[Caution] | type[BlacklistEntry], memo: str) -> None:
+        """A caution or blacklist entry, through the service that also stores the customer's flag."""
+        kind = flags.CAUTION if model is Caution else flags.BLACKLIST
         async with self.db.transaction() as s:
-            s.add(model(customer_id=customer.id, memo=memo))
+            await flags.add_flag(s, kind, customer.id, memo, self.manager)
 
     def request(self, customer: Customer, *, hours: float = 72, stylist: int | None = 0,
                 menus: tuple[int, ...] = (0,), **kw: Any) -> BookingRequest:

@@ -82,9 +82,11 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "occupation": ("occupation_id",),
     "first_visit_motive": ("first_visit_motive_id",),
     "last_menu": ("last_menu_id",),
-    **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "is_caution", "caution_memo",
-                     "is_blacklisted", "blacklist_match", "referred_by", "referred", "reservations", "__typename"),
-                    ()),
+    "is_caution": ("is_caution",),
+    "caution_memo": ("is_caution",),  # the memo is loaded only for a caution customer
+    "is_blacklisted": ("is_blacklisted",),
+    **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "blacklist_match", "referred_by",
+                     "referred", "reservations", "__typename"), ()),
 }
 
 
@@ -142,6 +144,17 @@ def phone_display(root: models.Customer, context: Context) -> str | None:
     return format_phone(root.phone) if root.phone else None
 
 
+# The stored flags (services.customer_stats keeps them with the entries): no lookup per customer.
+@derived("Customer", "isCaution")
+def is_caution(root: models.Customer, context: Context) -> bool | None:
+    return bool(root.is_caution) if context.is_staff else None
+
+
+@derived("Customer", "isBlacklisted")
+def is_blacklisted(root: models.Customer, context: Context) -> bool | None:
+    return bool(root.is_blacklisted) if context.is_staff else None
+
+
 @model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")
 class Customer:
     # Read straight from the model (its properties), so lists write them out as plain attributes.
@@ -186,7 +199,7 @@ class Customer:
 
     @strawberry.field(description="要注意人物 (caution: shown with ❗; staff only, null otherwise)")
     def is_caution(self, root: Parent, info: Info) -> bool | None:
-        return IS_CAUTION.resolve(info, root)
+        return is_caution(root, info.context)
 
     @strawberry.field(description="要注意人物メモ (caution memo; staff only, null otherwise)")
     def caution_memo(self, root: Parent, info: Info) -> str | None:
@@ -194,7 +207,7 @@ class Customer:
 
     @strawberry.field(description="ブラックリスト (blacklisted; staff only, null otherwise)")
     def is_blacklisted(self, root: Parent, info: Info) -> bool | None:
-        return IS_BLACKLISTED.resolve(info, root)
+        return is_blacklisted(root, info.context)
 
     @strawberry.field(description="ブラックリスト一致 (own entry or a matching listed person, with the "
                                  "grounds; null when none; staff only, null otherwise)")
@@ -253,12 +266,10 @@ INFLOW_ROUTES = link("Customer", "inflowRoutes", "inflow_routes_by_customer", "i
                      many=True)
 FREE_ITEM_VALUES = link("Customer", "freeItemValues", "free_item_values_by_customer", "id",
                         target="CustomerFreeItemValue", many=True)
-IS_CAUTION = link("Customer", "isCaution", "caution_by_customer", "id", staff_only=True,
-                  then=lambda caution: caution is not None)
-CAUTION_MEMO = link("Customer", "cautionMemo", "caution_by_customer", "id", staff_only=True,
+# The memo is loaded (batched) for caution customers only: the key of any other customer is None.
+CAUTION_MEMO = link("Customer", "cautionMemo", "caution_by_customer",
+                    lambda customer: customer.id if customer.is_caution else None, staff_only=True,
                     then=lambda caution: caution.memo if caution is not None else None)
-IS_BLACKLISTED = link("Customer", "isBlacklisted", "blacklist_by_customer", "id", staff_only=True,
-                      then=lambda entry: entry is not None)
 BLACKLIST_MATCH = link("Customer", "blacklistMatch", "blacklist_match_by_customer", "id", staff_only=True,
                        then=lambda match: BlacklistMatch(match=match) if match is not None else None)
 REFERRED_BY = link("Customer", "referredBy", "referrals_by_referred", "id", staff_only=True,

@@ -14,6 +14,7 @@ from models import ReservationMenu, ReservationStatus, StaffMember
 from models.db import Database
 from services import customers as customer_service
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 
 TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
 
@@ -37,6 +38,7 @@ async def build_salon(db: Database) -> dict:
         plain = await customer_service.create_customer(s, person(3, "青木", "アオキ"), system)
         s.add_all([Caution(customer_id=caution.id, memo="遅刻が多い"),
                    BlacklistEntry(customer_id=listed.id, memo="無断キャンセル3回")])
+        await refresh_customer_flags(s, [caution.id, listed.id])  # stored flags, as their writer keeps them
         start = datetime.combine(TOMORROW, datetime.min.time(), JST) + timedelta(hours=10)
         booked = Reservation(customer_id=caution.id, staff_member_id=takahashi.id, start_at=start,
                              end_at=start + timedelta(hours=1), channel=ReservationChannel.PHONE,

@@ -21,6 +21,7 @@ from models import (
 from services import customers as customer_service
 from services import masters
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 
 START = datetime(2026, 5, 1, 1, tzinfo=timezone.utc)
 
@@ -89,6 +90,7 @@ async def test_detail_pages_show_who_registered_by_name(manager, db):
                                   channel=ReservationChannel.ADMIN, status=ReservationStatus.BOOKED,
                                   created_by_id=actor_id)
         session.add_all([caution, reservation])
+        await refresh_customer_flags(session, [customer.id])  # stored flags, as their writer keeps them
 
     for url in (f"/admin/caution/details/{caution.id}", f"/admin/reservation/details/{reservation.id}"):
         page = (await manager.get(url)).text

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from models import AuditLog, BlacklistEntry, BlacklistMatchClearance, Customer
 from services import customers as customer_service
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 from tests.admin.helpers import csrf_from
 
 LISTED = {"last_name": "山田", "first_name": "太郎", "last_name_kana": "ヤマダ", "first_name_kana": "タロウ",
@@ -22,7 +23,7 @@ async def pair(db):
         listed = await customer_service.create_customer(session, LISTED, Actor.system())
         entry = BlacklistEntry(customer_id=listed.id, memo="スタッフへの暴言")
         session.add(entry)
-        await session.flush()
+        await refresh_customer_flags(session, [listed.id])  # stored flags, as their writer keeps them
         await session.execute(update(Customer).where(Customer.id == listed.id).values(
             withdrawn_at=func.current_timestamp()))
         newcomer = await customer_service.create_customer(

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from models import (
     AuditLog,
@@ -17,7 +17,9 @@ from models import (
     ReservationStatus,
     StaffAccount,
 )
-from tests.factories import add_customer
+from services import flags
+from services.customer_stats import refresh_customer_flags
+from tests.factories import SYSTEM, add_customer
 
 HANAKO = {
     "last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
@@ -71,6 +73,7 @@ async def test_list_marks_cautions_with_their_memo(manager, db):
     await add_customer(db, **HANAKO | dict(last_name="鈴木", first_name="一郎", phone="09011112222", email="ichiro@example.jp"))
     async with db.transaction() as session:
         session.add(Caution(customer_id=customer.id, memo="施術中の私語が多い"))
+        await refresh_customer_flags(session, [customer.id])  # stored flags, as their writer keeps them
     response = await manager.get("/admin/customer/list")
     row = next(r for r in response.text.split("<tr>") if "山田 花子" in r)
     assert "❗" in row and "施術中の私語が多い" in row
@@ -268,3 +271,40 @@ async def test_form_level_checks_are_japanese_too(manager, db):
     assert response.status_code == 400
     assert "無効な整数です。" in response.text and "選択肢が正しくありません。" in response.text
     assert await count(db) == 0
+
+
+def _memo_read(statement: str) -> bool:
+    """A read of caution or blacklist memos for the marks (the blacklist-match lookup is another query)."""
+    return "FROM cautions" in statement or statement.startswith(
+        "SELECT blacklist_entries.customer_id, blacklist_entries.memo")
+
+
+async def test_the_list_marks_by_the_stored_flag_and_reads_memos_only_for_flagged_customers(manager, db):
+    """❗ and ⛔ come from the customer's stored flags; a page without flagged customers reads no memo,
+    one with some reads each kind of memo once (for those customers only)."""
+    customers = [await add_customer(db) for _ in range(3)]
+    await manager.get("/admin/customer/list")
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await manager.get("/admin/customer/list")
+        assert not any(_memo_read(s) for s in statements), statements
+        async with db.transaction() as session:
+            await flags.add_caution(session, customers[0].id, "施術中の私語が多い", SYSTEM)
+            await flags.add_to_blacklist(session, customers[1].id, "無断キャンセル3回", SYSTEM)
+        statements.clear()
+        response = await manager.get("/admin/customer/list")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+
+    memo_reads = [s for s in statements if _memo_read(s)]
+    assert len(memo_reads) == 2, memo_reads
+    rows = {c.customer_no: next(r for r in response.text.split("<tr>") if c.customer_no in r) for c in customers}
+    first, second, third = (rows[c.customer_no] for c in customers)
+    assert "❗" in first and "施術中の私語が多い" in first and "⛔" not in first
+    assert "⛔" in second and "無断キャンセル3回" in second and "❗" not in second
+    assert "❗" not in third and "⛔" not in third

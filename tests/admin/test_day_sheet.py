@@ -21,6 +21,7 @@ from models import (
 )
 from services import customers as customer_service
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 
 DAY = date(2026, 4, 1)
 
@@ -46,6 +47,7 @@ async def sheet(db):
             "phone": "09011112222", "email": "ichiro@example.jp"}, Actor.system())
         s.add_all([Caution(customer_id=hanako.id, memo="遅刻が多い"),
                    BlacklistEntry(customer_id=ichiro.id, memo="無断キャンセル")])
+        await refresh_customer_flags(s, [hanako.id, ichiro.id])  # stored flags, as their writer keeps them
 
         def booking(customer, staff, start, status=ReservationStatus.BOOKED, **kw):
             return Reservation(customer_id=customer.id if customer else None, staff_member_id=staff.id if staff else None,

@@ -35,6 +35,7 @@ from models import (
 )
 from services import customers as svc
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 
 #: identity → (menu name, a model whose first row has a details page)
 VIEWS = {
@@ -115,6 +116,7 @@ async def salon(db):
                      target_customer_no=customer.customer_no, moved_counts={"reservations": 2}),
             Withdrawal(customer_id=gone.id, reason="引っ越しのため"),
         ])
+        await refresh_customer_flags(s, [customer.id, gone.id])  # stored flags, as their writer keeps them
     return {"customer": customer}
 
 
@@ -316,6 +318,7 @@ async def test_bad_ids_are_404_not_500(manager, identity):
 async def test_customer_list_marks_blacklisted_customers(manager, salon, db):
     async with db.transaction() as s:
         s.add(BlacklistEntry(customer_id=salon["customer"].id, memo="暴言"))
+        await refresh_customer_flags(s, [salon["customer"].id])  # stored flags, as their writer keeps them
     response = await manager.get("/admin/customer/list")
     assert response.status_code == 200
     assert "⛔" in response.text

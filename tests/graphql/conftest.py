@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from models import (
     AuditLog,
+    BlacklistEntry,
+    Caution,
     Customer,
     FreeItem,
     FreeItemChoice,
@@ -25,7 +27,7 @@ from models import (
 )
 from models.db import Database
 from services import auth
-from services.customer_stats import refresh_customer_stats
+from services.customer_stats import refresh_customer_flags, refresh_customer_stats
 from tests import factories
 
 
@@ -64,6 +66,9 @@ class Given:
     async def rows(self, *objects: Any) -> None:
         async with self.db.transaction() as session:
             session.add_all(objects)
+            # Caution / blacklist entries written directly: store the customers' flags as their writer does.
+            await refresh_customer_flags(session, [o.customer_id for o in objects
+                                                   if isinstance(o, (Caution, BlacklistEntry))])
 
     async def menu(self, name: str, **kw: Any) -> Menu:
         menu = Menu(name=name, price=kw.pop("price", 5000), **kw)

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import event, update
 
-from models import Customer
+from models import BlacklistEntry, Caution, Customer
 from models.db import Database
 
 LOOKUP = "query($id: ID!) { customer(id: $id) { id customerNo fullName phone visitCount lastVisitAt } }"
@@ -24,6 +27,7 @@ PAGE = """query($first: Int) {
                    lastVisitAt lastMenu { id name } } }
   }
 }"""
+JST = ZoneInfo("Asia/Tokyo")
 PAGE_WITHOUT_TOTAL = """query { customers(first: 5) { edges { node { id customerNo } } } }"""
 REFERRALS_ON_A_PAGE = """query {
   customers(first: 5) { edges { node { customerNo referredBy { customer { customerNo notes email } } } } }
@@ -219,3 +223,51 @@ async def test_every_request_gives_its_read_connection_back(gql, db: Database, m
         for target, name, fn in listeners:
             event.remove(target, name, fn)
     assert checked_out and len(checked_in) == len(checked_out)
+
+
+DAY_LIST = """query($day: Date!) {
+  reservations(first: 100, filter: {dateFrom: $day, dateTo: $day}) {
+    edges { node { id startAt customer { id customerNo fullName isCaution isBlacklisted } } }
+  }
+}"""
+
+
+async def test_a_day_list_with_customers_and_their_marks_is_at_most_two_statements(gql, given, staff_token, db):
+    """❗ and ⛔ are stored on the customer: the day's reservations and their customers, nothing per flag."""
+    menu = await given.menu("カット")
+    customers = [await given.customer() for _ in range(12)]
+    await given.rows(*(Caution(customer_id=c.id, memo="遅刻が多い") for c in customers[:4]),
+                     *(BlacklistEntry(customer_id=c.id, memo="暴言") for c in customers[3:5]))
+    for customer in customers:
+        await given.visit(customer, menu=menu, days_ago=1)
+    day = (datetime.now(UTC) - timedelta(days=1)).astimezone(JST).date().isoformat()
+    await gql(PAGE_WITHOUT_TOTAL, token=staff_token)
+
+    with counting(db) as counted:
+        data = await gql(DAY_LIST, {"day": day}, token=staff_token)
+
+    got = {e["node"]["customer"]["customerNo"]: (e["node"]["customer"]["isCaution"],
+                                                 e["node"]["customer"]["isBlacklisted"])
+           for e in data["reservations"]["edges"]}
+    assert got == {c.customer_no: (i < 4, 3 <= i < 5) for i, c in enumerate(customers)}
+    assert counted.count <= 2, counted.statements
+    assert not any("cautions" in s or "blacklist_entries" in s for s in counted.statements), counted.statements
+    assert counted.checkouts == 1
+
+
+MEMOS_ON_A_PAGE = """query { customers(first: 50) { edges { node { customerNo isCaution cautionMemo } } } }"""
+
+
+async def test_caution_memos_are_read_once_and_only_for_caution_customers(gql, given, staff_token, db):
+    customers = [await given.customer() for _ in range(6)]
+    await gql(PAGE_WITHOUT_TOTAL, token=staff_token)
+    with counting(db) as counted:
+        await gql(MEMOS_ON_A_PAGE, token=staff_token)
+    assert not any("cautions" in s for s in counted.statements), counted.statements
+
+    await given.rows(*(Caution(customer_id=c.id, memo=f"メモ{c.id}") for c in customers[:3]))
+    with counting(db) as counted:
+        data = await gql(MEMOS_ON_A_PAGE, token=staff_token)
+    memos = {e["node"]["customerNo"]: e["node"]["cautionMemo"] for e in data["customers"]["edges"]}
+    assert memos == {c.customer_no: f"メモ{c.id}" if i < 3 else None for i, c in enumerate(customers)}
+    assert len([s for s in counted.statements if "cautions" in s]) == 1, counted.statements

@@ -9,6 +9,7 @@ from models import AuditLog, BlacklistEntry, BlacklistMatchClearance, Customer, 
 from services import customers as customer_service
 from services import flags
 from services.actor import Actor
+from services.customer_stats import refresh_customer_flags
 from services.errors import DomainError, ErrorCode
 
 MANAGER = Actor.staff(1, StaffRole.MANAGER, "manager")
@@ -36,7 +37,7 @@ async def _customer(session, data, path=RegistrationPath.FULL):
 async def _blacklist(session, customer, memo="無断キャンセル3回"):
     entry = BlacklistEntry(customer_id=customer.id, memo=memo)
     session.add(entry)
-    await session.flush()
+    await refresh_customer_flags(session, [customer.id])  # stored flags, as their writer keeps them
     return entry
 
 
