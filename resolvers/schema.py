@@ -13,10 +13,17 @@ from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
-from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.execution import ExecutionContext, install_direct_resolvers
-from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, DocumentLimits, ParserCache, ValidationCache
+from resolvers.flags import FlagMutation, FlagQuery
+from resolvers.limits import (
+    MAX_ALIASES,
+    MAX_QUERY_DEPTH,
+    MAX_TOKENS,
+    DocumentLimits,
+    ParserCache,
+    ValidationCache,
+)
 from resolvers.reservations import ReservationMutation, ReservationQuery
 from schema.scalars import SCALAR_MAP
 

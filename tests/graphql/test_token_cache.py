@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, text, update
 
 from models import ApiToken, StaffAccount, StaffRole
@@ -41,43 +42,38 @@ async def test_a_token_is_looked_up_once_then_remembered(gql, staff_token, db):
     assert token_cache.cache.get(staff_token).role == StaffRole.STAFF
 
 
-async def test_logout_takes_effect_at_once(gql, staff_token):
-    assert not await refused(gql, staff_token)
-
-    assert (await gql(LOGOUT, token=staff_token))["logout"]["revoked"] is True
-
-    assert await refused(gql, staff_token)
+async def _logout(gql, db, token: str, boss: Actor) -> None:
+    assert (await gql(LOGOUT, token=token))["logout"]["revoked"] is True
 
 
-async def test_deactivating_an_account_takes_effect_at_once(gql, staff_token, db):
-    boss = await manager_actor(db)
-    assert not await refused(gql, staff_token)
-
+async def _change_account(db, boss: Actor, *, role: StaffRole, active: bool) -> None:
     async with db.transaction() as s:
         staff = await s.scalar(select(StaffAccount).where(StaffAccount.login_id == "staff"))
-        await auth.update_staff_account(s, staff.id, display_name="staff", role=StaffRole.STAFF,
-                                        staff_member_id=None, active=False, actor=boss)
-
-    assert await refused(gql, staff_token)
+        await auth.update_staff_account(s, staff.id, display_name="staff", role=role,
+                                        staff_member_id=None, active=active, actor=boss)
 
 
-async def test_a_role_change_takes_effect_at_once(gql, db, staff_token):
-    boss = await manager_actor(db)
-    assert not await refused(gql, staff_token)
-    async with db.transaction() as s:
-        staff = await s.scalar(select(StaffAccount).where(StaffAccount.login_id == "staff"))
-        await auth.update_staff_account(s, staff.id, display_name="staff", role=StaffRole.MANAGER,
-                                        staff_member_id=None, active=True, actor=boss)
+async def _deactivate(gql, db, token: str, boss: Actor) -> None:
+    await _change_account(db, boss, role=StaffRole.STAFF, active=False)
 
+
+async def _change_role(gql, db, token: str, boss: Actor) -> None:
     # The account's tokens end with the role change; the remembered staff actor must not outlive them.
-    assert await refused(gql, staff_token)
+    await _change_account(db, boss, role=StaffRole.MANAGER, active=True)
 
 
-async def test_a_revocation_by_statement_takes_effect_at_once(gql, staff_token, db):
-    assert not await refused(gql, staff_token)
-
+async def _revoke_by_statement(gql, db, token: str, boss: Actor) -> None:
     async with db.transaction() as s:
         await s.execute(update(ApiToken).values(revoked_at=datetime.now(UTC)))
+
+
+@pytest.mark.parametrize("change", [_logout, _deactivate, _change_role, _revoke_by_statement],
+                         ids=["logout", "deactivated", "role-changed", "revoked-by-statement"])
+async def test_what_ends_a_tokens_rights_takes_effect_at_once(gql, staff_token, db, change):
+    boss = await manager_actor(db)  # written before the token is remembered
+    assert not await refused(gql, staff_token)
+
+    await change(gql, db, staff_token, boss)
 
     assert await refused(gql, staff_token)
 

@@ -294,9 +294,10 @@ def test_the_import_reaches_into_no_private_names_of_other_modules():
     for path in sorted(package.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+            private = isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+            if private and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
                 found.append(f"{path.name}:{node.lineno} .{node.attr}")
             if isinstance(node, ast.ImportFrom) and not (node.module or "").startswith("services.customer_import"):
-                found += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names if a.name.startswith("_")]
+                found += [f"{path.name}:{node.lineno} import {a.name}"
+                          for a in node.names if a.name.startswith("_")]
     assert found == []
