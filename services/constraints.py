@@ -70,9 +70,9 @@ MESSAGES: dict[str, FieldError] = {
     "ck_store_settings_no_digits_range": FieldError(
         "customer_no_digits", ErrorCode.INVALID, "お客様番号の桁数が範囲外です。"),
     "uq_cautions_customer_id": FieldError(
-        "customer_id", ErrorCode.DUPLICATE, "このお客様には既に注意事項が登録されています。"),
+        "customer_id", ErrorCode.DUPLICATE, "このお客様はすでに要注意人物に登録されています。"),
     "uq_blacklist_entries_customer_id": FieldError(
-        "customer_id", ErrorCode.DUPLICATE, "このお客様は既にブラックリストに登録されています。"),
+        "customer_id", ErrorCode.DUPLICATE, "このお客様はすでにブラックリストに登録されています。"),
     "uq_blacklist_match_clearances_customer_id_blacklist_entry_id": FieldError(
         "entry_id", ErrorCode.DUPLICATE, "このお客様とこのブラックリスト登録の一致は既に解除されています。"),
     "uq_withdrawals_customer_id": FieldError(

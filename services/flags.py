@@ -22,12 +22,12 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import BlacklistEntry, BlacklistMatchClearance, Caution, Customer
 from services import audit, normalize
 from services.actor import Actor
+from services.constraints import refusing_violations
 from services.customer_stats import refresh_customer_flags
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.locking import lock_customers
@@ -258,11 +258,8 @@ async def add_flag(session: AsyncSession, kind: FlagKind, customer_id: int | Non
     if isinstance(row, BlacklistEntry):
         row.line_user_id = customer.line_user_id
     session.add(row)
-    try:
+    async with refusing_violations():  # a concurrent request registered the same customer first
         await session.flush()
-    except IntegrityError:  # a concurrent request registered the same customer first
-        raise DomainError(ErrorCode.DUPLICATE, f"このお客様はすでに{kind.label}に登録されています。",
-                          "customer_id") from None
     await refresh_customer_flags(session, [customer.id])
     await audit.record(session, actor, entity=kind.entity, entity_id=row.id, action=audit.AuditAction.CREATE,
                        changes={"customer": [None, _described(customer)], "memo": [None, text]})

@@ -255,3 +255,25 @@ async def test_a_memo_of_nothing_but_control_characters_is_missing(session, cust
     assert exc.value.code == ErrorCode.REQUIRED
     await session.rollback()
     assert await session.scalar(select(MODEL[kind].memo)) == "遅刻"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_second_entry_that_slips_past_the_check_is_refused_by_the_constraint(db, kind, monkeypatch):
+    """The unique constraint is the last line: worded in Japanese by services.constraints, nothing kept."""
+    customer = await add_customer(db)
+    async with db.transaction() as s:
+        await ADD[kind](s, customer.id, "一件目", MANAGER)
+
+    async def unchecked(session, flag_kind, customer_id, errors):  # the duplicate check misses it
+        return await session.get(Customer, customer_id)
+
+    monkeypatch.setattr(flags, "_customer_for_new_entry", unchecked)
+    with pytest.raises(DomainError) as refused:
+        async with db.transaction() as s:
+            await ADD[kind](s, customer.id, "二件目", MANAGER)
+    label = "要注意人物" if kind == "caution" else "ブラックリスト"
+    assert [(e.code, e.message) for e in refused.value.errors] == [
+        (ErrorCode.DUPLICATE, f"このお客様はすでに{label}に登録されています。")]
+    model = Caution if kind == "caution" else BlacklistEntry
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(model)) == 1
