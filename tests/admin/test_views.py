@@ -323,3 +323,12 @@ async def test_customer_list_marks_blacklisted_customers(manager, salon, db):
     assert response.status_code == 200
     assert "⛔" in response.text
     assert "ブラックリスト: 暴言" in response.text
+
+
+async def test_details_speak_to_staff_and_mark_empty_values(manager, salon):
+    """The details table is headed 項目 / 内容 (not カラム / 値), and a field left empty reads 「—」."""
+    customer = salon["customer"]
+    html = (await manager.get(f"/admin/customer/details/{customer.id}")).text
+    assert "<th class=\"w-1\">項目</th>" in html and "<th class=\"w-1\">内容</th>" in html
+    assert "カラム" not in html
+    assert '<td class="text-secondary">—</td>' in html  # e.g. no LINE link, no withdrawal date
