@@ -12,6 +12,11 @@ Nesting is checked on the text before the parser sees it: the parser is recursiv
 document like ``{ a { a { a …`` or a literal ``[[[[…`` a few hundred levels deep exhausts
 its stack (graphql-core then answers in English, or a RecursionError escapes). A linear
 scan counts brackets instead and refuses with ``QUERY_TOO_DEEP`` and a Japanese message.
+
+The depth, alias and token limits come from Strawberry and graphql-core, which word their
+refusals in English without a code; :func:`in_japanese` rewords them (``QUERY_TOO_DEEP``,
+``TOO_MANY_ALIASES``, ``QUERY_TOO_LARGE``, each with its ``limit``), so a frontend gets the
+same shape of answer for every limit.
 """
 
 from __future__ import annotations
@@ -45,8 +50,48 @@ TOO_DEEP_MESSAGE = f"クエリの入れ子が深すぎます（括弧は{MAX_NES
 #: bound keeps a client that sends endless unique texts from growing memory.
 CACHE_SIZE = 256
 
+TOO_MANY_ALIASES_CODE = "TOO_MANY_ALIASES"
+TOO_LARGE_CODE = "QUERY_TOO_LARGE"
+
+#: The English refusals of the limits below, and their Japanese answers.
+_REWORDED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, dict[str, Any]]]], ...] = (
+    (re.compile(r"'.*' exceeds maximum operation depth of (\d+)$"),
+     lambda m: (f"クエリの階層が深すぎます（{m[1]}段まで）。", {"code": TOO_DEEP_CODE, "limit": int(m[1])})),
+    (re.compile(r"(\d+) aliases found\. Allowed: (\d+)$"),
+     lambda m: (f"別名（エイリアス）が多すぎます（{m[2]}個まで、このクエリは{m[1]}個）。",
+                {"code": TOO_MANY_ALIASES_CODE, "limit": int(m[2])})),
+    (re.compile(r"(?:Syntax Error: )?Document contains more than (\d+) tokens"),
+     lambda m: (f"クエリが長すぎます（{m[1]}トークンまで）。", {"code": TOO_LARGE_CODE, "limit": int(m[1])})),
+)
+
+
+def in_japanese(error: GraphQLError) -> GraphQLError:
+    """A limit's English refusal reworded in Japanese with a code; any other error unchanged."""
+    for pattern, reword in _REWORDED:
+        if (found := pattern.match(error.message)) is not None:
+            message, extensions = reword(found)
+            return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
+                                extensions=extensions)
+    return error
+
+
+def _japanese(rule: type[Any]) -> type[Any]:
+    """``rule`` reporting through :func:`in_japanese` (its errors go straight to the context)."""
+
+    class Reworded(rule):  # type: ignore[misc, valid-type]
+        def __init__(self, context: Any) -> None:
+            if not getattr(context, "_reworded", False):
+                report = context.report_error
+                context.report_error = lambda error: report(in_japanese(error))
+                context._reworded = True
+            super().__init__(context)
+
+    Reworded.__name__ = rule.__name__
+    return Reworded
+
+
 #: Built once: the same classes on every request, so validation results can be reused.
-RULES = (depth_rule(MAX_QUERY_DEPTH, None), alias_rule(MAX_ALIASES))
+RULES = (_japanese(depth_rule(MAX_QUERY_DEPTH, None)), _japanese(alias_rule(MAX_ALIASES)))
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -144,9 +189,12 @@ class ParserCache(SchemaExtension):
         query = context.query
         if query is not None and context.graphql_document is None:
             options = context.parse_options
-            context.graphql_document = PARSED.get_or_make(
-                (query, options.get("max_tokens") or 0), lambda: parse(checked(query), **options)
-            )
+            try:
+                context.graphql_document = PARSED.get_or_make(
+                    (query, options.get("max_tokens") or 0), lambda: parse(checked(query), **options)
+                )
+            except GraphQLError as error:
+                raise in_japanese(error) from None
         yield
 
 

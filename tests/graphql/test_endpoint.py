@@ -10,7 +10,7 @@ import httpx
 
 from resolvers import catalog
 from resolvers.errors import UNEXPECTED_MESSAGE
-from resolvers.schema import MAX_ALIASES, MAX_TOKENS
+from resolvers.schema import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from server import create_app
 from services.config import Settings
 
@@ -77,7 +77,10 @@ async def test_absurdly_deep_queries_are_refused(gql):
 
     body = await gql(f'query {{ customer(id: "1") {{ {selection} }} }}', expect_errors=True)
 
-    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    error = body["errors"][0]
+    assert error["message"] == f"クエリの階層が深すぎます（{MAX_QUERY_DEPTH}段まで）。"
+    assert error["extensions"] == {"code": "QUERY_TOO_DEEP", "limit": MAX_QUERY_DEPTH}
+    assert body.get("data") is None
 
 
 async def test_a_flood_of_aliases_is_refused(gql):
@@ -85,7 +88,9 @@ async def test_a_flood_of_aliases_is_refused(gql):
 
     body = await gql(f"query {{ {fields} }}", expect_errors=True)
 
-    assert "aliases found" in body["errors"][0]["message"]
+    error = body["errors"][0]
+    assert error["message"] == f"別名（エイリアス）が多すぎます（{MAX_ALIASES}個まで、このクエリは{MAX_ALIASES + 1}個）。"
+    assert error["extensions"] == {"code": "TOO_MANY_ALIASES", "limit": MAX_ALIASES}
 
 
 async def test_an_oversized_document_is_refused(gql):
@@ -93,7 +98,9 @@ async def test_an_oversized_document_is_refused(gql):
 
     body = await gql(f"query {{ {fields} }}", expect_errors=True)
 
-    assert "token" in body["errors"][0]["message"].lower()
+    error = body["errors"][0]
+    assert error["message"] == f"クエリが長すぎます（{MAX_TOKENS}トークンまで）。"
+    assert error["extensions"] == {"code": "QUERY_TOO_LARGE", "limit": MAX_TOKENS}
 
 
 RESERVATION_SITE = "https://reserve.salon.example.jp"
