@@ -17,7 +17,13 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import NullPool
 
 
@@ -90,7 +96,12 @@ class Database:
         # Reads of a GraphQL request: no transaction at all, so a read is one statement on the wire
         # (no BEGIN / ROLLBACK around it) and sees what a mutation of the same request committed.
         read_options = {AUTOCOMMIT_OPTION: True} if is_sqlite(url) else {"isolation_level": "AUTOCOMMIT"}
-        self.read_sessionmaker = make_sessionmaker(self.engine.execution_options(**read_options))
+        self.read_engine = self.engine.execution_options(**read_options)
+        self.read_sessionmaker = make_sessionmaker(self.read_engine)
+
+    def read_session(self, connection: AsyncConnection) -> AsyncSession:
+        """An ORM session on a connection of :attr:`read_engine` (the caller closes both)."""
+        return AsyncSession(bind=connection, expire_on_commit=False, autoflush=False)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
 
 from models import Customer as CustomerModel
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
@@ -29,6 +28,7 @@ from schema.inputs import (
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
 from schema.prefetch import prefetch
+from schema.rows import view
 from schema.types.customer import Customer, CustomerConnection, columns_for
 from services import customers as customer_service
 from services.actor import Actor
@@ -62,12 +62,15 @@ class CustomerQuery:
         columns = columns_for(selected)
         if columns is None:  # a field that may read any column: the whole row, shared with the loader
             return await info.context.loaders.customer.load(customer_id)
-        # One statement for the columns the selection reads (the lookup a frontend makes most).
-        statement = _lookup_statement(tuple(column.key for column in columns))
-        async with info.context.reads.session() as session:
-            customer = await session.scalar(statement, {"id": customer_id})
-        if customer is not None:
-            await prefetch(info, "Customer", [customer], selected)
+        # One statement for the columns the selection reads (the lookup a frontend makes most), as
+        # a Core row: no ORM instance for a dozen columns read once (schema.rows).
+        keys = tuple(column.key for column in columns)
+        async with info.context.reads.connection() as connection:
+            row = (await connection.execute(_lookup_statement(keys), {"id": customer_id})).first()
+        if row is None:
+            return None
+        customer = view(CustomerModel, keys)._make(row)
+        await prefetch(info, "Customer", [customer], selected)
         return customer
 
     @strawberry.field(description="顧客 (a customer by お客様番号; null when absent, or not the token's own)")
@@ -114,9 +117,8 @@ class CustomerQuery:
 
 @lru_cache(maxsize=64)
 def _lookup_statement(keys: tuple[str, ...]) -> Select[Any]:
-    """``customer(id:)`` reading only the columns ``keys``, built once per selection shape."""
-    columns = [getattr(CustomerModel, key) for key in keys]
-    return select(CustomerModel).where(CustomerModel.id == bindparam("id")).options(load_only(*columns))
+    """``customer(id:)`` reading only the columns ``keys`` (in that order), built once per selection shape."""
+    return select(*(getattr(CustomerModel, key) for key in keys)).where(CustomerModel.id == bindparam("id"))
 
 
 async def _customer_page(
@@ -129,16 +131,15 @@ async def _customer_page(
     def build() -> tuple[Select[Any], Select[Any]]:
         query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
         order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
-        # Only the columns the page shows, not all 47 of a customer.
-        options = () if columns is None else (load_only(*columns),)
-        return query, page_statement(query, order_by, with_total=with_total, options=options)
+        # Only the columns the page shows, not all 47 of a customer, as Core rows (schema.rows).
+        return query, page_statement(query, order_by, with_total=with_total, columns=columns)
 
-    key = (astuple(search), order.field, order.direction, with_total,
-           None if columns is None else tuple(c.key for c in columns))
+    keys = None if columns is None else tuple(c.key for c in columns)
+    key = (astuple(search), order.field, order.direction, with_total, keys)
     query, statement = PAGE_STATEMENTS.get_or_make(key, build)
     page = await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
                           max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                          statement=statement)
+                          statement=statement, view=None if keys is None else view(CustomerModel, keys))
     await prefetch(info, "Customer", [edge.node for edge in page.edges], selection.path(top, "edges", "node"))
     return page
 

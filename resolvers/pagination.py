@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from models.db import Database
 from resolvers.errors import invalid_argument
@@ -50,6 +50,7 @@ async def paginate(
     with_total: bool | None = None,
     options: Sequence[Any] = (),
     statement: Select[Any] | None = None,
+    view: type | None = None,
 ) -> C:
     """One page of ``query`` in ``order_by`` order (which must end with a unique column).
 
@@ -60,28 +61,39 @@ async def paginate(
     statement (a count subquery over the filtered rows); False never counts; None counts with
     a statement of its own if and when ``totalCount`` is resolved. ``options``
     (e.g. ``load_only``) shape the rows. ``statement``: the page built once by
-    :func:`page_statement` and kept by the caller for reuse. A ``RequestReads`` source reads
-    on the request's connection; a ``Database`` one opens a session of its own.
+    :func:`page_statement` and kept by the caller for reuse. ``view``: a ``schema.rows.view``
+    class; the statement (built with ``columns=``) reads its columns with Core, in its order,
+    and the nodes are views instead of ORM objects. A ``RequestReads`` source reads on the
+    request's connection; a ``Database`` one opens a session of its own.
     """
     size = page_size(first, max_size)
     offset = start_after(after)
     counted = bool(with_total)
     if statement is None:
         statement = page_statement(query, order_by, with_total=counted, options=options)
-    async with _session(source) as session:
-        result = await session.execute(statement, {OFFSET: offset, LIMIT: size + 1})
-        rows = list(result.all()) if counted else [(row,) for row in result.scalars().all()]
+    parameters = {OFFSET: offset, LIMIT: size + 1}
+    if view is not None:
+        async with _connection(source) as reads:
+            rows = (await reads.execute(statement, parameters)).all()
+        total = int(rows[0][-1]) if counted and rows else None
+        make = view._make  # type: ignore[attr-defined]
+        nodes = [make(row[:-1]) for row in rows[:size]] if counted else [make(row) for row in rows[:size]]
+    else:
+        async with _session(source) as session:
+            result = await session.execute(statement, parameters)
+            rows = list(result.all()) if counted else [(row,) for row in result.scalars().all()]
+        total = int(rows[0][1]) if counted and rows else None
+        nodes = [row[0] for row in rows[:size]]
     has_next = len(rows) > size
-    total = int(rows[0][1]) if counted and rows else None
-    edges = [Edge(node=row[0], cursor=encode_cursor(offset + i)) for i, row in enumerate(rows[:size])]
+    edges = [Edge(node=node, cursor=encode_cursor(offset + i)) for i, node in enumerate(nodes)]
 
     async def count_total() -> int:
         if total is not None:
             return total
         if counted and offset == 0:  # no row at all, hence none carrying the count
             return 0
-        async with _session(source) as session:  # asked late, or a cursor past the end
-            return int(await session.scalar(select(_count_of(query))) or 0)
+        async with _connection(source) as reads:  # asked late, or a cursor past the end
+            return int(await reads.scalar(select(_count_of(query))) or 0)
 
     return connection(
         edges=edges,
@@ -96,10 +108,16 @@ async def paginate(
 
 
 def page_statement(
-    query: Select[Any], order_by: list[Any], *, with_total: bool, options: Sequence[Any] = ()
+    query: Select[Any], order_by: list[Any], *, with_total: bool, options: Sequence[Any] = (),
+    columns: Sequence[Any] | None = None,
 ) -> Select[Any]:
-    """The page of ``query`` with its offset and size as parameters, so one statement serves every page."""
+    """The page of ``query`` with its offset and size as parameters, so one statement serves every page.
+
+    ``columns``: read these instead of ``query``'s entity (Core rows for ``paginate(view=…)``).
+    """
     page = query.order_by(*order_by).offset(bindparam(OFFSET)).limit(bindparam(LIMIT)).options(*options)
+    if columns is not None:
+        page = page.with_only_columns(*columns, maintain_column_froms=True)
     if with_total:
         # A scalar subquery, evaluated once per statement (PostgreSQL: an InitPlan). Unlike
         # count(*) OVER () it lets the page itself stop after size + 1 rows of an index scan.
@@ -109,6 +127,10 @@ def page_statement(
 
 def _session(source: Database | RequestReads) -> AbstractAsyncContextManager[AsyncSession]:
     return source.session() if isinstance(source, RequestReads) else source.sessionmaker()
+
+
+def _connection(source: Database | RequestReads) -> AbstractAsyncContextManager[AsyncConnection]:
+    return source.connection() if isinstance(source, RequestReads) else source.read_engine.connect()
 
 
 def _count_of(query: Select[Any]) -> Any:

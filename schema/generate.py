@@ -23,6 +23,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.types import TypeDecorator
 
+from schema.rows import model_of
+
 T = TypeVar("T", bound=type)
 
 #: Columns that must never leave the server, whatever a type's include list says.
@@ -105,8 +107,10 @@ def model_type(
             setattr(cls, key, strawberry.field(description=describe(model, key, english)))
         cls.__annotations__ = {**annotations, **own_annotations}
         if "is_type_of" not in cls.__dict__:
-            # Resolvers return model instances; unions and interfaces need to recognise them.
-            cls.is_type_of = classmethod(lambda c, obj, _info: isinstance(obj, (c, model)))
+            # Resolvers return model instances or Core row views of the model (schema.rows);
+            # unions, interfaces and the executor's writers need to recognise both.
+            cls.is_type_of = classmethod(
+                lambda c, obj, _info: isinstance(obj, (c, model)) or model_of(obj) is model)
         return strawberry.type(cls, name=name or cls.__name__, description=description)
 
     return wrap

@@ -1,10 +1,15 @@
 """The one read connection of a GraphQL request.
 
-Strawberry resolves sibling fields concurrently and an ``AsyncSession`` must not be used
-by two coroutines at once; instead of a session (and a pool checkout, and on PostgreSQL a
+Strawberry resolves sibling fields concurrently and a connection must not be used by two
+coroutines at once; instead of a session (and a pool checkout, and on PostgreSQL a
 BEGIN/ROLLBACK) per root resolver and per dataloader batch, every read of a request waits
-its turn on one session, opened on first use and closed when the request ends. Writes
-(mutations) keep their own transaction (``Database.transaction``).
+its turn on one connection, checked out on first use and given back when the request ends.
+Lists and lookups read Core rows on it (:meth:`RequestReads.connection`); the dataloaders
+that load ORM objects use a session bound to the same connection
+(:meth:`RequestReads.session`), made only when one of them runs. The connection sends no
+BEGIN (``Database.read_engine``): each statement sees what is committed when it runs,
+including what a mutation of the same request committed. Writes (mutations) keep their own
+transaction (``Database.transaction``).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from models.db import Database
 
@@ -21,20 +26,37 @@ from models.db import Database
 class RequestReads:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._turn = asyncio.Lock()
 
     @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """The request's read connection, for one coroutine at a time (others wait their turn)."""
+        async with self._turn:
+            yield await self._connect()
+
+    @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """The request's read session, for one coroutine at a time (others wait their turn)."""
+        """An ORM session on the request's read connection, for one coroutine at a time."""
         async with self._turn:
             if self._session is None:
-                self._session = self.db.read_sessionmaker()
+                self._session = self.db.read_session(await self._connect())
             yield self._session
+
+    async def _connect(self) -> AsyncConnection:
+        if self._connection is None:
+            self._connection = await self.db.read_engine.connect()
+        return self._connection
 
     async def close(self) -> None:
         """Give the connection back (the end of the request)."""
         async with self._turn:
             session, self._session = self._session, None
-        if session is not None:
-            await session.close()
+            connection, self._connection = self._connection, None
+        try:
+            if session is not None:
+                await session.close()
+        finally:
+            if connection is not None:
+                await connection.close()
