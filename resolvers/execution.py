@@ -38,15 +38,10 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.prefetch import DIRECT, MISSING, LINKS
+from schema.prefetch import DIRECT, LINKS, MISSING
 
 #: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
 BASIC_RESOLVER = "_get_basic_result"
-
-#: Per (object type, field name): ``(value(source, context), leaf type, non-null)`` for the short
-#: way, or None for graphql-core's. Types are built once per process, so this stays small.
-_PLANS: dict[tuple[str, str], tuple[Any, Any, bool] | None] = {}
-
 
 def install_direct_resolvers(schema: Any) -> None:
     """Resolve every ``DIRECT`` field with its function (see the module's docstring, 1)."""
@@ -81,25 +76,13 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     link = LINKS.get((parent_type.name, name))
     if link is not None:
         return link.now
-    return getattr(field.resolve, "direct", None)
-
-
-def _plan(parent_type: GraphQLObjectType, name: str) -> tuple[Any, Any, bool] | None:
-    key = (parent_type.name, name)
-    try:
-        return _PLANS[key]
-    except KeyError:
-        pass
-    field: GraphQLField | None = parent_type.fields.get(name)
-    plan = None
-    if field is not None and not field.args:
-        non_null = is_non_null_type(field.type)
-        leaf = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
-        get = _getter(parent_type, name, field) if is_leaf_type(leaf) else None
-        if get is not None:
-            plan = (get, leaf, non_null)
-    _PLANS[key] = plan
-    return plan
+    direct = getattr(field.resolve, "direct", None)
+    if direct is not None:
+        return direct
+    # A Strawberry resolver that can tell its value when it is at hand (e.g. ``totalCount``).
+    definition = field.extensions.get("strawberry-definition")
+    resolver = getattr(definition, "base_resolver", None)
+    return getattr(getattr(resolver, "wrapped_func", None), "now", None)
 
 
 #: A compiled object gives up: graphql-core completes that object its own way.
@@ -119,6 +102,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         #: id(grouped field set) → its compiled writer or None; the sets live as long as the
         #: execution (graphql-core memoizes them), so their ids are stable here.
         self._writers: dict[tuple[str, int], Any] = {}
+        #: (type, id(field details)) → the step of one field (``_field_step``), or None.
+        self._field_steps: dict[tuple[str, int], Any] = {}
 
     def _writer(self, parent_type: GraphQLObjectType, grouped_field_set: Any, depth: int = 0) -> Any:
         """A function writing out a whole object of ``parent_type`` (and everything below it) with
@@ -139,47 +124,60 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         steps: list[tuple] = []
         for response_name, field_details_list in grouped_field_set.items():
-            node = field_details_list[0].node
-            name = node.name.value
-            # @include / @skip were applied when the fields were collected; any other directive: no.
-            if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
+            step = self._step(parent_type, response_name, field_details_list, depth)
+            if step is None:
                 return None
-            if name == "__typename":
-                typename = (lambda t: lambda source, context: t)(parent_type.name)
-                steps.append((response_name, LEAF, typename, GraphQLString, True, None))
-                continue
-            field = parent_type.fields.get(name)
-            if field is None or field.args:
-                return None
-            get = _getter(parent_type, name, field)
-            if get is None:
-                return None
-            non_null = is_non_null_type(field.type)
-            kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
-            if is_leaf_type(kind_type):
-                steps.append((response_name, LEAF, get, kind_type, non_null, None))
-            elif is_object_type(kind_type):
-                below = self._child_writer(kind_type, field_details_list, depth)
-                if below is None:
-                    return None
-                steps.append((response_name, OBJECT, get, kind_type, non_null, below))
-            elif is_list_type(kind_type):
-                item = kind_type.of_type
-                item_non_null = is_non_null_type(item)
-                item_type = item.of_type if item_non_null else item
-                if is_leaf_type(item_type):
-                    below = (LEAF, item_type, item_non_null, None)
-                elif is_object_type(item_type):
-                    writer = self._child_writer(item_type, field_details_list, depth)
-                    if writer is None:
-                        return None
-                    below = (OBJECT, item_type, item_non_null, writer)
-                else:
-                    return None
-                steps.append((response_name, LIST, get, None, non_null, below))
-            else:
-                return None
+            steps.append(step)
         return steps
+
+    def _field_step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any
+                    ) -> tuple[Any, ...] | None:
+        """The step of one field of an object that cannot be written whole, compiled once per execution."""
+        key = (parent_type.name, id(field_details_list))
+        try:
+            return self._field_steps[key]
+        except KeyError:
+            step = self._field_steps[key] = self._step(parent_type, response_name, field_details_list, 0)
+            return step
+
+    def _step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any, depth: int
+              ) -> tuple[Any, ...] | None:
+        """``(response name, kind, getter, leaf type, non-null, below)`` for a field the short way can
+        write (with everything below it), or None."""
+        node = field_details_list[0].node
+        name = node.name.value
+        # @include / @skip were applied when the fields were collected; any other directive: no.
+        if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
+            return None
+        if name == "__typename":
+            typename = (lambda t: lambda source, context: t)(parent_type.name)
+            return (response_name, LEAF, typename, GraphQLString, True, None)
+        field = parent_type.fields.get(name)
+        if field is None or field.args:
+            return None
+        get = _getter(parent_type, name, field)
+        if get is None:
+            return None
+        non_null = is_non_null_type(field.type)
+        kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
+        if is_leaf_type(kind_type):
+            return (response_name, LEAF, get, kind_type, non_null, None)
+        if is_object_type(kind_type):
+            below = self._child_writer(kind_type, field_details_list, depth)
+            return None if below is None else (response_name, OBJECT, get, kind_type, non_null, below)
+        if not is_list_type(kind_type):
+            return None
+        item = kind_type.of_type
+        item_non_null = is_non_null_type(item)
+        item_type = item.of_type if item_non_null else item
+        if is_leaf_type(item_type):
+            return (response_name, LIST, get, None, non_null, (LEAF, item_type, item_non_null, None))
+        if not is_object_type(item_type):
+            return None
+        writer = self._child_writer(item_type, field_details_list, depth)
+        if writer is None:
+            return None
+        return (response_name, LIST, get, None, non_null, (OBJECT, item_type, item_non_null, writer))
 
     def _child_writer(self, object_type: GraphQLObjectType, field_details_list: Any, depth: int) -> Any:
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
@@ -216,27 +214,16 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         short = 0
         try:
             for response_name, field_details_list in grouped_field_set.items():
-                plan = _plan(parent_type, field_details_list[0].node.name.value)
-                if plan is not None and not field_details_list[0].node.arguments:
-                    get, leaf, non_null = plan
+                step = self._field_step(parent_type, response_name, field_details_list)
+                if step is not None:
                     try:
-                        value = (getattr(source_value, get) if get.__class__ is str
-                                 else get(source_value, context))
-                        if value is MISSING:
-                            pass
-                        elif value is None:
-                            if not non_null:
-                                results[response_name] = None
-                                short += 1
-                                continue
-                        else:
-                            coerced = leaf.coerce_output_value(value)
-                            if coerced is not None and coerced is not Undefined:
-                                results[response_name] = coerced
-                                short += 1
-                                continue
+                        value = _write_step(step, source_value, context)
                     except Exception:  # noqa: BLE001 - graphql-core's path below raises it properly
-                        pass
+                        value = FALLBACK
+                    if value is not FALLBACK:
+                        results[response_name] = value
+                        short += 1
+                        continue
                 result = self.execute_field(
                     parent_type, source_value, field_details_list,
                     Path(path, response_name, parent_type.name), position_context,
@@ -266,45 +253,63 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_results()
 
 
+def _complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, context: Any) -> Any:
+    """One leaf or object value written out, or ``FALLBACK``."""
+    if value is None:
+        return FALLBACK if non_null else None
+    if kind == LEAF:
+        coerced = type_.coerce_output_value(value)
+        return FALLBACK if coerced is None or coerced is Undefined else coerced
+    object_type, writer = below
+    if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
+        return FALLBACK
+    return writer(value, context)
+
+
+def _write_step(step: tuple, source: Any, context: Any) -> Any:
+    """The value of one compiled field of ``source``, written out, or ``FALLBACK``."""
+    _, kind, get, type_, non_null, below = step
+    value = getattr(source, get) if get.__class__ is str else get(source, context)
+    if value is MISSING:
+        return FALLBACK
+    if kind != LIST:
+        return _complete(kind, value, type_, non_null, below, context)
+    if value is None:
+        return FALLBACK if non_null else None
+    item_kind, item_type, item_non_null, item_below = below
+    items = []
+    for item in value:
+        completed = _complete(item_kind, item, item_type, item_non_null, item_below, context)
+        if completed is FALLBACK:
+            return FALLBACK
+        items.append(completed)
+    return items
+
+
 def _object_writer(steps: list[tuple]) -> Any:
     """The writer of one object from its compiled steps (see ``ExecutionContext._writer``)."""
 
-    def complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, context: Any) -> Any:
-        if value is None:
-            return FALLBACK if non_null else None
-        if kind == LEAF:
-            coerced = type_.coerce_output_value(value)
-            return FALLBACK if coerced is None or coerced is Undefined else coerced
-        object_type, writer = below
-        if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
-            return FALLBACK
-        return writer(value, context)
-
     def write(source: Any, context: Any) -> Any:
         out: dict[str, Any] = {}
-        for response_name, kind, get, type_, non_null, below in steps:
-            value = getattr(source, get) if get.__class__ is str else get(source, context)
-            if value is MISSING:
-                return FALLBACK
-            if kind == LIST:
+        for step in steps:
+            if step[1] == LEAF:  # the most common step, inline
+                value = getattr(source, step[2]) if step[2].__class__ is str else step[2](source, context)
                 if value is None:
-                    if non_null:
+                    if step[4]:
                         return FALLBACK
-                    out[response_name] = None
+                    out[step[0]] = None
                     continue
-                item_kind, item_type, item_non_null, item_below = below
-                items = []
-                for item in value:
-                    completed = complete(item_kind, item, item_type, item_non_null, item_below, context)
-                    if completed is FALLBACK:
-                        return FALLBACK
-                    items.append(completed)
-                out[response_name] = items
+                if value is MISSING:
+                    return FALLBACK
+                coerced = step[3].coerce_output_value(value)
+                if coerced is None or coerced is Undefined:
+                    return FALLBACK
+                out[step[0]] = coerced
                 continue
-            completed = complete(kind, value, type_, non_null, below, context)
+            completed = _write_step(step, source, context)
             if completed is FALLBACK:
                 return FALLBACK
-            out[response_name] = completed
+            out[step[0]] = completed
         return out
 
     return write

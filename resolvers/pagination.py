@@ -104,6 +104,7 @@ async def paginate(
             end_cursor=edges[-1].cursor if edges else None,
         ),
         count_total=count_total,
+        known_total=total,
     )
 
 

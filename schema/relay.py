@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from schema.prefetch import MISSING
+
 NodeT = TypeVar("NodeT")
 _CURSOR_PREFIX = "o1:"
 
@@ -56,8 +58,21 @@ class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]] = strawberry.field(description="このページの要素 (the items of this page)")
     page_info: PageInfo = strawberry.field(description="ページ情報 (page info)")
     count_total: strawberry.Private[Callable[[], Awaitable[int]]]
+    #: The total when the page's own statement counted it (``count_total`` then just returns it).
+    known_total: strawberry.Private[int | None] = None
 
     @strawberry.field(description="総件数 (number of items matching the filter, over all pages)")
     async def total_count(self) -> int:
         # Counted only when asked for: a second query the infinite-scroll case does not need.
+        if self.known_total is not None:
+            return self.known_total
         return await self.count_total()
+
+
+def known_total(connection: Connection, context: object) -> object:
+    """``totalCount`` when already at hand, else ``MISSING``: the executor writes it out directly."""
+    return MISSING if connection.known_total is None else connection.known_total
+
+
+#: The executor (``resolvers/execution.py``) reads a field's value at hand through its resolver's ``now``.
+Connection.total_count.now = known_total  # type: ignore[attr-defined]

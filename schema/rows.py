@@ -29,7 +29,7 @@ def view(model: type, keys: tuple[str, ...]) -> type:
 
     Instances are made from a Core row with the same columns: ``cls._make(row)``.
     """
-    base = namedtuple(f"{model.__name__}Row", keys)  # type: ignore[misc]  # noqa: PYI024
+    base = namedtuple(f"{model.__name__}Row", keys)  # type: ignore[misc]
     namespace: dict[str, Any] = {"__slots__": (), MODEL: model}
     for klass in reversed(model.__mro__):  # the model's plain properties (full_name, …), nearest last
         for name, member in vars(klass).items():

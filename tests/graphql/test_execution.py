@@ -151,6 +151,31 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
     assert [c["cautionMemo"] for c in flagged] == ["大声で話す"]
 
 
+async def test_a_customer_page_is_written_out_below_its_root(db: Database,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of Core rows (schema.rows): ``totalCount`` counted by the page's own statement, the
+    edges, their cursors and nodes are written out directly; only the root field goes graphql-core's way."""
+    world, _ = await _salon(db)
+    query = """query { customers(first: 2) { totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { id customerNo fullName fullNameKana isCaution lastMenu { name } } } } }"""
+    generic: list[str] = []
+    execute_field = ExecutionContext.execute_field
+
+    def counted(self, parent_type, source, field_details_list, path, position_context):  # type: ignore
+        generic.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return execute_field(self, parent_type, source, field_details_list, path, position_context)
+
+    monkeypatch.setattr(ExecutionContext, "execute_field", counted)
+    data, errors = await _answer(db, schema, world.staff, query)
+    assert not errors
+    assert generic == ["Query.customers"]
+    page = data["customers"]
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["fullName"] for e in page["edges"]] == ["山田 花子", "佐藤 太郎"]
+    monkeypatch.undo()
+    assert (data, errors) == await _answer(db, REFERENCE, world.staff, query)
+
+
 async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) -> None:
     """``reservation(id)`` prefetches nothing: its links go through the dataloaders as before."""
     world, (hanako, _, _) = await _salon(db)
