@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -77,6 +79,11 @@ class SalonGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return request_guard.decode_json(data)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: several times faster than json.dumps for a page of rows, and UTF-8 as it is
+        # (「山田」 is 6 bytes, not the 12 of "\u5c71\u7530").
+        return orjson.dumps(data)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Handle the request, answer malformed bodies clearly, and always give the read connection back."""

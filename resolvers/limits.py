@@ -171,18 +171,21 @@ def checked(source: str) -> str:
     return source
 
 
-class DocumentLimits(SchemaExtension):
-    """Adds the depth and alias rules and the token limit to every operation."""
+class DocumentPipeline(SchemaExtension):
+    """The limits and the caches of every operation, in one extension (each extension costs every
+    request a context manager per stage, whether it does anything there or not).
+
+    - operation: adds the depth and alias rules and the token limit;
+    - parse: parses a document text once per process (bounded LRU), its nesting checked first;
+    - validate: validates a document text once per process (bounded LRU). The schema and the
+      rules are the same for every request of the process, so the text alone decides the result.
+    """
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = MAX_TOKENS
         context.validation_rules = context.validation_rules + RULES
         yield
-
-
-class ParserCache(SchemaExtension):
-    """Parse a document text once per process (bounded LRU), its nesting checked first."""
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -196,14 +199,6 @@ class ParserCache(SchemaExtension):
             except GraphQLError as error:
                 raise in_japanese(error) from None
         yield
-
-
-class ValidationCache(SchemaExtension):
-    """Validate a document text once per process (bounded LRU).
-
-    The schema and the rules are the same for every request of the process, so the text
-    alone decides the result.
-    """
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context

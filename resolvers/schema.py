@@ -20,9 +20,7 @@ from resolvers.limits import (
     MAX_ALIASES,
     MAX_QUERY_DEPTH,
     MAX_TOKENS,
-    DocumentLimits,
-    ParserCache,
-    ValidationCache,
+    DocumentPipeline,
 )
 from resolvers.reservations import ReservationMutation, ReservationQuery
 from schema.scalars import SCALAR_MAP
@@ -56,10 +54,8 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         execution_context_class=ExecutionContext,
         extensions=[
-            # The limits first (they set the token limit and the rules), then the caches.
-            DocumentLimits,
-            ParserCache,
-            ValidationCache,
+            # The limits (the token limit and the rules) and the parse and validation caches.
+            DocumentPipeline,
             lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
         ],
     )
