@@ -30,6 +30,8 @@ from graphql import (
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLString,
+    OperationDefinitionNode,
+    VariableNode,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -38,6 +40,7 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers.limits import CACHE_SIZE, LRU
 from schema.prefetch import DIRECT, LINKS, MISSING
 
 #: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
@@ -85,6 +88,34 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     return getattr(getattr(resolver, "wrapped_func", None), "now", None)
 
 
+#: Parsed operations (kept alive here, so their nodes' ids stay theirs) → the writers and steps
+#: compiled for them, or fresh dictionaries per execution when @include / @skip take variables.
+#: As bounded as the parse cache (``resolvers.limits``): frontends send a few dozen documents.
+_COMPILED: LRU[int, tuple[Any, tuple[dict, dict] | None]] = LRU(CACHE_SIZE)
+
+
+def _compiled_for(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> tuple[dict, dict]:
+    _, shared = _COMPILED.get_or_make(
+        id(operation), lambda: (operation, None if _varies(operation, fragments) else ({}, {})))
+    return shared if shared is not None else ({}, {})
+
+
+def _varies(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> bool:
+    """Whether an @include or @skip of the document takes a variable (the fields collected, and so
+    what can be compiled, then depend on the request's variables)."""
+    definitions = (getattr(fragment, "definition", fragment) for fragment in fragments.values())
+    pending: list[Any] = [operation.selection_set, *(d.selection_set for d in definitions)]
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set else ():
+            for directive in selection.directives or ():
+                if directive.name.value in ("include", "skip") and any(
+                        isinstance(argument.value, VariableNode) for argument in directive.arguments or ()):
+                    return True
+            pending.append(getattr(selection, "selection_set", None))
+    return False
+
+
 #: A compiled object gives up: graphql-core completes that object its own way.
 FALLBACK: Any = object()
 LEAF, OBJECT, LIST = 0, 1, 2
@@ -99,17 +130,18 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: id(grouped field set) → its compiled writer or None; the sets live as long as the
-        #: execution (graphql-core memoizes them), so their ids are stable here.
-        self._writers: dict[tuple[str, int], Any] = {}
-        #: (type, id(field details)) → the step of one field (``_field_step``), or None.
-        self._field_steps: dict[tuple[str, int], Any] = {}
+        compiled = _compiled_for(self.operation, self.fragments)
+        #: (type, ids of the field nodes) → the compiled writer of such an object, or None; and
+        #: → the step of one field (``_field_step``). Shared by every execution of the same
+        #: parsed document unless @include / @skip depend on its variables.
+        self._writers: dict[tuple[str, tuple[int, ...]], Any] = compiled[0]
+        self._field_steps: dict[tuple[str, tuple[int, ...]], Any] = compiled[1]
 
     def _writer(self, parent_type: GraphQLObjectType, grouped_field_set: Any, depth: int = 0) -> Any:
         """A function writing out a whole object of ``parent_type`` (and everything below it) with
         only direct fields, or None when some field needs graphql-core (a resolver, arguments, an
         abstract type, a deferred fragment)."""
-        key = (parent_type.name, id(grouped_field_set))
+        key = (parent_type.name, tuple(id(d.node) for fields in grouped_field_set.values() for d in fields))
         if key in self._writers:
             return self._writers[key]
         self._writers[key] = None  # while compiling (and if it cannot be compiled)
@@ -132,8 +164,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _field_step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any
                     ) -> tuple[Any, ...] | None:
-        """The step of one field of an object that cannot be written whole, compiled once per execution."""
-        key = (parent_type.name, id(field_details_list))
+        """The step of one field of an object that cannot be written whole, compiled once."""
+        key = (parent_type.name, tuple(id(d.node) for d in field_details_list))
         try:
             return self._field_steps[key]
         except KeyError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import strawberry
@@ -203,3 +204,31 @@ async def test_a_repeated_document_reuses_its_converted_selection(db: Database,
     first = await _answer(db, schema, world.staff, CUSTOMERS)
     assert await _answer(db, schema, world.staff, CUSTOMERS) == first
     assert len(given) == 2 and given[0] is given[1]
+
+
+async def test_a_repeated_document_is_compiled_once(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writers compiled for a document serve its next requests; a document whose @skip takes a
+    variable is compiled per request, so each request gets the fields its variables ask for."""
+    world, _ = await _salon(db)
+    compiled: list[str] = []
+    step = ExecutionContext._step
+
+    def counted(self, parent_type, response_name, field_details_list, depth):  # type: ignore[no-untyped-def]
+        compiled.append(f"{parent_type.name}.{response_name}")
+        return step(self, parent_type, response_name, field_details_list, depth)
+
+    monkeypatch.setattr(ExecutionContext, "_step", counted)
+    document = f"{CUSTOMERS} # {uuid4()}"  # a text no other test sent: parsed and compiled here first
+    first = await _answer(db, schema, world.staff, document)
+    assert compiled
+    compiled.clear()
+    assert await _answer(db, schema, world.staff, document) == first
+    assert compiled == []
+
+    query = "query($skip: Boolean!) { customers(first: 5) { edges { node { id phone @skip(if: $skip) } } } }"
+    shown, _ = await _answer(db, schema, world.staff, query, {"skip": False})
+    compiled.clear()
+    hidden, _ = await _answer(db, schema, world.staff, query, {"skip": True})
+    assert compiled  # compiled again for this request's variables
+    assert shown["customers"]["edges"] and all("phone" in e["node"] for e in shown["customers"]["edges"])
+    assert all("phone" not in e["node"] for e in hidden["customers"]["edges"])
