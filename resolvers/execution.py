@@ -119,6 +119,10 @@ def _varies(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> bo
 #: A compiled object gives up: graphql-core completes that object its own way.
 FALLBACK: Any = object()
 LEAF, OBJECT, LIST = 0, 1, 2
+#: Built-in scalars whose output of a value of this exact class is the value itself: the writer
+#: skips their coercion for such values (an Int only within GraphQL's 32 bits).
+_AS_IS = {"String": str, "ID": str, "Boolean": bool, "Int": int}
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -174,8 +178,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any, depth: int
               ) -> tuple[Any, ...] | None:
-        """``(response name, kind, getter, leaf type, non-null, below)`` for a field the short way can
-        write (with everything below it), or None."""
+        """``(response name, kind, getter, leaf type, non-null, below, as-is class)`` for a field the
+        short way can write (with everything below it), or None."""
         node = field_details_list[0].node
         name = node.name.value
         # @include / @skip were applied when the fields were collected; any other directive: no.
@@ -183,7 +187,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if name == "__typename":
             typename = (lambda t: lambda source, context: t)(parent_type.name)
-            return (response_name, LEAF, typename, GraphQLString, True, None)
+            return (response_name, LEAF, typename, GraphQLString, True, None, str)
         field = parent_type.fields.get(name)
         if field is None or field.args:
             return None
@@ -193,23 +197,23 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = is_non_null_type(field.type)
         kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
         if is_leaf_type(kind_type):
-            return (response_name, LEAF, get, kind_type, non_null, None)
+            return (response_name, LEAF, get, kind_type, non_null, None, _AS_IS.get(kind_type.name))
         if is_object_type(kind_type):
             below = self._child_writer(kind_type, field_details_list, depth)
-            return None if below is None else (response_name, OBJECT, get, kind_type, non_null, below)
+            return None if below is None else (response_name, OBJECT, get, kind_type, non_null, below, None)
         if not is_list_type(kind_type):
             return None
         item = kind_type.of_type
         item_non_null = is_non_null_type(item)
         item_type = item.of_type if item_non_null else item
         if is_leaf_type(item_type):
-            return (response_name, LIST, get, None, non_null, (LEAF, item_type, item_non_null, None))
+            return (response_name, LIST, get, None, non_null, (LEAF, item_type, item_non_null, None), None)
         if not is_object_type(item_type):
             return None
         writer = self._child_writer(item_type, field_details_list, depth)
         if writer is None:
             return None
-        return (response_name, LIST, get, None, non_null, (OBJECT, item_type, item_non_null, writer))
+        return (response_name, LIST, get, None, non_null, (OBJECT, item_type, item_non_null, writer), None)
 
     def _child_writer(self, object_type: GraphQLObjectType, field_details_list: Any, depth: int) -> Any:
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
@@ -300,7 +304,7 @@ def _complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, con
 
 def _write_step(step: tuple, source: Any, context: Any) -> Any:
     """The value of one compiled field of ``source``, written out, or ``FALLBACK``."""
-    _, kind, get, type_, non_null, below = step
+    _, kind, get, type_, non_null, below, _ = step
     value = getattr(source, get) if get.__class__ is str else get(source, context)
     if value is MISSING:
         return FALLBACK
@@ -330,6 +334,9 @@ def _object_writer(steps: list[tuple]) -> Any:
                     if step[4]:
                         return FALLBACK
                     out[step[0]] = None
+                    continue
+                if value.__class__ is step[6] and (step[6] is not int or _INT_MIN <= value <= _INT_MAX):
+                    out[step[0]] = value  # already what the scalar writes (a str for String, …)
                     continue
                 if value is MISSING:
                     return FALLBACK

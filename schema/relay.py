@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import strawberry
@@ -20,7 +21,9 @@ NodeT = TypeVar("NodeT")
 _CURSOR_PREFIX = "o1:"
 
 
+@lru_cache(maxsize=4096)
 def encode_cursor(offset: int) -> str:
+    # Cached: every page of every list writes the same first few thousand positions again.
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
 
 
