@@ -29,7 +29,7 @@ from schema.inputs import (
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
 from schema.prefetch import prefetch
 from schema.rows import view
-from schema.types.customer import Customer, CustomerConnection, columns_for
+from schema.types.customer import COLUMNS, Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
 from services.customer_fields import normalize_customer_no
@@ -59,12 +59,11 @@ class CustomerQuery:
         if customer_id is None or not may_read_customer(actor, customer_id):
             return None
         selected = selection.children(selection.selected(info))
-        columns = columns_for(selected)
-        if columns is None:  # a field that may read any column: the whole row, shared with the loader
+        keys = COLUMNS.keys_for(selected)
+        if keys is None:  # a field that may read any column: the whole row, shared with the loader
             return await info.context.loaders.customer.load(customer_id)
         # One statement for the columns the selection reads (the lookup a frontend makes most), as
         # a Core row: no ORM instance for a dozen columns read once (schema.rows).
-        keys = tuple(column.key for column in columns)
         async with info.context.reads.connection() as connection:
             row = (await connection.execute(_lookup_statement(keys), {"id": customer_id})).first()
         if row is None:
@@ -118,7 +117,7 @@ class CustomerQuery:
 @lru_cache(maxsize=64)
 def _lookup_statement(keys: tuple[str, ...]) -> Select[Any]:
     """``customer(id:)`` reading only the columns ``keys`` (in that order), built once per selection shape."""
-    return select(*(getattr(CustomerModel, key) for key in keys)).where(CustomerModel.id == bindparam("id"))
+    return select(*COLUMNS.columns(keys)).where(CustomerModel.id == bindparam("id"))
 
 
 async def _customer_page(
@@ -126,15 +125,15 @@ async def _customer_page(
 ) -> CustomerConnection:
     top = selection.selected(info)
     with_total = "totalCount" in selection.children(top)
-    columns = columns_for(selection.path(top, "edges", "node"))
+    keys = COLUMNS.keys_for(selection.path(top, "edges", "node"))
 
     def build() -> tuple[Select[Any], Select[Any]]:
         query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
         order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
         # Only the columns the page shows, not all 47 of a customer, as Core rows (schema.rows).
+        columns = None if keys is None else COLUMNS.columns(keys)
         return query, page_statement(query, order_by, with_total=with_total, columns=columns)
 
-    keys = None if columns is None else tuple(c.key for c in columns)
     key = (astuple(search), order.field, order.direction, with_total, keys)
     query, statement = PAGE_STATEMENTS.get_or_make(key, build)
     page = await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,

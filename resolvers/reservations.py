@@ -18,7 +18,7 @@ from models import ReservationChannel
 from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
 from resolvers.mutation import mutate
-from resolvers.pagination import paginate
+from resolvers.pagination import page_statement, paginate
 from schema import selection
 from schema.context import Info
 from schema.inputs import (
@@ -29,7 +29,8 @@ from schema.inputs import (
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
 from schema.prefetch import prefetch
-from schema.types.reservation import Reservation, ReservationConnection
+from schema.rows import view
+from schema.types.reservation import COLUMNS, Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
 from services.booking.rules import MAX_MENUS
@@ -78,10 +79,18 @@ class ReservationQuery:
             query = reservation_list_query(_list_filter(filter or ReservationFilterInput(), actor))
         except DomainError as exc:
             raise graphql_error(exc) from None
+        top = selection.selected(info)
+        below = selection.path(top, "edges", "node")
+        # Only the columns the selection reads, as Core rows (schema.rows); counted in the same
+        # statement when totalCount is asked for.
+        keys = COLUMNS.keys_for(below)
+        with_total = "totalCount" in selection.children(top)
+        statement = page_statement(query, ORDER, with_total=with_total,
+                                   columns=None if keys is None else COLUMNS.columns(keys))
         page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
-                              max_size=info.context.settings.graphql_max_page_size)
-        await prefetch(info, "Reservation", [edge.node for edge in page.edges],
-                       selection.path(selection.selected(info), "edges", "node"))
+                              max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
+                              statement=statement, view=None if keys is None else view(ReservationModel, keys))
+        await prefetch(info, "Reservation", [edge.node for edge in page.edges], below)
         return page
 
     @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")

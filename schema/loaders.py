@@ -1,8 +1,9 @@
 """Per-request dataloaders: every relationship and derived list is one query per field, not per row.
 
-Each batch runs on the request's one read session (:mod:`schema.reads`), in turn with
-the other batches and root resolvers of the request. Objects come back with their columns
-loaded; relationships stay ``lazy="raise"`` and are only reached through here.
+Each batch runs on the request's one read connection (:mod:`schema.reads`), in turn with
+the other batches and root resolvers of the request. Rows come back as Core views of all their
+columns (:mod:`schema.rows`), not ORM instances; relationships are only reached through here.
+A list's prefetch (:mod:`schema.prefetch`) fills a loader's plain value map ahead, in one batch.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from models import (
     StaffMember,
     customer_inflow_routes,
 )
+from schema.prefetch import MISSING, loaded
 from schema.reads import RequestReads
+from schema.rows import column_keys, view
 from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
@@ -72,75 +75,75 @@ class Loaders:
         self._db = reads.db
 
     @cached_property
-    def customer(self) -> DataLoader[int, Customer | None]:
+    def customer(self) -> Loader:
         return self._by_id(Customer)
 
     @cached_property
-    def occupation(self) -> DataLoader[int, Occupation | None]:
+    def occupation(self) -> Loader:
         return self._by_id(Occupation)
 
     @cached_property
-    def first_visit_motive(self) -> DataLoader[int, FirstVisitMotive | None]:
+    def first_visit_motive(self) -> Loader:
         return self._by_id(FirstVisitMotive)
 
     @cached_property
-    def menu(self) -> DataLoader[int, Menu | None]:
+    def menu(self) -> Loader:
         return self._by_id(Menu)
 
     @cached_property
-    def staff_member(self) -> DataLoader[int, StaffMember | None]:
+    def staff_member(self) -> Loader:
         return self._by_id(StaffMember)
 
     @cached_property
-    def free_item(self) -> DataLoader[int, FreeItem | None]:
+    def free_item(self) -> Loader:
         return self._by_id(FreeItem)
 
     @cached_property
-    def free_item_choice(self) -> DataLoader[int, FreeItemChoice | None]:
+    def free_item_choice(self) -> Loader:
         return self._by_id(FreeItemChoice)
 
     @cached_property
-    def caution_by_customer(self) -> DataLoader[int, Caution | None]:
-        return self._one_by(Caution, Caution.customer_id)
+    def caution_by_customer(self) -> Loader:
+        return self._one_by(Caution, "customer_id")
 
     @cached_property
-    def blacklist_match_by_customer(self) -> DataLoader[int, Any]:
+    def blacklist_match_by_customer(self) -> Loader:
         return self._loader(self._blacklist_matches)
 
     @cached_property
-    def attributes_by_customer(self) -> DataLoader[int, list[Any]]:
+    def attributes_by_customer(self) -> Loader:
         return self._many_by(ATTRIBUTES_BY_CUSTOMER)
 
     @cached_property
-    def free_item_values_by_customer(self) -> DataLoader[int, list[Any]]:
+    def free_item_values_by_customer(self) -> Loader:
         return self._many_by(FREE_ITEM_VALUES_BY_CUSTOMER)
 
     @cached_property
-    def inflow_routes_by_customer(self) -> DataLoader[int, list[Any]]:
+    def inflow_routes_by_customer(self) -> Loader:
         return self._many_by(INFLOW_ROUTES_BY_CUSTOMER)
 
     @cached_property
-    def choices_by_free_item(self) -> DataLoader[int, list[Any]]:
+    def choices_by_free_item(self) -> Loader:
         return self._many_by(CHOICES_BY_FREE_ITEM)
 
     @cached_property
-    def referrals_by_referred(self) -> DataLoader[int, list[Any]]:
+    def referrals_by_referred(self) -> Loader:
         return self._many_by(REFERRALS_BY_REFERRED)
 
     @cached_property
-    def referrals_by_referrer(self) -> DataLoader[int, list[Any]]:
+    def referrals_by_referrer(self) -> Loader:
         return self._many_by(REFERRALS_BY_REFERRER)
 
     @cached_property
-    def menu_lines_by_reservation(self) -> DataLoader[int, list[Any]]:
+    def menu_lines_by_reservation(self) -> Loader:
         return self._many_by(MENU_LINES_BY_RESERVATION)
 
     @cached_property
-    def reservation_count_by_customer(self) -> DataLoader[int, int]:
+    def reservation_count_by_customer(self) -> Loader:
         return self._count_by(Reservation.customer_id)
 
     @cached_property
-    def reservation_page_by_customer(self) -> DataLoader[tuple[int, int, int], list[Reservation]]:
+    def reservation_page_by_customer(self) -> Loader:
         return self._page_by_customer()
 
     async def _blacklist_matches(self, keys: Sequence[int]) -> list[Any]:
@@ -148,32 +151,27 @@ class Loaders:
             found = await find_blacklist_matches(session, keys)
         return [found.get(key) for key in keys]
 
-    def _loader(self, batch: Callable[[Sequence[int]], Awaitable[list[Any]]]) -> DataLoader[int, Any]:
-        return DataLoader(load_fn=batch)
+    def _loader(self, batch: Callable[[Sequence[int]], Awaitable[list[Any]]]) -> Loader:
+        return Loader(load_fn=batch)
 
-    def _by_id(self, model: type[M]) -> DataLoader[int, M | None]:
-        """``load(id)`` → the row or None."""
+    def _by_id(self, model: type[M]) -> Loader:
+        """``load(id)`` → the row (a view of all its columns, schema.rows) or None."""
+        return self._one_by(model, "id")
 
-        async def batch(keys: Sequence[int]) -> list[M | None]:
-            async with self._reads.session() as session:
-                rows = (await session.scalars(*_keyed_by(model, "id", keys))).all()
-            found = {row.id: row for row in rows}  # type: ignore[attr-defined]
+    def _one_by(self, model: type[M], key: str) -> Loader:
+        """``load(value)`` → the one row whose column ``key`` equals value (a view), or None."""
+        make = view(model, column_keys(model))._make  # type: ignore[attr-defined]
+        position = column_keys(model).index(key)
+
+        async def batch(keys: Sequence[int]) -> list[Any]:
+            async with self._reads.connection() as connection:
+                rows = (await connection.execute(*_keyed_by(model, key, keys))).all()
+            found = {row[position]: make(row) for row in rows}
             return [found.get(key) for key in keys]
 
         return self._loader(batch)
 
-    def _one_by(self, model: type[M], column: Any) -> DataLoader[int, M | None]:
-        """``load(key)`` → the one row whose ``column`` equals key, or None."""
-
-        async def batch(keys: Sequence[int]) -> list[M | None]:
-            async with self._reads.session() as session:
-                rows = (await session.scalars(*_keyed_by(model, column.key, keys))).all()
-            found = {getattr(row, column.key): row for row in rows}
-            return [found.get(key) for key in keys]
-
-        return self._loader(batch)
-
-    def _count_by(self, column: Any) -> DataLoader[int, int]:
+    def _count_by(self, column: Any) -> Loader:
         """``load(key)`` → how many rows have ``column`` equal to key."""
 
         async def batch(keys: Sequence[int]) -> list[int]:
@@ -185,7 +183,7 @@ class Loaders:
 
         return self._loader(batch)
 
-    def _page_by_customer(self) -> DataLoader[tuple[int, int, int], list[Reservation]]:
+    def _page_by_customer(self) -> Loader:
         """``load((customer_id, offset, limit))`` → that page of the customer's reservations, newest first.
 
         One query per distinct (offset, limit) for all customers of a list (a window per customer).
@@ -212,17 +210,62 @@ class Loaders:
 
         return self._loader(batch)
 
-    def _many_by(self, query: Select[Any]) -> DataLoader[int, list[Any]]:
-        """``load(key)`` → the second column of every row whose first column equals key, in query order."""
+    def _many_by(self, query: Select[Any]) -> Loader:
+        """``load(key)`` → the second column of every row whose first column equals key, in query order
+        (an entity there comes as a view of its row, schema.rows)."""
+        rows_query, make = _as_rows(query)
+
         async def batch(keys: Sequence[int]) -> list[list[Any]]:
-            async with self._reads.session() as session:
-                rows = (await session.execute(*_keyed_by(query, None, keys))).all()
+            async with self._reads.connection() as connection:
+                rows = (await connection.execute(*_keyed_by(rows_query, None, keys))).all()
             grouped: dict[int, list[Any]] = defaultdict(list)
-            for key, value in rows:
-                grouped[key].append(value)
+            if make is None:
+                for key, value in rows:
+                    grouped[key].append(value)
+            else:
+                for row in rows:
+                    grouped[row[0]].append(make(row[1:]))
             return [grouped.get(key, []) for key in keys]
 
         return self._loader(batch)
+
+
+class Loader(DataLoader[Any, Any]):
+    """A dataloader that also holds the values loaded ahead by a list's prefetch (:meth:`fill`):
+    a plain map read without a future per value, answered by ``load`` too."""
+
+    def __init__(self, load_fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> None:
+        super().__init__(load_fn=load_fn)
+        self.values: dict[Any, Any] = {}
+
+    def load(self, key: Any) -> Awaitable[Any]:
+        try:
+            value = self.values[key]
+        except KeyError:
+            return super().load(key)
+        future = self.loop.create_future()
+        future.set_result(value)
+        return future
+
+    async def fill(self, keys: Sequence[Any]) -> None:
+        """Load the ``keys`` not held yet in one batch, into :attr:`values`."""
+        missing = [key for key in keys if loaded(self, key) is MISSING]
+        if not missing:
+            return
+        for key, value in zip(missing, await self.load_fn(missing), strict=True):
+            if not isinstance(value, BaseException):  # an error per key: left to ``load``, which raises it
+                self.values[key] = value
+
+
+@cache
+def _as_rows(query: Select[Any]) -> tuple[Select[Any], Callable[[Any], Any] | None]:
+    """A grouped-list query whose second column is an entity, as Core columns with a view maker."""
+    entity = query.column_descriptions[1]["expr"]
+    if not isinstance(entity, type):
+        return query, None
+    keys = column_keys(entity)
+    columns = (query.selected_columns[0], *(getattr(entity, key) for key in keys))
+    return query.with_only_columns(*columns, maintain_column_froms=True), view(entity, keys)._make
 
 
 KEYS = "keys"
@@ -242,7 +285,8 @@ def _keyed(source: Any, attribute: str | None, many: bool) -> Select[Any]:
     module's constants) narrowed on its first column; built once per process, reused by every batch."""
     if isinstance(source, Select):
         query, column = source, source.selected_columns[0]
-    else:
-        query, column = select(source), getattr(source, attribute or "id")
+    else:  # a model: every column of its rows (views), as Core
+        query = select(*(getattr(source, key) for key in column_keys(source)))
+        column = getattr(source, attribute or "id")
     key = bindparam(KEYS, expanding=True) if many else bindparam(KEYS)
     return query.where(column.in_(key) if many else column == key)

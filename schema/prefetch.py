@@ -110,7 +110,12 @@ def link(owner: str, field: str, loader: str, key: str | Callable[[Any], Any], *
 
 
 def loaded(loader: Any, key: Any) -> Any:
-    """The value the loader already holds for ``key``, or ``MISSING``."""
+    """The value the loader already holds for ``key`` (filled ahead, or a settled load), or ``MISSING``."""
+    values = getattr(loader, "values", None)
+    if values is not None:
+        value = values.get(key, MISSING)
+        if value is not MISSING:
+            return value
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
         return MISSING
@@ -134,9 +139,7 @@ async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict
             continue
         loader = getattr(info.context.loaders, found.loader)
         keys = list(dict.fromkeys(k for k in map(found.key, parents) if k is not None))
-        missing = [k for k in keys if loaded(loader, k) is MISSING]
-        if missing:
-            await loader.load_many(missing)
+        await loader.fill(keys)  # one batch for the keys it does not hold, no future per key
         if found.target is None or not below:
             continue
         values = [loaded(loader, k) for k in keys]

@@ -16,8 +16,12 @@ column the selection needs, and fall back to whole ORM rows for anything they do
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
+
+from sqlalchemy import inspect
+from strawberry.utils.str_converters import to_snake_case
 
 #: Attribute of a view class naming the model it shows.
 MODEL = "__model__"
@@ -38,6 +42,55 @@ def view(model: type, keys: tuple[str, ...]) -> type:
     return type(base.__name__, (base,), namespace)
 
 
+def column_keys(model: type) -> tuple[str, ...]:
+    """Every column a view of the whole row carries: the model's column attributes, deferred
+    ones (large binaries read only on demand) left out."""
+    return _column_keys(model)
+
+
+@lru_cache(maxsize=64)
+def _column_keys(model: type) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(model).column_attrs if not attr.deferred)
+
+
 def model_of(obj: Any) -> type | None:
     """The model a view shows, or None for anything else."""
     return getattr(type(obj), MODEL, None)
+
+
+class ColumnMap:
+    """Which columns of ``model`` each field of its GraphQL type reads, besides ``id``.
+
+    ``fields`` maps snake_case field names to column keys (a link to its key column, a label
+    to the column it labels, a field read through a loader keyed by ``id`` to nothing). A field
+    missing from the map makes :meth:`keys_for` answer None ("every column": ORM rows), so a
+    new field is never read from a view without its column.
+    """
+
+    def __init__(self, model: type, fields: Mapping[str, tuple[str, ...]]) -> None:
+        self.model = model
+        self.fields = {**fields, "__typename": ()}
+        self._keys: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+
+    def keys_for(self, fields: Iterable[str]) -> tuple[str, ...] | None:
+        """The column keys (sorted, ``id`` included) the given GraphQL fields (camelCase) read, or None."""
+        fields = tuple(fields)
+        try:
+            return self._keys[fields]
+        except KeyError:
+            pass
+        keys: set[str] | None = {"id"}
+        for field in fields:
+            needed = self.fields.get(field if field == "__typename" else to_snake_case(field))
+            if needed is None:
+                keys = None
+                break
+            keys.update(needed)
+        found = None if keys is None else tuple(sorted(keys))
+        if len(self._keys) < 256:  # selections are bounded by the schema; the bound only guards memory
+            self._keys[fields] = found
+        return found
+
+    def columns(self, keys: tuple[str, ...]) -> tuple[Any, ...]:
+        """The model's column attributes for ``keys``, in that order (for a Core ``select``)."""
+        return tuple(getattr(self.model, key) for key in keys)

@@ -8,23 +8,20 @@ are null unless a staff token asks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy.orm import InstrumentedAttribute
-from strawberry.utils.str_converters import to_snake_case
 
 import models
 from schema.context import Context, Info
 from schema.generate import model_type
 from schema.prefetch import derived, link
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
-from schema.types.flags import BlacklistMatch
+from schema.rows import ColumnMap
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
+from schema.types.flags import BlacklistMatch
 from services.normalize import format_phone, format_wareki
 
 if TYPE_CHECKING:
@@ -69,9 +66,9 @@ CUSTOMER_COLUMNS = {
 }
 
 
-#: Columns each field of Customer reads besides ``id`` (list pages load only what the selection needs).
-#: A field missing here makes the page load every column, so a new field is never read unloaded.
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+#: Columns each field of Customer reads besides ``id`` (lookups and list pages read only what the
+#: selection needs, as Core rows: schema.rows).
+COLUMNS = ColumnMap(models.Customer, {
     **{key: (key,) for key in CUSTOMER_COLUMNS},
     "full_name": ("last_name", "first_name"),
     "full_name_kana": ("last_name_kana", "first_name_kana"),
@@ -86,26 +83,8 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "caution_memo": ("is_caution",),  # the memo is loaded only for a caution customer
     "is_blacklisted": ("is_blacklisted",),
     **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "blacklist_match", "referred_by",
-                     "referred", "reservations", "__typename"), ()),
-}
-
-
-def columns_for(fields: Iterable[str]) -> tuple[InstrumentedAttribute[Any], ...] | None:
-    """The model columns the given GraphQL fields (camelCase) read, or None for "all of them"."""
-    return _columns_for(tuple(fields))
-
-
-@lru_cache(maxsize=256)
-def _columns_for(fields: tuple[str, ...]) -> tuple[InstrumentedAttribute[Any], ...] | None:
-    # Cached: a frontend sends the same few selections again and again (and the names are bounded
-    # by the schema: anything else fails validation before a resolver runs).
-    keys = {"id"}
-    for field in fields:
-        needed = FIELD_COLUMNS.get(to_snake_case(field) if field != "__typename" else field)
-        if needed is None:
-            return None
-        keys.update(needed)
-    return tuple(getattr(models.Customer, key) for key in sorted(keys))
+                     "referred", "reservations"), ()),
+})
 
 
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")

@@ -16,6 +16,7 @@ from schema.context import Context, Info
 from schema.generate import model_type
 from schema.prefetch import derived, link
 from schema.relay import Connection
+from schema.rows import ColumnMap
 from schema.types.catalog import Menu, StaffMember
 
 Parent = strawberry.Parent[models.Reservation]
@@ -37,6 +38,18 @@ RESERVATION_COLUMNS = {
     "created_at": "when it was booked",
 }
 
+
+#: Columns each field of Reservation reads besides ``id`` (a list reads only these, as Core rows).
+COLUMNS = ColumnMap(models.Reservation, {
+    **{key: (key,) for key in RESERVATION_COLUMNS},
+    "status_label": ("status",),
+    "late_cancel_label": ("is_late_cancel",),
+    "memo": ("memo",),
+    "customer": ("customer_id",),
+    "staff": ("staff_member_id",),
+    "menus": (),
+    "total_price": (),
+})
 
 #: Links (schema.prefetch): a day's list loads these for all its rows before it is written out.
 CUSTOMER = link("Reservation", "customer", "customer", "customer_id", target="Customer")
