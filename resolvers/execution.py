@@ -121,7 +121,10 @@ FALLBACK: Any = object()
 LEAF, OBJECT, LIST = 0, 1, 2
 #: Built-in scalars whose output of a value of this exact class is the value itself: the writer
 #: skips their coercion for such values (an Int only within GraphQL's 32 bits).
-_AS_IS = {"String": str, "ID": str, "Boolean": bool, "Int": int}
+_AS_IS: dict[str, Any] = {"String": str, "Boolean": bool, "Int": int}
+#: ID's marker there: a str is written as it is, an int (a row id) as its digits.
+_ID = object()
+_AS_IS["ID"] = _ID
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -335,8 +338,12 @@ def _object_writer(steps: list[tuple]) -> Any:
                         return FALLBACK
                     out[step[0]] = None
                     continue
-                if value.__class__ is step[6] and (step[6] is not int or _INT_MIN <= value <= _INT_MAX):
+                kind = value.__class__
+                if kind is step[6] and (kind is not int or _INT_MIN <= value <= _INT_MAX):
                     out[step[0]] = value  # already what the scalar writes (a str for String, …)
+                    continue
+                if step[6] is _ID and (kind is int or kind is str):
+                    out[step[0]] = value if kind is str else str(value)
                     continue
                 if value is MISSING:
                     return FALLBACK

@@ -23,7 +23,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.types import TypeDecorator
 
-from schema.rows import model_of
+from schema.rows import view_base
 
 T = TypeVar("T", bound=type)
 
@@ -109,8 +109,8 @@ def model_type(
         if "is_type_of" not in cls.__dict__:
             # Resolvers return model instances or Core row views of the model (schema.rows);
             # unions, interfaces and the executor's writers need to recognise both.
-            cls.is_type_of = classmethod(
-                lambda c, obj, _info: isinstance(obj, (c, model)) or model_of(obj) is model)
+            accepted = (cls, model, view_base(model))
+            cls.is_type_of = classmethod(lambda c, obj, _info: isinstance(obj, accepted))
         return strawberry.type(cls, name=name or cls.__name__, description=description)
 
     return wrap

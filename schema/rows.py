@@ -34,12 +34,18 @@ def view(model: type, keys: tuple[str, ...]) -> type:
     Instances are made from a Core row with the same columns: ``cls._make(row)``.
     """
     base = namedtuple(f"{model.__name__}Row", keys)  # type: ignore[misc]
-    namespace: dict[str, Any] = {"__slots__": (), MODEL: model}
+    namespace: dict[str, Any] = {"__slots__": ()}
     for klass in reversed(model.__mro__):  # the model's plain properties (full_name, …), nearest last
         for name, member in vars(klass).items():
             if isinstance(member, property) and name not in keys:
                 namespace[name] = member
-    return type(base.__name__, (base,), namespace)
+    return type(base.__name__, (base, view_base(model)), namespace)
+
+
+@lru_cache(maxsize=128)
+def view_base(model: type) -> type:
+    """The common base of every view of ``model``: ``isinstance(obj, view_base(model))`` tells a view of it."""
+    return type(f"{model.__name__}View", (), {"__slots__": (), MODEL: model})
 
 
 def column_keys(model: type) -> tuple[str, ...]:
