@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select
@@ -73,6 +73,7 @@ class Loaders:
     def __init__(self, reads: RequestReads) -> None:
         self._reads = reads
         self._db = reads.db
+        self._narrowed: dict[tuple[str, tuple[str, ...]], Loader] = {}
 
     @cached_property
     def customer(self) -> Loader:
@@ -151,6 +152,18 @@ class Loaders:
             found = await find_blacklist_matches(session, keys)
         return [found.get(key) for key in keys]
 
+    def narrow(self, name: str, columns: tuple[str, ...]) -> Loader | None:
+        """A loader like ``name`` whose rows carry only ``columns`` (a list's links read a few columns
+        of each row, not all 47 of a customer), made on first use; None when ``name`` cannot narrow."""
+        loader = getattr(self, name)
+        if loader.rows is None:
+            return None
+        narrowed = self._narrowed.get((name, columns))
+        if narrowed is None:
+            model, key = loader.rows
+            narrowed = self._narrowed[(name, columns)] = self._one_by(model, key, columns)
+        return narrowed
+
     def _loader(self, batch: Callable[[Sequence[int]], Awaitable[list[Any]]]) -> Loader:
         return Loader(load_fn=batch)
 
@@ -158,18 +171,22 @@ class Loaders:
         """``load(id)`` → the row (a view of all its columns, schema.rows) or None."""
         return self._one_by(model, "id")
 
-    def _one_by(self, model: type[M], key: str) -> Loader:
-        """``load(value)`` → the one row whose column ``key`` equals value (a view), or None."""
-        make = view(model, column_keys(model))._make  # type: ignore[attr-defined]
-        position = column_keys(model).index(key)
+    def _one_by(self, model: type[M], key: str, columns: tuple[str, ...] | None = None) -> Loader:
+        """``load(value)`` → the one row whose column ``key`` equals value (a view of ``columns``,
+        by default all of them), or None."""
+        columns = column_keys(model) if columns is None else tuple(dict.fromkeys((key, *columns)))
+        make = view(model, columns)._make  # type: ignore[attr-defined]
 
         async def batch(keys: Sequence[int]) -> list[Any]:
             async with self._reads.connection() as connection:
-                rows = (await connection.execute(*_keyed_by(model, key, keys))).all()
-            found = {row[position]: make(row) for row in rows}
+                rows = (await connection.execute(*_keyed_by(model, key, keys, columns))).all()
+            found = {row[0]: make(row) for row in rows} if columns[0] == key else {
+                getattr(view_row, key): view_row for view_row in map(make, rows)}
             return [found.get(key) for key in keys]
 
-        return self._loader(batch)
+        loader = self._loader(batch)
+        loader.rows = (model, key)
+        return loader
 
     def _count_by(self, column: Any) -> Loader:
         """``load(key)`` → how many rows have ``column`` equal to key."""
@@ -237,6 +254,8 @@ class Loader(DataLoader[Any, Any]):
     def __init__(self, load_fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> None:
         super().__init__(load_fn=load_fn)
         self.values: dict[Any, Any] = {}
+        #: (model, key column) of a loader of single rows, which ``Loaders.narrow`` can narrow.
+        self.rows: tuple[type, str] | None = None
 
     def load(self, key: Any) -> Awaitable[Any]:
         try:
@@ -271,22 +290,23 @@ def _as_rows(query: Select[Any]) -> tuple[Select[Any], Callable[[Any], Any] | No
 KEYS = "keys"
 
 
-def _keyed_by(source: Any, attribute: str | None, keys: Sequence[int]) -> tuple[Select[Any], dict[str, Any]]:
+def _keyed_by(source: Any, attribute: str | None, keys: Sequence[int], columns: tuple[str, ...] | None = None
+              ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement and parameters of one batch: ``= :keys`` for one key (the common lookup; an
     expanding IN is re-rendered on every execution), ``IN (:keys)`` for more."""
     if len(keys) == 1:
-        return _keyed(source, attribute, False), {KEYS: keys[0]}
-    return _keyed(source, attribute, True), {KEYS: list(keys)}
+        return _keyed(source, attribute, False, columns), {KEYS: keys[0]}
+    return _keyed(source, attribute, True, columns), {KEYS: list(keys)}
 
 
-@cache
-def _keyed(source: Any, attribute: str | None, many: bool) -> Select[Any]:
-    """``select(model)`` narrowed on ``model.<attribute>``, or a grouped-list query (one of this
+@lru_cache(maxsize=512)
+def _keyed(source: Any, attribute: str | None, many: bool, columns: tuple[str, ...] | None) -> Select[Any]:
+    """A model's ``columns`` narrowed on ``model.<attribute>``, or a grouped-list query (one of this
     module's constants) narrowed on its first column; built once per process, reused by every batch."""
     if isinstance(source, Select):
         query, column = source, source.selected_columns[0]
-    else:  # a model: every column of its rows (views), as Core
-        query = select(*(getattr(source, key) for key in column_keys(source)))
+    else:  # a model: the columns of its rows (views), as Core
+        query = select(*(getattr(source, key) for key in columns or column_keys(source)))
         column = getattr(source, attribute or "id")
     key = bindparam(KEYS, expanding=True) if many else bindparam(KEYS)
     return query.where(column.in_(key) if many else column == key)

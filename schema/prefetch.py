@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from schema.rows import COLUMN_MAPS
 from schema.selection import children
 
 #: (GraphQL type, field) → its link; filled as the type modules define their links.
@@ -85,6 +86,35 @@ class Link:
             return value
         return self.then(value)
 
+    def narrowed(self, fields: Sequence[str]) -> Callable[[Any, Any], Any] | None:
+        """:meth:`now` for a selection of ``fields`` below this link, reading the rows the prefetch
+        loaded with only their columns (``Loaders.narrow``); None when the target is not narrowed."""
+        columns = _narrow_columns(self, fields)
+        if columns is None:
+            return None
+
+        def now(root: Any, context: Any) -> Any:
+            if self.staff_only and not context.is_staff:
+                return None
+            key = self.key(root)
+            if key is None:
+                return None
+            loader = context.loaders.narrow(self.loader, columns)
+            value = MISSING if loader is None else loaded(loader, key)
+            if value is MISSING:
+                return self.now(root, context)  # a row the whole-row loader holds serves too
+            return value if self.then is None else self.then(value)
+
+        return now
+
+
+def _narrow_columns(link: Link, fields: Any) -> tuple[str, ...] | None:
+    """The columns a selection of ``fields`` reads of a link's target rows, or None (all of them)."""
+    if link.many or link.target is None:
+        return None
+    column_map = COLUMN_MAPS.get(link.target)
+    return None if column_map is None else column_map.keys_for(tuple(fields))
+
 
 def derived(owner: str, field: str) -> Callable[[Callable[[Any, Any], Any]], Callable[[Any, Any], Any]]:
     """Register ``value(root, context)`` as the value of a field computed from its parent alone
@@ -138,6 +168,9 @@ async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict
         if found is None or (found.staff_only and not info.context.is_staff):
             continue
         loader = getattr(info.context.loaders, found.loader)
+        columns = _narrow_columns(found, children(below)) if below else None
+        if columns is not None:  # a row of another type: only the columns its selection reads
+            loader = info.context.loaders.narrow(found.loader, columns) or loader
         keys = list(dict.fromkeys(k for k in map(found.key, parents) if k is not None))
         await loader.fill(keys)  # one batch for the keys it does not hold, no future per key
         if found.target is None or not below:

@@ -64,6 +64,11 @@ def model_of(obj: Any) -> type | None:
     return getattr(type(obj), MODEL, None)
 
 
+#: GraphQL type name → its column map: a link to such a type (``Reservation.customer``) loads only
+#: the columns the selection below it reads (``schema.prefetch``).
+COLUMN_MAPS: dict[str, ColumnMap] = {}
+
+
 class ColumnMap:
     """Which columns of ``model`` each field of its GraphQL type reads, besides ``id``.
 
@@ -73,10 +78,11 @@ class ColumnMap:
     new field is never read from a view without its column.
     """
 
-    def __init__(self, model: type, fields: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, model: type, fields: Mapping[str, tuple[str, ...]], type_name: str) -> None:
         self.model = model
         self.fields = {**fields, "__typename": ()}
         self._keys: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+        COLUMN_MAPS[type_name] = self
 
     def keys_for(self, fields: Iterable[str]) -> tuple[str, ...] | None:
         """The column keys (sorted, ``id`` included) the given GraphQL fields (camelCase) read, or None."""

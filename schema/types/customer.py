@@ -84,7 +84,7 @@ COLUMNS = ColumnMap(models.Customer, {
     "is_blacklisted": ("is_blacklisted",),
     **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "blacklist_match", "referred_by",
                      "referred", "reservations"), ()),
-})
+}, "Customer")
 
 
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")

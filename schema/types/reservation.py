@@ -49,7 +49,7 @@ COLUMNS = ColumnMap(models.Reservation, {
     "staff": ("staff_member_id",),
     "menus": (),
     "total_price": (),
-})
+}, "Reservation")
 
 #: Links (schema.prefetch): a day's list loads these for all its rows before it is written out.
 CUSTOMER = link("Reservation", "customer", "customer", "customer_id", target="Customer")

@@ -177,6 +177,35 @@ async def test_a_customer_page_is_written_out_below_its_root(db: Database,
     assert (data, errors) == await _answer(db, REFERENCE, world.staff, query)
 
 
+async def test_a_list_reads_only_the_columns_its_links_select(db: Database) -> None:
+    """The day list's customers are read with the columns their selection needs (and the ones its
+    own links key on), not all of a customer's; the answer is the reference's."""
+    from sqlalchemy import event
+
+    world, _ = await _salon(db)
+    query = """query($from: Date!, $to: Date!) { reservations(filter: {dateFrom: $from, dateTo: $to}) {
+      edges { node { id customer { fullName isCaution cautionMemo lastMenu { name } } } } } }"""
+    variables = {k: v for k, v in _day_variables().items() if k != "skip"}
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        fast = await _answer(db, schema, world.staff, query, variables)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert fast == await _answer(db, REFERENCE, world.staff, query, variables)
+    customers = [s for s in statements if "FROM customers" in s]
+    assert len(customers) == 1
+    read = customers[0].split("FROM customers")[0]
+    for column in ("last_name", "first_name", "is_caution", "last_menu_id"):
+        assert f"customers.{column}" in read
+    for column in ("notes", "email", "address_line", "search_text", "birth_date"):
+        assert f"customers.{column}" not in read
+
+
 async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) -> None:
     """``reservation(id)`` prefetches nothing: its links go through the dataloaders as before."""
     world, (hanako, _, _) = await _salon(db)
