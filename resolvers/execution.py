@@ -366,7 +366,7 @@ def _object_writer(steps: list[tuple]) -> Any:
             namespace[f"write{i}"] = writer
             if object_type.is_type_of is not None:
                 namespace[f"is{i}"] = object_type.is_type_of
-                lines += ["    elif v is MISSING or not is{i}(v, None):".format(i=i), "        return FALLBACK"]
+                lines += [f"    elif v is MISSING or not is{i}(v, None):", "        return FALLBACK"]
             else:
                 lines += ["    elif v is MISSING:", "        return FALLBACK"]
             lines += ["    else:", f"        v = write{i}(v, context)", "        if v is FALLBACK:",
