@@ -119,6 +119,19 @@ async def test_customer_token_answers_equal_the_reference(db: Database) -> None:
     assert rows[0]["node"]["customer"]["blacklistMatch"] is None
 
 
+def _fields_through_graphql_core(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``Type.field`` of every field graphql-core's own ``execute_field`` handles from now on."""
+    generic: list[str] = []
+    execute_field = ExecutionContext.execute_field
+
+    def counted(self, parent_type, source, field_details_list, path, position_context):  # type: ignore
+        generic.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return execute_field(self, parent_type, source, field_details_list, path, position_context)
+
+    monkeypatch.setattr(ExecutionContext, "execute_field", counted)
+    return generic
+
+
 async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The front desk's day list: each edge, with its reservation, customer (❗ and memo), stylist and
     menus, is written out in one go, without graphql-core's per-field machinery."""
@@ -128,14 +141,7 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
         customer { __typename id customerNo fullName isCaution cautionMemo } staff { id name }
         menus { price menu { id name } } } } } }"""
     variables = {k: v for k, v in _day_variables().items() if k != "skip"}
-    generic: list[str] = []
-    execute_field = ExecutionContext.execute_field
-
-    def counted(self, parent_type, source, field_details_list, path, position_context):  # type: ignore
-        generic.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
-        return execute_field(self, parent_type, source, field_details_list, path, position_context)
-
-    monkeypatch.setattr(ExecutionContext, "execute_field", counted)
+    generic = _fields_through_graphql_core(monkeypatch)
     before = ExecutionContext.whole_objects
     data, errors = await _answer(db, schema, world.staff, query, variables)
     assert not errors
@@ -159,14 +165,7 @@ async def test_a_customer_page_is_written_out_below_its_root(db: Database,
     world, _ = await _salon(db)
     query = """query { customers(first: 2) { totalCount pageInfo { hasNextPage endCursor }
       edges { cursor node { id customerNo fullName fullNameKana isCaution lastMenu { name } } } } }"""
-    generic: list[str] = []
-    execute_field = ExecutionContext.execute_field
-
-    def counted(self, parent_type, source, field_details_list, path, position_context):  # type: ignore
-        generic.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
-        return execute_field(self, parent_type, source, field_details_list, path, position_context)
-
-    monkeypatch.setattr(ExecutionContext, "execute_field", counted)
+    generic = _fields_through_graphql_core(monkeypatch)
     data, errors = await _answer(db, schema, world.staff, query)
     assert not errors
     assert generic == ["Query.customers"]
