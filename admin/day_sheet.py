@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.display import JST, mark
-from admin.flags import caution_memos, remember_flags
+from admin.flags import caution_memos, remember_flags, shows_blacklist
 from models import Reservation, ReservationMenu, ReservationStatus, StaffMember
 from services.normalize import format_phone
 
@@ -86,10 +86,6 @@ async def load_day(session_maker: Any, request: Request, day: date, with_cancell
             select(StaffMember).where(or_(StaffMember.active.is_(True), StaffMember.id.in_(used - {None})))
             .order_by(StaffMember.display_order, StaffMember.id))).all())
     await remember_flags(session_maker, request, [r.customer for r in reservations], blacklist=True)
-    # ⛔: the customer's stored flag, or a match with somebody else's entry.
-    matches = getattr(request.state, "blacklist_matches", {})
-    blacklisted = {r.customer_id for r in reservations if r.customer is not None and r.customer.is_blacklisted}
-    blacklisted.update(matches)
     columns: dict[int | None, Column] = {s.id: Column(s.name) for s in staff}
     if None in used:
         columns[None] = Column("担当なし")
@@ -97,7 +93,7 @@ async def load_day(session_maker: Any, request: Request, day: date, with_cancell
         columns[r.staff_member_id].cards.append(Card(
             id=r.id, time=_time(r.start_at, r.end_at), who=_who(r, request),
             menus="、".join(item.menu.name for item in r.items), status=r.status.label,
-            cancelled=r.status in CANCELLED, blacklisted=r.customer_id in blacklisted))
+            cancelled=r.status in CANCELLED, blacklisted=shows_blacklist(request, r.customer_id)))
     return list(columns.values())
 
 

@@ -15,8 +15,8 @@ from markupsafe import Markup
 from sqlalchemy import inspect, select
 from starlette.requests import Request
 
-from admin.display import mark, wrapping
 from admin.csrf import FIELD_NAME, current_token
+from admin.display import mark, wrapping
 from models import BlacklistEntry, Caution, Customer
 from services.flags import OWN_REASON, BlacklistMatch, find_blacklist_matches
 
@@ -74,6 +74,15 @@ def blacklist_matches(request: Request) -> dict[int, BlacklistMatch]:
     return getattr(request.state, "blacklist_matches", {})
 
 
+def blacklist_memos(request: Request) -> dict[int, str]:
+    return getattr(request.state, "blacklist_memos", {})
+
+
+def shows_blacklist(request: Request, customer_id: int | None) -> bool:
+    """Whether a customer of the page gets ⛔: its own entry, or a match with somebody else's."""
+    return customer_id in blacklist_memos(request) or customer_id in blacklist_matches(request)
+
+
 def _is_other_person(match: BlacklistMatch) -> bool:
     return match.reasons != (OWN_REASON,)
 
@@ -81,7 +90,7 @@ def _is_other_person(match: BlacklistMatch) -> bool:
 def customer_name_cell(model: Any, attribute: str, request: Request) -> Markup:
     """The customer list's name: ❗ for a caution, ⛔ for the blacklist or a match with it."""
     cell = mark(model.full_name, caution_memos(request).get(model.id))
-    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    blacklist = blacklist_memos(request).get(model.id)
     match = blacklist_matches(request).get(model.id)
     if blacklist is not None:
         cell = Markup('<span class="text-danger" title="ブラックリスト: {}">⛔</span> {}').format(blacklist, cell)
@@ -94,7 +103,7 @@ def customer_name_cell(model: Any, attribute: str, request: Request) -> Markup:
 def customer_flags_cell(model: Any, attribute: str, request: Request) -> Markup:
     """The details row 要注意・ブラックリスト: the memos, and a match with somebody else's entry."""
     caution = caution_memos(request).get(model.id)
-    blacklist = getattr(request.state, "blacklist_memos", {}).get(model.id)
+    blacklist = blacklist_memos(request).get(model.id)
     match = blacklist_matches(request).get(model.id)
     parts = []
     if caution is not None:
