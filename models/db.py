@@ -97,7 +97,6 @@ class Database:
         # (no BEGIN / ROLLBACK around it) and sees what a mutation of the same request committed.
         read_options = {AUTOCOMMIT_OPTION: True} if is_sqlite(url) else {"isolation_level": "AUTOCOMMIT"}
         self.read_engine = self.engine.execution_options(**read_options)
-        self.read_sessionmaker = make_sessionmaker(self.read_engine)
 
     def read_session(self, connection: AsyncConnection) -> AsyncSession:
         """An ORM session on a connection of :attr:`read_engine` (the caller closes both)."""

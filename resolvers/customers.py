@@ -28,7 +28,6 @@ from schema.inputs import (
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
 from schema.prefetch import prefetch
-from schema.rows import view
 from schema.types.customer import COLUMNS, Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
@@ -68,7 +67,7 @@ class CustomerQuery:
             row = (await connection.execute(_lookup_statement(keys), {"id": customer_id})).first()
         if row is None:
             return None
-        customer = view(CustomerModel, keys)._make(row)
+        customer = COLUMNS.view(keys)._make(row)  # type: ignore[union-attr]
         await prefetch(info, "Customer", [customer], selected)
         return customer
 
@@ -131,14 +130,13 @@ async def _customer_page(
         query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
         order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
         # Only the columns the page shows, not all 47 of a customer, as Core rows (schema.rows).
-        columns = None if keys is None else COLUMNS.columns(keys)
-        return query, page_statement(query, order_by, with_total=with_total, columns=columns)
+        return query, page_statement(query, order_by, with_total=with_total, columns=COLUMNS.columns(keys))
 
     key = (astuple(search), order.field, order.direction, with_total, keys)
     query, statement = PAGE_STATEMENTS.get_or_make(key, build)
     page = await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
                           max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                          statement=statement, view=None if keys is None else view(CustomerModel, keys))
+                          statement=statement, view=COLUMNS.view(keys))
     await prefetch(info, "Customer", [edge.node for edge in page.edges], selection.path(top, "edges", "node"))
     return page
 

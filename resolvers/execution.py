@@ -23,6 +23,7 @@ over a thousand fields and most of the request's time.
 
 from __future__ import annotations
 
+from functools import partial
 from keyword import iskeyword
 from typing import Any
 
@@ -190,8 +191,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
             return None
         if name == "__typename":
-            typename = (lambda t: lambda source, context: t)(parent_type.name)
-            return (response_name, LEAF, typename, GraphQLString, True, None, str)
+            return (response_name, LEAF, partial(_constant, parent_type.name), GraphQLString, True, None, str)
         field = parent_type.fields.get(name)
         if field is None or field.args:
             return None
@@ -300,6 +300,11 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_results()
 
 
+def _constant(value: Any, source: Any, context: Any) -> Any:
+    """A getter answering ``value`` whatever the object (``__typename``)."""
+    return value
+
+
 def _complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, context: Any) -> Any:
     """One leaf or object value written out, or ``FALLBACK``."""
     if value is None:
@@ -347,12 +352,13 @@ def _object_writer(steps: list[tuple]) -> Any:
     for i, step in enumerate(steps):
         response_name, kind, get, type_, non_null, below, as_is = step
         key = repr(response_name)
-        if get.__class__ is str and get.isidentifier() and not iskeyword(get):
+        namespace[f"get{i}"] = get
+        if get.__class__ is not str:
+            value = f"get{i}(source, context)"
+        elif get.isidentifier() and not iskeyword(get):
             value = f"source.{get}"
         else:
-            namespace[f"get{i}"] = (lambda name: lambda source, context: getattr(source, name))(get) \
-                if get.__class__ is str else get
-            value = f"get{i}(source, context)"
+            value = f"getattr(source, get{i})"
         if kind == LIST:
             namespace[f"step{i}"] = step
             lines += [f"    v = write_step(step{i}, source, context)",

@@ -29,12 +29,11 @@ from schema.inputs import (
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
 from schema.prefetch import prefetch
-from schema.rows import view
 from schema.types.reservation import COLUMNS, Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
-from services.booking.rules import MAX_MENUS
 from services.booking.listing import ORDER, ReservationFilter, reservation_list_query
+from services.booking.rules import MAX_MENUS
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Role, can, role_of
 
@@ -85,11 +84,10 @@ class ReservationQuery:
         # statement when totalCount is asked for.
         keys = COLUMNS.keys_for(below)
         with_total = "totalCount" in selection.children(top)
-        statement = page_statement(query, ORDER, with_total=with_total,
-                                   columns=None if keys is None else COLUMNS.columns(keys))
+        statement = page_statement(query, ORDER, with_total=with_total, columns=COLUMNS.columns(keys))
         page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
                               max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                              statement=statement, view=None if keys is None else view(ReservationModel, keys))
+                              statement=statement, view=COLUMNS.view(keys))
         await prefetch(info, "Reservation", [edge.node for edge in page.edges], below)
         return page
 

@@ -176,12 +176,12 @@ class Loaders:
         by default all of them), or None."""
         columns = column_keys(model) if columns is None else tuple(dict.fromkeys((key, *columns)))
         make = view(model, columns)._make  # type: ignore[attr-defined]
+        position = columns.index(key)
 
         async def batch(keys: Sequence[int]) -> list[Any]:
             async with self._reads.connection() as connection:
                 rows = (await connection.execute(*_keyed_by(model, key, keys, columns))).all()
-            found = {row[0]: make(row) for row in rows} if columns[0] == key else {
-                getattr(view_row, key): view_row for view_row in map(make, rows)}
+            found = {row[position]: make(row) for row in rows}
             return [found.get(key) for key in keys]
 
         loader = self._loader(batch)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from schema.rows import COLUMN_MAPS
@@ -74,38 +75,33 @@ class Link:
         future = getattr(context.loaders, self.loader).load(self.key(root))
         return future if self.then is None else _after(future, self.then)
 
-    def now(self, root: Any, context: Any) -> Any:
-        """The value if the loader already holds it (or none is needed), else ``MISSING``; loads nothing."""
+    def now(self, root: Any, context: Any, columns: tuple[str, ...] | None = None) -> Any:
+        """The value if the loader already holds it (or none is needed), else ``MISSING``; loads nothing.
+
+        ``columns``: look first among the rows the prefetch read with only these columns
+        (``Loaders.narrow``); a row the whole-row loader holds serves too.
+        """
         if self.staff_only and not context.is_staff:
             return None
         key = self.key(root)
         if key is None:
             return [] if self.many else None
-        value = loaded(getattr(context.loaders, self.loader), key)
+        value = MISSING
+        if columns is not None:
+            narrowed = context.loaders.narrow(self.loader, columns)
+            if narrowed is not None:
+                value = loaded(narrowed, key)
+        if value is MISSING:
+            value = loaded(getattr(context.loaders, self.loader), key)
         if value is MISSING or self.then is None:
             return value
         return self.then(value)
 
     def narrowed(self, fields: Sequence[str]) -> Callable[[Any, Any], Any] | None:
-        """:meth:`now` for a selection of ``fields`` below this link, reading the rows the prefetch
-        loaded with only their columns (``Loaders.narrow``); None when the target is not narrowed."""
+        """:meth:`now` for a selection of ``fields`` below this link, or None when its target rows are
+        not read narrowed."""
         columns = _narrow_columns(self, fields)
-        if columns is None:
-            return None
-
-        def now(root: Any, context: Any) -> Any:
-            if self.staff_only and not context.is_staff:
-                return None
-            key = self.key(root)
-            if key is None:
-                return None
-            loader = context.loaders.narrow(self.loader, columns)
-            value = MISSING if loader is None else loaded(loader, key)
-            if value is MISSING:
-                return self.now(root, context)  # a row the whole-row loader holds serves too
-            return value if self.then is None else self.then(value)
-
-        return now
+        return None if columns is None else partial(self.now, columns=columns)
 
 
 def _narrow_columns(link: Link, fields: Any) -> tuple[str, ...] | None:

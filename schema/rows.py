@@ -103,6 +103,10 @@ class ColumnMap:
             self._keys[fields] = found
         return found
 
-    def columns(self, keys: tuple[str, ...]) -> tuple[Any, ...]:
-        """The model's column attributes for ``keys``, in that order (for a Core ``select``)."""
-        return tuple(getattr(self.model, key) for key in keys)
+    def columns(self, keys: tuple[str, ...] | None) -> tuple[Any, ...] | None:
+        """The model's column attributes for ``keys``, in that order (for a Core ``select``); None for None."""
+        return None if keys is None else tuple(getattr(self.model, key) for key in keys)
+
+    def view(self, keys: tuple[str, ...] | None) -> type | None:
+        """The view class of rows read with ``keys`` (:func:`view`); None for None (whole ORM rows)."""
+        return None if keys is None else view(self.model, keys)
