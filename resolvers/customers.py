@@ -63,8 +63,7 @@ class CustomerQuery:
             return await info.context.loaders.customer.load(customer_id)
         # One statement for the columns the selection reads (the lookup a frontend makes most), as
         # a Core row: no ORM instance for a dozen columns read once (schema.rows).
-        async with info.context.reads.connection() as connection:
-            row = (await connection.execute(_lookup_statement(keys), {"id": customer_id})).first()
+        row = await info.context.reads.first(_lookup_statement(keys), {"id": customer_id})
         if row is None:
             return None
         customer = COLUMNS.view(keys)._make(row)  # type: ignore[union-attr]

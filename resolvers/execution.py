@@ -80,7 +80,7 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
         return lambda source, context: basic(source, None)
     link = LINKS.get((parent_type.name, name))
     if link is not None:
-        return link.now
+        return link.getter()
     direct = getattr(field.resolve, "direct", None)
     if direct is not None:
         return direct

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Database
 from resolvers.errors import invalid_argument
@@ -51,6 +51,7 @@ async def paginate(
     options: Sequence[Any] = (),
     statement: Select[Any] | None = None,
     view: type | None = None,
+    parameters: Mapping[str, Any] | None = None,
 ) -> C:
     """One page of ``query`` in ``order_by`` order (which must end with a unique column).
 
@@ -64,17 +65,18 @@ async def paginate(
     :func:`page_statement` and kept by the caller for reuse. ``view``: a ``schema.rows.view``
     class; the statement (built with ``columns=``) reads its columns with Core, in its order,
     and the nodes are views instead of ORM objects. A ``RequestReads`` source reads on the
-    request's connection; a ``Database`` one opens a session of its own.
+    request's connection; a ``Database`` one opens a session of its own. ``parameters``: values
+    of the query's own bound parameters (a statement built once per filter shape).
     """
     size = page_size(first, max_size)
     offset = start_after(after)
     counted = bool(with_total)
     if statement is None:
         statement = page_statement(query, order_by, with_total=counted, options=options)
-    parameters = {OFFSET: offset, LIMIT: size + 1}
+    query_parameters = dict(parameters or {})
+    parameters = {**query_parameters, OFFSET: offset, LIMIT: size + 1}
     if view is not None:
-        async with _connection(source) as reads:
-            rows = (await reads.execute(statement, parameters)).all()
+        rows = await _rows(source, statement, parameters)
         total = int(rows[0][-1]) if counted and rows else None
         make = view._make  # type: ignore[attr-defined]
         nodes = [make(row[:-1]) for row in rows[:size]] if counted else [make(row) for row in rows[:size]]
@@ -92,8 +94,9 @@ async def paginate(
             return total
         if counted and offset == 0:  # no row at all, hence none carrying the count
             return 0
-        async with _connection(source) as reads:  # asked late, or a cursor past the end
-            return int(await reads.scalar(select(_count_of(query))) or 0)
+        # Asked late, or a cursor past the end.
+        found = await _rows(source, select(_count_of(query)), query_parameters)
+        return int(found[0][0] or 0)
 
     return connection(
         edges=edges,
@@ -130,8 +133,12 @@ def _session(source: Database | RequestReads) -> AbstractAsyncContextManager[Asy
     return source.session() if isinstance(source, RequestReads) else source.sessionmaker()
 
 
-def _connection(source: Database | RequestReads) -> AbstractAsyncContextManager[AsyncConnection]:
-    return source.connection() if isinstance(source, RequestReads) else source.read_engine.connect()
+async def _rows(source: Database | RequestReads, statement: Select[Any], parameters: Mapping[str, Any]
+                ) -> list[Sequence[Any]]:
+    if isinstance(source, RequestReads):
+        return await source.rows(statement, parameters)
+    async with source.read_engine.connect() as connection:
+        return list((await connection.execute(statement, parameters)).all())
 
 
 def _count_of(query: Select[Any]) -> Any:

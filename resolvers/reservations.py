@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Reservation as ReservationModel
 from models import ReservationChannel
 from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
+from resolvers.limits import LRU
 from resolvers.mutation import mutate
 from resolvers.pagination import page_statement, paginate
 from schema import selection
@@ -32,12 +34,15 @@ from schema.prefetch import prefetch
 from schema.types.reservation import COLUMNS, Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
-from services.booking.listing import ORDER, ReservationFilter, reservation_list_query
+from services.booking.listing import ORDER, ReservationFilter, reservation_list_shape
 from services.booking.rules import MAX_MENUS
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Role, can, role_of
 
 INPUT = strawberry.argument(description="入力 (input)")
+#: Page statements by filter shape, columns and count, built once: the day sheet polled all day
+#: by the staff app reuses its statement (the filter's values are parameters).
+PAGE_STATEMENTS: LRU[tuple, Select[Any]] = LRU(256)
 
 
 def _ref(value: strawberry.ID | None, argument: str) -> int | None:
@@ -75,7 +80,7 @@ class ReservationQuery:
         if not can(actor, Action.READ_RESERVATIONS, actor.customer_id):
             raise graphql_error(DomainError(ErrorCode.PERMISSION_DENIED, "予約を参照する権限がありません。"))
         try:
-            query = reservation_list_query(_list_filter(filter or ReservationFilterInput(), actor))
+            query, parameters = reservation_list_shape(_list_filter(filter or ReservationFilterInput(), actor))
         except DomainError as exc:
             raise graphql_error(exc) from None
         top = selection.selected(info)
@@ -84,10 +89,11 @@ class ReservationQuery:
         # statement when totalCount is asked for.
         keys = COLUMNS.keys_for(below)
         with_total = "totalCount" in selection.children(top)
-        statement = page_statement(query, ORDER, with_total=with_total, columns=COLUMNS.columns(keys))
+        statement = PAGE_STATEMENTS.get_or_make((query, keys, with_total), lambda: page_statement(
+            query, ORDER, with_total=with_total, columns=COLUMNS.columns(keys)))
         page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
                               max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                              statement=statement, view=COLUMNS.view(keys))
+                              statement=statement, view=COLUMNS.view(keys), parameters=parameters)
         await prefetch(info, "Reservation", [edge.node for edge in page.edges], below)
         return page
 

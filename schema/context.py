@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 from starlette.requests import Request
@@ -31,10 +31,12 @@ class Context:
     token: str | None = None
     #: ``login`` calls made so far in this request: one is allowed (each costs an argon2 hash).
     logins: int = 0
+    #: Whether the caller is staff: the actor is fixed for the request, and staff-only fields ask
+    #: this for every row of a list.
+    is_staff: bool = field(init=False)
 
-    @property
-    def is_staff(self) -> bool:
-        return self.actor is not None and self.actor.is_staff
+    def __post_init__(self) -> None:
+        self.is_staff = self.actor is not None and self.actor.is_staff
 
 
 Info = strawberry.Info[Context, None]

@@ -179,8 +179,7 @@ class Loaders:
         position = columns.index(key)
 
         async def batch(keys: Sequence[int]) -> list[Any]:
-            async with self._reads.connection() as connection:
-                rows = (await connection.execute(*_keyed_by(model, key, keys, columns))).all()
+            rows = await self._reads.rows(*_keyed_by(model, key, keys, columns))
             found = {row[position]: make(row) for row in rows}
             return [found.get(key) for key in keys]
 
@@ -233,8 +232,7 @@ class Loaders:
         rows_query, make = _as_rows(query)
 
         async def batch(keys: Sequence[int]) -> list[list[Any]]:
-            async with self._reads.connection() as connection:
-                rows = (await connection.execute(*_keyed_by(rows_query, None, keys))).all()
+            rows = await self._reads.rows(*_keyed_by(rows_query, None, keys))
             grouped: dict[int, list[Any]] = defaultdict(list)
             if make is None:
                 for key, value in rows:
@@ -288,25 +286,35 @@ def _as_rows(query: Select[Any]) -> tuple[Select[Any], Callable[[Any], Any] | No
 
 
 KEYS = "keys"
+#: Batches up to this many keys are padded to a power of two, each key a parameter of its own:
+#: about ten statements per loader, each compiled once (``models.driver_reads``) and prepared
+#: once by the driver. Larger batches use one expanding ``IN``, rendered per execution.
+MAX_PADDED = 1024
 
 
 def _keyed_by(source: Any, attribute: str | None, keys: Sequence[int], columns: tuple[str, ...] | None = None
               ) -> tuple[Select[Any], dict[str, Any]]:
-    """The statement and parameters of one batch: ``= :keys`` for one key (the common lookup; an
-    expanding IN is re-rendered on every execution), ``IN (:keys)`` for more."""
-    if len(keys) == 1:
-        return _keyed(source, attribute, False, columns), {KEYS: keys[0]}
-    return _keyed(source, attribute, True, columns), {KEYS: list(keys)}
+    """The statement and parameters of one batch: ``= :k0`` for one key (the common lookup),
+    ``IN (:k0, …, :kN)`` with the key list padded (with its last key) to a power of two for more."""
+    if len(keys) > MAX_PADDED:
+        return _keyed(source, attribute, 0, columns), {KEYS: list(keys)}
+    size = 1 << (len(keys) - 1).bit_length()
+    padded = [*keys, *(keys[-1],) * (size - len(keys))]
+    return _keyed(source, attribute, size, columns), {f"k{n}": key for n, key in enumerate(padded)}
 
 
-@lru_cache(maxsize=512)
-def _keyed(source: Any, attribute: str | None, many: bool, columns: tuple[str, ...] | None) -> Select[Any]:
+@lru_cache(maxsize=1024)
+def _keyed(source: Any, attribute: str | None, size: int, columns: tuple[str, ...] | None) -> Select[Any]:
     """A model's ``columns`` narrowed on ``model.<attribute>``, or a grouped-list query (one of this
-    module's constants) narrowed on its first column; built once per process, reused by every batch."""
+    module's constants) narrowed on its first column, for ``size`` keys (0: an expanding list);
+    built once per process, reused by every batch."""
     if isinstance(source, Select):
         query, column = source, source.selected_columns[0]
     else:  # a model: the columns of its rows (views), as Core
         query = select(*(getattr(source, key) for key in columns or column_keys(source)))
         column = getattr(source, attribute or "id")
-    key = bindparam(KEYS, expanding=True) if many else bindparam(KEYS)
-    return query.where(column.in_(key) if many else column == key)
+    if size == 0:
+        return query.where(column.in_(bindparam(KEYS, expanding=True)))
+    if size == 1:
+        return query.where(column == bindparam("k0"))
+    return query.where(column.in_([bindparam(f"k{n}") for n in range(size)]))

@@ -23,7 +23,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from schema.rows import COLUMN_MAPS
@@ -81,27 +81,54 @@ class Link:
         ``columns``: look first among the rows the prefetch read with only these columns
         (``Loaders.narrow``); a row the whole-row loader holds serves too.
         """
-        if self.staff_only and not context.is_staff:
-            return None
-        key = self.key(root)
-        if key is None:
-            return [] if self.many else None
-        value = MISSING
-        if columns is not None:
-            narrowed = context.loaders.narrow(self.loader, columns)
-            if narrowed is not None:
-                value = loaded(narrowed, key)
-        if value is MISSING:
-            value = loaded(getattr(context.loaders, self.loader), key)
-        if value is MISSING or self.then is None:
-            return value
-        return self.then(value)
+        return self.getter(columns)(root, context)
 
     def narrowed(self, fields: Sequence[str]) -> Callable[[Any, Any], Any] | None:
         """:meth:`now` for a selection of ``fields`` below this link, or None when its target rows are
         not read narrowed."""
         columns = _narrow_columns(self, fields)
-        return None if columns is None else partial(self.now, columns=columns)
+        return None if columns is None else self.getter(columns)
+
+    def getter(self, columns: tuple[str, ...] | None = None) -> Callable[[Any, Any], Any]:
+        """``now(root, context)`` for ``columns``, made once: a list's writer calls it for every row."""
+        made = self._getters.get(columns)
+        if made is None:
+            made = self._getters[columns] = _link_getter(self, columns)
+        return made
+
+    @property
+    def _getters(self) -> dict[tuple[str, ...] | None, Callable[[Any, Any], Any]]:
+        found = self.__dict__.get("_getter_cache")
+        if found is None:
+            found = {}
+            object.__setattr__(self, "_getter_cache", found)
+        return found
+
+
+def _link_getter(link: Link, columns: tuple[str, ...] | None) -> Callable[[Any, Any], Any]:
+    key_of, name, then, staff_only = link.key, link.loader, link.then, link.staff_only
+    empty: Any = [] if link.many else None
+
+    def now(root: Any, context: Any) -> Any:
+        if staff_only and not context.is_staff:
+            return None
+        key = key_of(root)
+        if key is None:
+            return [] if empty is not None else None
+        value = MISSING
+        if columns is not None:
+            narrowed = context.loaders.narrow(name, columns)
+            if narrowed is not None:
+                value = narrowed.values.get(key, MISSING)
+                if value is MISSING:
+                    value = loaded(narrowed, key)
+        if value is MISSING:
+            value = loaded(getattr(context.loaders, name), key)
+        if value is MISSING or then is None:
+            return value
+        return then(value)
+
+    return now
 
 
 def _narrow_columns(link: Link, fields: Any) -> tuple[str, ...] | None:
@@ -131,7 +158,7 @@ def _register(owner: str, field: str, value: Callable[[Any, Any], Any]) -> None:
 
 def link(owner: str, field: str, loader: str, key: str | Callable[[Any], Any], **options: Any) -> Link:
     """Declare a link; ``key`` is the parent's attribute name or a function of the parent."""
-    key_of = (lambda parent, name=key: getattr(parent, name)) if isinstance(key, str) else key
+    key_of = attrgetter(key) if isinstance(key, str) else key
     return Link(owner, field, loader, key_of, **options)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from models import Reservation, ReservationChannel, ReservationStatus
 from services.errors import DomainError, ErrorCode
@@ -34,22 +35,52 @@ def day_start(day: date) -> datetime:
 
 def reservation_list_query(f: ReservationFilter) -> Select[Any]:
     """The reservations matching ``f``; a range longer than a year or ending before it starts is refused."""
+    shape, parameters = reservation_list_shape(f)
+    return shape.params(parameters)
+
+
+def reservation_list_shape(f: ReservationFilter) -> tuple[Select[Any], dict[str, Any]]:
+    """:func:`reservation_list_query` as a statement that depends only on which filters are
+    set (built once per shape, reusable) and the parameters that carry their values."""
     if f.date_from and f.date_to and (f.date_to < f.date_from
                                       or (f.date_to - f.date_from).days >= MAX_RANGE_DAYS):
         raise DomainError(ErrorCode.INVALID, "予約日の範囲は開始日から1年以内で指定してください。", "dateTo")
-    query = select(Reservation)
+    statuses = tuple(dict.fromkeys(f.statuses))
+    parameters: dict[str, Any] = {}
     if f.date_from:
-        query = query.where(Reservation.start_at >= day_start(f.date_from))
+        parameters["start_from"] = day_start(f.date_from)
     if f.date_to:
-        query = query.where(Reservation.start_at < day_start(f.date_to + timedelta(days=1)))
-    if f.statuses:
-        query = query.where(Reservation.status.in_(f.statuses))
+        parameters["start_before"] = day_start(f.date_to + timedelta(days=1))
+    for number, status in enumerate(statuses):
+        parameters[f"status_{number}"] = status
     if f.staff_member_id is not None:
-        query = query.where(Reservation.staff_member_id == f.staff_member_id)
+        parameters["staff_member_id"] = f.staff_member_id
     if f.customer_id is not None:
-        query = query.where(Reservation.customer_id == f.customer_id)
+        parameters["customer_id"] = f.customer_id
     if f.channel is not None:
-        query = query.where(Reservation.channel == f.channel)
+        parameters["channel"] = f.channel
+    shape = _list_shape(bool(f.date_from), bool(f.date_to), len(statuses), f.staff_member_id is not None,
+                        f.customer_id is not None, f.channel is not None)
+    return shape, parameters
+
+
+@lru_cache(maxsize=256)
+def _list_shape(date_from: bool, date_to: bool, statuses: int, staff: bool, customer: bool,
+                channel: bool) -> Select[Any]:
+    query = select(Reservation)
+    if date_from:
+        query = query.where(Reservation.start_at >= bindparam("start_from", type_=Reservation.start_at.type))
+    if date_to:
+        query = query.where(Reservation.start_at < bindparam("start_before", type_=Reservation.start_at.type))
+    if statuses:
+        query = query.where(Reservation.status.in_(
+            [bindparam(f"status_{n}", type_=Reservation.status.type) for n in range(statuses)]))
+    if staff:
+        query = query.where(Reservation.staff_member_id == bindparam("staff_member_id"))
+    if customer:
+        query = query.where(Reservation.customer_id == bindparam("customer_id"))
+    if channel:
+        query = query.where(Reservation.channel == bindparam("channel", type_=Reservation.channel.type))
     return query
 
 
