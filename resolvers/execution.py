@@ -130,6 +130,28 @@ _AS_IS["ID"] = _ID
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
+class _EnumNames(dict):
+    """A Strawberry enum's members → their GraphQL names (what its ``coerce_output_value`` answers
+    after a loop over every value per call); ``cls`` is the Python enum."""
+
+    def __init__(self, enum_type: Any) -> None:
+        self.cls = enum_type.wrapped_cls
+        names = {}
+        for member in self.cls:
+            for name, value in enum_type.values.items():
+                if member.value == value.value:
+                    names[member] = name
+                    break
+        super().__init__(names)
+
+
+def _as_is(leaf_type: Any) -> Any:
+    """How the writer may write a value of ``leaf_type`` without its coercion, or None."""
+    if getattr(leaf_type, "wrapped_cls", None) is not None:  # Strawberry's enum type
+        return _EnumNames(leaf_type)
+    return _AS_IS.get(leaf_type.name)
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, with short ways for plain fields and whole plain objects."""
 
@@ -201,7 +223,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = is_non_null_type(field.type)
         kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
         if is_leaf_type(kind_type):
-            return (response_name, LEAF, get, kind_type, non_null, None, _AS_IS.get(kind_type.name))
+            return (response_name, LEAF, get, kind_type, non_null, None, _as_is(kind_type))
         if is_object_type(kind_type):
             below = self._child_writer(kind_type, field_details_list, depth)
             if below is None:
@@ -383,6 +405,9 @@ def _object_writer(steps: list[tuple]) -> Any:
                       "    elif v.__class__ is int:", f"        out[{key}] = str(v)"]
         elif as_is is int:
             lines += [f"    elif v.__class__ is int and {_INT_MIN} <= v <= {_INT_MAX}:", f"        out[{key}] = v"]
+        elif isinstance(as_is, _EnumNames):
+            namespace[f"enum{i}"], namespace[f"names{i}"] = as_is.cls, as_is
+            lines += [f"    elif v.__class__ is enum{i} and v in names{i}:", f"        out[{key}] = names{i}[v]"]
         elif as_is is not None:
             namespace[f"as_is{i}"] = as_is
             lines += [f"    elif v.__class__ is as_is{i}:", f"        out[{key}] = v"]
