@@ -43,6 +43,8 @@ console = Console(width=150)
 
 NODE = "id customerNo fullName fullNameKana phone email visitCount cancelCount lastVisitAt registeredAt"
 REQUESTS = {
+    # The floor: HTTP, Starlette, Strawberry and the token, with no field to resolve and no SQL.
+    "{ __typename } (floor)": ("{ __typename }", {}),
     "customer(id:)": ("query($id: ID!) { customer(id: $id) { " + NODE + " } }", {}),
     "page 50 + totalCount": (
         "query { customers(first: 50) { totalCount edges { node { " + NODE + " } } } }", {}),
@@ -255,7 +257,8 @@ async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: 
             try:
                 await asyncio.to_thread(server.wait_healthy)
                 for name, (query, _) in REQUESTS.items():
-                    figures.sql[name].append(await time_sql(pg, sql[name], n1))
+                    if sql[name]:
+                        figures.sql[name].append(await time_sql(pg, sql[name], n1))
                     sample = await measure(port, http_request(query, variables[name], token), n1, n8)
                     figures.rounds[(label, name)].append(sample)
             finally:
@@ -270,7 +273,7 @@ def report(figures: Figures, configs) -> Table:
                    "ratio"):
         table.add_column(column, justify="left" if column in ("request", "server") else "right")
     for name in REQUESTS:
-        sql_ms = statistics.median(figures.sql[name])
+        sql_ms = statistics.median(figures.sql[name]) if figures.sql[name] else None
         for label, _, _ in configs:
             samples = figures.rounds[(label, name)]
             median = statistics.median(statistics.median(s.latencies) for s in samples)
@@ -279,7 +282,8 @@ def report(figures: Figures, configs) -> Table:
             rps1 = statistics.median(s.rps_1 for s in samples)
             rps8 = statistics.median(s.rps_8 for s in samples)
             table.add_row(name, label, f"{median:.2f}", f"{p90:.2f}", f"{rps1:,.0f}", f"{rps8:,.0f}",
-                          f"{sql_ms:.2f}", f"{median / sql_ms:.1f}×")
+                          "—" if sql_ms is None else f"{sql_ms:.2f}",
+                          "—" if sql_ms is None else f"{median / sql_ms:.1f}×")
     return table
 
 

@@ -35,6 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: The receptionist's browser runs in Japanese: date and time inputs read 2026/12/06 and 15:00,
+#: not 12/06/2026 and 03:00 PM. A context's locale does not reach the inputs' own format; the
+#: browser's language does (it needs Debian's chromium-l10n, which .ci/run installs).
+CHROMIUM_ENV = {**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"}
 MANAGER_LOGIN = "admin"
 MANAGER_PASSWORD = "browser-test-1234"
 STARTUP_SECONDS = 60
@@ -122,7 +126,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             env=CHROMIUM_ENV)
         try:
             yield browser
         finally:
