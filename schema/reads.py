@@ -58,8 +58,8 @@ class RequestReads:
             plan = None if engine.dispatch.before_cursor_execute else driver_reads.plan(statement, engine.dialect)
             if plan is None:
                 return [tuple(row) for row in (await connection.execute(statement, parameters)).all()]
-            if self._driver is None:
-                self._driver = (await connection.get_raw_connection()).driver_connection
+            if self._driver is None:  # the pooled connection is checked out: no await needed
+                self._driver = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
             self.driver_statements += 1
             return await driver_reads.fetch(self._driver, engine.dialect, plan, parameters)
 
