@@ -172,23 +172,21 @@ def checked(source: str) -> str:
 
 
 class DocumentPipeline(SchemaExtension):
-    """The limits and the caches of every operation, in one extension (each extension costs every
-    request a context manager per stage, whether it does anything there or not).
+    """The limits and the caches of every operation, in one hook of one extension (Strawberry makes
+    every request a context manager per extension and stage it implements, plus its exit stack).
 
-    - operation: adds the depth and alias rules and the token limit;
-    - parse: parses a document text once per process (bounded LRU), its nesting checked first;
-    - validate: validates a document text once per process (bounded LRU). The schema and the
-      rules are the same for every request of the process, so the text alone decides the result.
+    Before the operation runs: the depth and alias rules and the token limit are added; the
+    document text is parsed once per process (bounded LRU, its nesting checked first) and
+    validated once per process (bounded LRU: the schema and the rules are the same for every
+    request of the process, so the text alone decides the result). Strawberry then finds the
+    document parsed and the validation done and does neither again. :meth:`finish` runs after
+    the operation (a subclass's use: the masking of unexpected errors).
     """
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = MAX_TOKENS
         context.validation_rules = context.validation_rules + RULES
-        yield
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
         query = context.query
         if query is not None and context.graphql_document is None:
             options = context.parse_options
@@ -198,15 +196,11 @@ class DocumentPipeline(SchemaExtension):
                 )
             except GraphQLError as error:
                 raise in_japanese(error) from None
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if context.query is not None and document is not None:
-            rules = context.validation_rules
-            errors = VALIDATED.get_or_make(
-                context.query, lambda: validate_document(context.schema._schema, document, rules)
-            )
+            document, rules = context.graphql_document, context.validation_rules
+            errors = VALIDATED.get_or_make(query, lambda: validate_document(context.schema._schema, document, rules))
             context.pre_execution_errors = list(errors)  # a copy: later steps may extend the list
         yield
+        self.finish()
+
+    def finish(self) -> None:
+        """After the operation, its result in ``self.execution_context.result``."""

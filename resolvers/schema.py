@@ -6,7 +6,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
@@ -40,6 +39,23 @@ class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutat
     pass
 
 
+class RequestPipeline(DocumentPipeline):
+    """The document pipeline, then unexpected errors masked (what Strawberry's ``MaskErrors`` does,
+    in the same hook instead of an extension and a context manager of its own per request)."""
+
+    def finish(self) -> None:
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [_masked(error) if is_unexpected(error) else error for error in errors]
+
+
+def _masked(error: GraphQLError) -> GraphQLError:
+    """The error as a client sees an unexpected one: the generic message, where it happened, no cause."""
+    return GraphQLError(message=UNEXPECTED_MESSAGE, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path, original_error=None)
+
+
 class SalonSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Expected failures (UNAUTHENTICATED, a bad cursor, query validation) are answers, not
@@ -53,11 +69,9 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         execution_context_class=ExecutionContext,
-        extensions=[
-            # The limits (the token limit and the rules) and the parse and validation caches.
-            DocumentPipeline,
-            lambda: MaskErrors(should_mask_error=is_unexpected, error_message=UNEXPECTED_MESSAGE),
-        ],
+        # The limits (the token limit and the rules), the parse and validation caches, the masking
+        # of unexpected errors: one extension.
+        extensions=[RequestPipeline],
     )
     install_direct_resolvers(built)
     return built
