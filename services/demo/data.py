@@ -606,8 +606,8 @@ class Planner:
         # Two days after registering at the earliest, so a closed-day shift never moves a visit before it.
         day, visits, ticket = p.registered_day + rng.randint(2, 10), 0, None
         while day < stop and visits < limit:
-            if day >= 0:  # one upcoming reservation at most
-                out.append(self.booking(p, max(day, 1), "future_cancel" if rng.random() < 0.05 else "future"))
+            if day >= 0:  # one upcoming reservation at most (today: a slot still ahead, see place)
+                out.append(self.booking(p, day, "future_cancel" if rng.random() < 0.05 else "future"))
                 break
             kind = self.weighted(PAST_KINDS["trouble" if p.profile == "trouble" else "normal"])
             b = self.booking(p, day, kind, first=not out)
@@ -681,11 +681,16 @@ class Planner:
         """
         open_day = self.open_day(day, sub)
         need = min(SLOTS, math.ceil(minutes / 30))
+        ahead = list(range(SLOTS - need + 1))
+        if open_day == 0:  # today (only upcoming bookings fall on it): the slots not begun yet
+            ahead = [slot for slot in ahead if self.at(0, OPEN_MINUTE + slot * 30) > self.now]
+            if not ahead:  # the day is over: tomorrow, or the day after when tomorrow is closed
+                open_day, ahead = self.open_day(1, sub), list(range(SLOTS - need + 1))
         working = [s.id for s in self.m.staff if s.works(day)] or [s.id for s in self.m.staff]
         others = [s for s in working if s != preferred]
         sub.shuffle(others)
         order = ([preferred] if preferred in working else []) + others
-        slots = list(range(SLOTS - need + 1))
+        slots = ahead
         sub.shuffle(slots)
         full = (1 << need) - 1
         choice = None

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime, timezone
 
+import pytest
 from rich.console import Console
 from sqlalchemy import func, select, text
 
@@ -185,3 +186,30 @@ def test_phone_only_customers_have_a_reading_for_both_names_or_neither():
         assert (d["last_name_kana"], d["first_name_kana"]) == (d["last_name"], d["first_name"]), d
     for p in people:
         assert bool(p.data["last_name_kana"]) == bool(p.data["first_name_kana"]), p.data
+
+
+UPCOMING = {ReservationStatus.BOOKED, ReservationStatus.TENTATIVE, ReservationStatus.PREPAID,
+            ReservationStatus.PREPAYMENT_UNPAID, ReservationStatus.CANCELLED}
+
+
+async def _today(db: Database, now: datetime) -> list[Reservation]:
+    await load(db, customers=300, now=now)
+    async with db.sessionmaker() as s:
+        reservations = (await s.scalars(select(Reservation))).all()
+    today = now.astimezone(JST).date()
+    return [r for r in reservations if r.start_at.astimezone(JST).date() == today]
+
+
+async def test_the_day_sheet_of_today_has_the_bookings_still_ahead(db):
+    """予約表 opens on today: a demo salon loaded at 9:00 on a Wednesday has bookings later that day."""
+    now = datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc)  # Wednesday 9:00 in Japan
+    today = await _today(db, now)
+    assert len(today) >= 3
+    assert all(r.start_at > now and r.status in UPCOMING for r in today)
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc),  # Wednesday 21:00
+                                 datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)],  # the closed Tuesday
+                         ids=["after-closing", "closed-day"])
+async def test_no_booking_today_once_the_salon_has_closed_or_on_its_closed_day(db, now):
+    assert await _today(db, now) == []
