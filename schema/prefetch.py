@@ -23,6 +23,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from operator import attrgetter
 from typing import Any
 
@@ -58,6 +59,8 @@ class Link:
     many: bool = False
     then: Callable[[Any], Any] | None = None
     staff_only: bool = False
+    _getters: dict[tuple[str, ...] | None, Callable[[Any, Any], Any]] = dataclass_field(
+        default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         _register(self.owner, self.field, self.value)
@@ -96,32 +99,21 @@ class Link:
             made = self._getters[columns] = _link_getter(self, columns)
         return made
 
-    @property
-    def _getters(self) -> dict[tuple[str, ...] | None, Callable[[Any, Any], Any]]:
-        found = self.__dict__.get("_getter_cache")
-        if found is None:
-            found = {}
-            object.__setattr__(self, "_getter_cache", found)
-        return found
-
 
 def _link_getter(link: Link, columns: tuple[str, ...] | None) -> Callable[[Any, Any], Any]:
-    key_of, name, then, staff_only = link.key, link.loader, link.then, link.staff_only
-    empty: Any = [] if link.many else None
+    key_of, name, then, staff_only, many = link.key, link.loader, link.then, link.staff_only, link.many
 
     def now(root: Any, context: Any) -> Any:
         if staff_only and not context.is_staff:
             return None
         key = key_of(root)
         if key is None:
-            return [] if empty is not None else None
+            return [] if many else None
         value = MISSING
         if columns is not None:
             narrowed = context.loaders.narrow(name, columns)
             if narrowed is not None:
-                value = narrowed.values.get(key, MISSING)
-                if value is MISSING:
-                    value = loaded(narrowed, key)
+                value = loaded(narrowed, key)
         if value is MISSING:
             value = loaded(getattr(context.loaders, name), key)
         if value is MISSING or then is None:
