@@ -61,7 +61,15 @@ class RequestReads:
             if self._driver is None:  # the pooled connection is checked out: no await needed
                 self._driver = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
             self.driver_statements += 1
-            return await driver_reads.fetch(self._driver, engine.dialect, plan, parameters)
+            try:
+                return await driver_reads.fetch(self._driver, engine.dialect, plan, parameters)
+            except BaseException:
+                # SQLAlchemy never saw this error, so it would put the connection back in the pool
+                # even if it is broken (the server restarted, the request was cancelled mid-read),
+                # and every later request would fail on it: it is discarded instead.
+                self._driver = None
+                await connection.invalidate()
+                raise
 
     async def first(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
                     ) -> Sequence[Any] | None:

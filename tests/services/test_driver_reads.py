@@ -114,3 +114,29 @@ async def test_statements_are_seen_by_engine_listeners(salon: Database) -> None:
     finally:
         event.remove(salon.engine.sync_engine, "before_cursor_execute", listener)
     assert used == 0 and len(seen) == 2 and fast == slow
+
+
+async def test_a_broken_connection_is_discarded_not_put_back_in_the_pool(salon: Database) -> None:
+    """A read on the driver that fails (here: every pooled connection closed underneath the pool, as
+    when the database server restarts) discards its connection; the next reads get fresh ones."""
+    held = [await salon.read_engine.connect() for _ in range(3)]
+    for connection in held:
+        await connection.sync_connection.connection.driver_connection.close()
+    for connection in held:
+        await connection.close()  # back in the pool, broken
+
+    statement = select(Customer.id).where(Customer.id == bindparam("id"))
+    failures = 0
+    for _ in range(10):
+        reads = RequestReads(salon)
+        try:
+            await reads.rows(statement, {"id": 1})
+            break
+        except Exception:  # noqa: BLE001 - the broken connections, one request each
+            failures += 1
+        finally:
+            await reads.close()
+    assert 1 <= failures <= 3
+    for _ in range(6):  # every later read succeeds
+        fast, slow, used = await _both_ways(salon, statement, {"id": 1})
+        assert fast == slow and used == 1
