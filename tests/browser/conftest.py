@@ -37,8 +37,10 @@ CHROMIUM_ARGS = [
 ]
 #: The receptionist's browser runs in Japanese: date and time inputs read 2026/12/06 and 15:00,
 #: not 12/06/2026 and 03:00 PM. A context's locale does not reach the inputs' own format; the
-#: browser's language does (it needs Debian's chromium-l10n, which .ci/run installs).
-CHROMIUM_ENV = {**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"}
+#: browser's language (LANGUAGE) does, with Debian's chromium-l10n, which .ci/run installs. The C
+#: library's locale stays C.UTF-8, which every machine has: without a UTF-8 locale Chromium cannot
+#: name a download 顧客情報テンプレート.xlsx and calls it "download".
+CHROMIUM_ENV = {**os.environ, "LANGUAGE": "ja", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 MANAGER_LOGIN = "admin"
 MANAGER_PASSWORD = "browser-test-1234"
 STARTUP_SECONDS = 60
