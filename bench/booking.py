@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, func, select
 
-from models import BlacklistEntry, Customer, Menu, Reservation, StaffAccount, StaffMember, StaffRole
+from models import Customer, Menu, Reservation, StaffAccount, StaffMember, StaffRole
 from models.db import Database
 from services import auth
 from services.actor import Actor
@@ -75,10 +75,9 @@ class Salon:
     async def load(self) -> None:
         await prepare(self.db, self.customers)
         async with self.db.sessionmaker() as s:
-            listed = select(BlacklistEntry.customer_id)
             self.customer_ids = list((await s.scalars(select(Customer.id).where(
                 Customer.withdrawn_at.is_(None), Customer.has_unpaid_cancel_fee.is_(False),
-                Customer.id.not_in(listed)))).all())
+                Customer.is_blacklisted.is_(False)))).all())
             self.staff_ids = list((await s.scalars(select(StaffMember.id).where(StaffMember.active))).all())
             self.menu_ids = list((await s.scalars(select(Menu.id).where(Menu.active))).all())
             self.reservations = await s.scalar(select(func.count()).select_from(Reservation))
