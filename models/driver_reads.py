@@ -80,6 +80,8 @@ def plan(statement: Select[Any], dialect: Dialect) -> Plan | None:
 def _make(statement: Select[Any], dialect: Dialect) -> Plan | None:
     if not usable(dialect):
         return None
+    if any(isinstance(column.get("expr"), type) for column in statement.column_descriptions):
+        return None  # an ORM entity: its columns are the ORM's to choose (deferred ones left out)
     compiled = statement.compile(dialect=dialect)
     if compiled.post_compile_params or compiled.literal_execute_params or not compiled.positional:
         return None
@@ -134,6 +136,8 @@ async def fetch(driver_connection: Any, dialect: Dialect, plan: Plan,
         rows: Sequence[Sequence[Any]] = await driver_connection.fetch(plan.sql, *args)
     else:
         rows = await driver_connection.execute_fetchall(plan.sql, args)
+    if rows and len(rows[0]) != len(plan.types):  # never: the processors would shift onto wrong columns
+        raise RuntimeError(f"{len(rows[0])} columns read, {len(plan.types)} expected: {plan.sql}")
     if not plan.results:
         return [tuple(row) for row in rows]
     processed = []

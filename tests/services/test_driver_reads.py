@@ -142,3 +142,10 @@ async def test_a_broken_connection_is_discarded_not_put_back_in_the_pool(salon: 
         assert outcomes == [False, False, False, True, True, True]
     finally:
         await own.dispose()
+
+
+async def test_an_orm_entity_statement_is_left_to_sqlalchemy(salon: Database) -> None:
+    """``select(Model)`` is the ORM's to compile (deferred columns left out): no plan, same rows."""
+    assert driver_reads.plan(select(Customer), salon.engine.sync_engine.dialect) is None
+    statement = select(Customer.id, Customer.last_name).order_by(Customer.id)
+    assert driver_reads.plan(statement, salon.engine.sync_engine.dialect) is not None
