@@ -72,28 +72,25 @@ class Link:
 
     def value(self, root: Any, context: Any) -> Any:
         """:meth:`resolve` from the parent and the request context."""
-        value = self.now(root, context)
+        value = self.getter()(root, context)
         if value is not MISSING:
             return value
         future = getattr(context.loaders, self.loader).load(self.key(root))
         return future if self.then is None else _after(future, self.then)
 
-    def now(self, root: Any, context: Any, columns: tuple[str, ...] | None = None) -> Any:
-        """The value if the loader already holds it (or none is needed), else ``MISSING``; loads nothing.
-
-        ``columns``: look first among the rows the prefetch read with only these columns
-        (``Loaders.narrow``); a row the whole-row loader holds serves too.
-        """
-        return self.getter(columns)(root, context)
-
     def narrowed(self, fields: Sequence[str]) -> Callable[[Any, Any], Any] | None:
-        """:meth:`now` for a selection of ``fields`` below this link, or None when its target rows are
+        """:meth:`getter` for a selection of ``fields`` below this link, or None when its target rows are
         not read narrowed."""
         columns = _narrow_columns(self, fields)
         return None if columns is None else self.getter(columns)
 
     def getter(self, columns: tuple[str, ...] | None = None) -> Callable[[Any, Any], Any]:
-        """``now(root, context)`` for ``columns``, made once: a list's writer calls it for every row."""
+        """``now(root, context)``: the value if the loader already holds it (or none is needed), else
+        ``MISSING``; loads nothing. Made once per ``columns``: a list's writer calls it for every row.
+
+        ``columns``: look first among the rows the prefetch read with only these columns
+        (``Loaders.narrow``); a row the whole-row loader holds serves too.
+        """
         made = self._getters.get(columns)
         if made is None:
             made = self._getters[columns] = _link_getter(self, columns)

@@ -33,15 +33,10 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), SALON_TZ)
 
 
-def reservation_list_query(f: ReservationFilter) -> Select[Any]:
-    """The reservations matching ``f``; a range longer than a year or ending before it starts is refused."""
-    shape, parameters = reservation_list_shape(f)
-    return shape.params(parameters)
-
-
 def reservation_list_shape(f: ReservationFilter) -> tuple[Select[Any], dict[str, Any]]:
-    """:func:`reservation_list_query` as a statement that depends only on which filters are
-    set (built once per shape, reusable) and the parameters that carry their values."""
+    """The reservations matching ``f``: a statement that depends only on which filters are set
+    (built once per shape, reusable) and the parameters that carry their values. A range longer
+    than a year or ending before it starts is refused."""
     if f.date_from and f.date_to and (f.date_to < f.date_from
                                       or (f.date_to - f.date_from).days >= MAX_RANGE_DAYS):
         raise DomainError(ErrorCode.INVALID, "予約日の範囲は開始日から1年以内で指定してください。", "dateTo")
