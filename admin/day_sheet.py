@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.display import JST, mark
+from admin.display import JST, WEEKDAYS, mark
 from admin.flags import caution_memos, remember_flags, shows_blacklist
 from models import Reservation, ReservationMenu, ReservationStatus, StaffMember
 from services.normalize import format_phone
@@ -108,7 +108,7 @@ class DaySheetView(BaseView):
         day, message = parse_day(request.query_params.get("date"), today)
         with_cancelled = request.query_params.get("cancelled") == "1"
         columns = await load_day(self._admin_ref.session_maker, request, day, with_cancelled)
-        weekday = "月火水木金土日"[day.weekday()]
+        weekday = WEEKDAYS[day.weekday()]
         return await self.templates.TemplateResponse(request, "salon/day_sheet.html", {
             "title": f"予約表 {day:%Y年%m月%d日}（{weekday}）", "day": day, "today": today,
             "previous": day - timedelta(days=1) if day > EARLIEST_DAY else day,

@@ -11,6 +11,8 @@ from markupsafe import Markup
 from sqladmin.formatters import BASE_FORMATTERS
 
 JST = ZoneInfo("Asia/Tokyo")
+#: 月 … 日, by ``date.weekday()``.
+WEEKDAYS = "月火水木金土日"
 
 
 def format_datetime(value: datetime) -> str:
@@ -21,6 +23,11 @@ def format_datetime(value: datetime) -> str:
 
 def format_date(value: date) -> str:
     return value.strftime("%Y/%m/%d")
+
+
+def format_day(value: date) -> str:
+    """A day with its weekday, as staff read a booking: 2026/12/06（日）."""
+    return f"{format_date(value)}（{WEEKDAYS[value.weekday()]}）"
 
 
 def format_json(value: Any) -> str:

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from admin.auth import current_actor
 from admin.base import JapaneseModelView, write_transaction
-from admin.display import JST, datetime_cell, format_datetime, wrapping
+from admin.display import JST, datetime_cell, format_datetime, format_day, wrapping
 from admin.flag_views import message_page, parse_id, status_for
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
@@ -83,6 +83,12 @@ class DateFilter:
         except ValueError:
             return None
         return day if date(2000, 1, 1) <= day <= date(2100, 12, 31) else None
+
+    @classmethod
+    def label(cls, value: Any) -> str:
+        """The chosen day as the admin writes dates, with its weekday: 2026/12/06（日）."""
+        day = cls.parse(value)
+        return "" if day is None else format_day(day)
 
     async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
         day = self.parse(value)

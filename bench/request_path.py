@@ -10,6 +10,8 @@ sent for that request (captured with SQLAlchemy events) run directly through asy
 the same round, with the ratio. Rounds interleave the server configurations and the SQL;
 the figures are medians over rounds. ``--baseline DIR`` adds a row per request for the
 server started from another checkout of the project (one worker), e.g. an older commit.
+``--peer-port N`` adds a row for a generic GraphQL server generated from the same database
+(PostGraphile 4, started by hand on that port), asked for the same columns.
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ REQUESTS = {
         'query { customers(first: 50, filter: {name: "やまだ"}) { totalCount edges { node { ' + NODE
         + " } } } }", {}),
 }
+
+#: The same requests for a generic server generated from the PostgreSQL schema (PostGraphile 4:
+#: ``npx postgraphile@4 -c postgresql://…/bench --port N --disable-query-log``), the same columns
+#: (the name parts where this project answers ``fullName``), order and filter (no withdrawn
+#: customers, customer number then id). It has no name search without a plugin.
+PEER_NODE = ("id customerNo lastName firstName lastNameKana firstNameKana phone email visitCount "
+             "cancelCount lastVisitAt registeredAt")
+PEER_PAGE = "allCustomers(first: 50, orderBy: [CUSTOMER_NO_ASC, ID_ASC], condition: {withdrawnAt: null})"
+PEER_REQUESTS = {
+    "{ __typename } (floor)": "{ __typename }",
+    "customer(id:)": "query($id: Int!) { customerById(id: $id) { " + PEER_NODE + " } }",
+    "page 50 + totalCount": "query { " + PEER_PAGE + " { totalCount edges { node { " + PEER_NODE + " } } } }",
+    "page 50 + totalCount + lastMenu": (
+        "query { " + PEER_PAGE + " { totalCount edges { node { " + PEER_NODE + " menuByLastMenuId { name } } } } }"),
+}
+PEER = "PostGraphile 4 (peer)"
 
 
 @dataclass
@@ -101,11 +119,20 @@ class Connection:
         self.writer.close()
 
 
-def http_request(query: str, variables: dict, token: str) -> bytes:
+def http_request(query: str, variables: dict, token: str | None) -> bytes:
     body = json.dumps({"query": query, "variables": variables}).encode()
+    authorization = f"Authorization: Bearer {token}\r\n" if token else ""
     head = (f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n")
+            f"{authorization}Content-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
+
+
+def peer_request(name: str, variables: dict) -> bytes | None:
+    """The peer's request for ``name`` (None where it has none), with the same variables."""
+    query = PEER_REQUESTS.get(name)
+    if query is None:
+        return None
+    return http_request(query, {k: int(v) for k, v in variables.items()}, None)
 
 
 async def measure(port: int, request: bytes, n1: int, n8: int) -> Sample:
@@ -249,9 +276,15 @@ class Server:
 # ---------------------------------------------------------------- the run
 
 
-async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: Figures) -> None:
+async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: Figures,
+                    peer_port: int | None = None) -> None:
     pg = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
+        if peer_port is not None:
+            for name in REQUESTS:
+                request = peer_request(name, variables[name])
+                if request is not None:
+                    figures.rounds[(PEER, name)].append(await measure(peer_port, request, n1, n8))
         for label, source, workers in configs:
             server = Server(source, url, port, workers)
             try:
@@ -274,8 +307,10 @@ def report(figures: Figures, configs) -> Table:
         table.add_column(column, justify="left" if column in ("request", "server") else "right")
     for name in REQUESTS:
         sql_ms = statistics.median(figures.sql[name]) if figures.sql[name] else None
-        for label, _, _ in configs:
-            samples = figures.rounds[(label, name)]
+        for label in [label for label, _, _ in configs] + [PEER]:
+            samples = figures.rounds.get((label, name))
+            if not samples:
+                continue
             median = statistics.median(statistics.median(s.latencies) for s in samples)
             pooled = sorted(x for s in samples for x in s.latencies)
             p90 = pooled[int(0.9 * (len(pooled) - 1))]
@@ -295,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
     parser.add_argument("--baseline", type=Path, help="another checkout of the project, served with one worker")
     parser.add_argument("--workers", default="1,2", help="worker counts to serve with (default 1,2)")
+    parser.add_argument("--peer-port", type=int,
+                        help="a PostGraphile 4 on this port, on the same database, timed in the same rounds")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith(("postgresql://", "postgresql+asyncpg://")):
@@ -312,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     for number in range(args.rounds):
         console.print(f"round {number + 1}/{args.rounds} …")
         asyncio.run(one_round(configs, url, token, variables, sql, args.port, args.requests,
-                              args.per_connection, figures))
+                              args.per_connection, figures, args.peer_port))
     console.print(report(figures, configs))
     return 0
 

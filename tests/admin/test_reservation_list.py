@@ -35,6 +35,12 @@ async def test_list_filters_and_caution_mark(staff, salon):
         assert _rows(page.text) == expected, params
 
 
+async def test_chosen_day_is_shown_as_the_admin_writes_dates(staff, salon):
+    page = await staff.get("/admin/reservation/list", params={"date": "2026-12-06"})
+    assert "現在の条件: 2026/12/06（日）" in page.text and "現在の条件: 2026-12-06" not in page.text
+    assert 'value="2026-12-06"' in page.text  # the date box itself takes the ISO form
+
+
 @pytest.mark.parametrize("params", [{"date": "昨日"}, {"status": "NOPE"}, {"staff": "x" * 500},
                                     {"channel": "'; DROP"}, {"staff": "99999999999999999999999"}])
 async def test_bad_filter_values_never_fail(staff, salon, params):
