@@ -10,7 +10,10 @@
    same run. The ratio is the cost of the GraphQL layer; the target is within 2×.
 
 Each salon is built once (``load_demo_salon(bulk=True)``) into ``<tmp>/salon-booking-<n>.sqlite``
-and reused. Printed: medians and 95th percentiles in milliseconds.
+and reused. ``--list-url`` runs the day's list on a PostgreSQL database instead (the 30,000-customer
+salon of ``bench.search``, filled once), and ``--peer-port`` times the same day's list from a generic
+GraphQL server generated from that database (PostGraphile 4 with its connection-filter plugin,
+started by hand) in the same rounds. Printed: medians and 95th percentiles in milliseconds.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +43,27 @@ from services.booking.listing import SALON_TZ
 from services.demo import load_demo_salon
 from services.migrate import upgrade
 
-console = Console()
+console = Console(width=120)
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261124
 #: Customers giving about 20,000 and 200,000 reservations (the demo writes ≈ 11 per customer).
 SIZES = (1_800, 18_000)
+#: The salon of ``--list-url``: the one ``bench.search`` and ``bench.request_path`` share.
+SHARED_CUSTOMERS = 30_000
 DAY_QUERY = """query($day: Date!) { reservations(filter: {dateFrom: $day, dateTo: $day}, first: 200) {
   edges { node { id startAt endAt status statusLabel isLateCancel cancelFeeYen
     customer { id customerNo fullName isCaution cautionMemo }
     staff { id name } menus { price menu { id name } } } } } }"""
+#: The same list from PostGraphile 4 (``--append-plugins postgraphile-plugin-connection-filter`` for
+#: the range): the same columns, the caution memo through its table, the name parts for ``fullName``;
+#: it has no ``statusLabel``.
+PEER_DAY_QUERY = """query($from: Datetime!, $to: Datetime!) {
+  allReservations(filter: {startAt: {greaterThanOrEqualTo: $from, lessThan: $to}}, orderBy: [START_AT_ASC, ID_ASC],
+                  first: 200) {
+  edges { node { id startAt endAt status isLateCancel cancelFeeYen
+    customerByCustomerId { id customerNo lastName firstName isCaution cautionByCustomerId { memo } }
+    staffMemberByStaffMemberId { id name }
+    reservationMenusByReservationId { nodes { price menuByMenuId { id name } } } } } } }"""
 
 
 def path_for(customers: int) -> Path:
@@ -67,13 +82,19 @@ async def prepare(db: Database, customers: int) -> None:
 class Salon:
     """One benchmark database and what a booking needs from it."""
 
-    def __init__(self, customers: int) -> None:
-        self.db = Database(f"sqlite+aiosqlite:///{path_for(customers)}")
+    def __init__(self, customers: int, url: str | None = None) -> None:
+        self.db = Database(url or f"sqlite+aiosqlite:///{path_for(customers)}")
         self.customers = customers
         self.rng = random.Random(customers)
+        self.on_sqlite = url is None
 
     async def load(self) -> None:
-        await prepare(self.db, self.customers)
+        if self.on_sqlite:
+            await prepare(self.db, self.customers)
+        else:
+            from bench.search import prepare as prepare_shared
+
+            await prepare_shared(self.db, self.customers)
         async with self.db.sessionmaker() as s:
             self.customer_ids = list((await s.scalars(select(Customer.id).where(
                 Customer.withdrawn_at.is_(None), Customer.has_unpaid_cancel_fee.is_(False),
@@ -156,27 +177,39 @@ async def capture_sql(db: Database, call) -> tuple[Any, list[tuple[str, Any]]]:
 
 
 async def replay(db: Database, statements: list[tuple[str, Any]]) -> float:
-    """Run ``statements`` one after another on a pooled connection's aiosqlite connection itself
-    (each with ``execute_fetchall``, the cheapest way the driver offers): the SQL's own cost."""
+    """Run ``statements`` one after another on a pooled connection's driver connection itself (on
+    aiosqlite each with ``execute_fetchall``, on asyncpg each prepared, the cheapest ways the
+    drivers offer): the SQL's own cost."""
     async with db.engine.connect() as conn:
         driver = (await conn.get_raw_connection()).driver_connection
+        if hasattr(driver, "execute_fetchall"):
+            started = time.perf_counter()
+            for statement, parameters in statements:
+                await driver.execute_fetchall(statement, parameters)
+            return (time.perf_counter() - started) * 1000
+        prepared = [(await driver.prepare(statement), tuple(parameters or ())) for statement, parameters in statements]
         started = time.perf_counter()
-        for statement, parameters in statements:
-            await driver.execute_fetchall(statement, parameters)
+        for statement, parameters in prepared:
+            await statement.fetch(*parameters)
         return (time.perf_counter() - started) * 1000
 
 
-async def bench_day_list(salon: Salon, rounds: int, port: int) -> Table:
+async def bench_day_list(salon: Salon, rounds: int, port: int, peer_port: int | None = None) -> Table:
     """The day's list from the real server (``cli serve``, its own process, as in production)
     over keep-alive HTTP, against the statements that request sends once its token is known,
-    replayed on the driver; interleaved, one request then its SQL, ``rounds`` times."""
+    replayed on the driver; interleaved, one request then its SQL (then the peer's answer to the
+    same list, with ``peer_port``), ``rounds`` times."""
     from bench.request_path import Connection, Server, http_request
 
     day, expected = await busiest_day_near(salon.db, 100)
     token = await staff_token(salon.db)
     variables = {"day": day}
     statements = await captured_day_sql(salon.db, token, variables)
-    server = Server(ROOT, str(salon.db.engine.url), port, workers=1)
+    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), SALON_TZ)
+    peer_request = http_request(PEER_DAY_QUERY, {"from": start.isoformat(),
+                                                 "to": (start + timedelta(days=1)).isoformat()}, None)
+    server = Server(ROOT, str(salon.db.engine.url.render_as_string(hide_password=False)), port, workers=1)
+    peer = None
     try:
         await asyncio.to_thread(server.wait_healthy)
         conn = await Connection.open(port)
@@ -185,27 +218,43 @@ async def bench_day_list(salon: Salon, rounds: int, port: int) -> Table:
             body = json.loads(await conn.send(request))
             assert not body.get("errors"), body
             rows = len(body["data"]["reservations"]["edges"])
-            http_times, sql_times = [], []
+            if peer_port is not None:
+                peer = await Connection.open(peer_port)
+                answer = json.loads(await peer.send(peer_request))
+                assert not answer.get("errors"), answer
+                assert len(answer["data"]["allReservations"]["edges"]) == rows, answer
+            http_times, sql_times, peer_times = [], [], []
             for _ in range(5):
                 await conn.send(request)
                 await replay(salon.db, statements)
+                if peer is not None:
+                    await peer.send(peer_request)
             for _ in range(rounds):
                 started = time.perf_counter()
                 await conn.send(request)
                 http_times.append((time.perf_counter() - started) * 1000)
                 sql_times.append(await replay(salon.db, statements))
+                if peer is not None:
+                    started = time.perf_counter()
+                    await peer.send(peer_request)
+                    peer_times.append((time.perf_counter() - started) * 1000)
         finally:
             conn.close()
+            if peer is not None:
+                peer.close()
     finally:
         await asyncio.to_thread(server.stop)
-    ratio = statistics.median(http_times) / statistics.median(sql_times)
-    table = Table(title=f"a day's reservation list ({day}, {rows} reservations of {expected}), "
-                        f"{rounds} interleaved rounds, {len(statements)} SQL statements")
-    for column in ("what", "median ms", "p95 ms"):
+    sql_median = statistics.median(sql_times)
+    table = Table(title=f"a day's reservation list ({salon.db.engine.dialect.name}, {day}, {rows} reservations "
+                        f"of {expected}), {rounds} interleaved rounds, {len(statements)} SQL statements")
+    for column in ("what", "median ms", "p95 ms", "÷ its SQL"):
         table.add_column(column, justify="right")
-    table.add_row("GraphQL over HTTP (server: cli serve, 1 worker)", *summary(http_times))
-    table.add_row("its own SQL, replayed on the driver", *summary(sql_times))
-    table.add_row("ratio (target ≤ 2×)", f"{ratio:.2f}×", "")
+    table.add_row("GraphQL over HTTP (cli serve, 1 worker)", *summary(http_times),
+                  f"{statistics.median(http_times) / sql_median:.2f}× (target ≤ 2×)")
+    table.add_row("its SQL, replayed on the driver", *summary(sql_times), "")
+    if peer_times:
+        table.add_row("PostGraphile 4 (peer), same list", *summary(peer_times),
+                      f"{statistics.median(peer_times) / sql_median:.2f}×")
     return table
 
 
@@ -227,16 +276,18 @@ async def captured_day_sql(db: Database, token: str, variables: dict) -> list[tu
     return statements
 
 
-async def main_async(sizes: tuple[int, ...], rounds: int, port: int, writes: bool = True) -> None:
-    salons = [Salon(n) for n in sizes]
+async def main_async(sizes: tuple[int, ...], rounds: int, port: int, writes: bool = True,
+                     list_url: str | None = None, peer_port: int | None = None) -> None:
+    salons = [Salon(n) for n in sizes] if writes or list_url is None else []
+    listed = Salon(SHARED_CUSTOMERS, list_url) if list_url else salons[-1]
     try:
-        for salon in salons:
+        for salon in {*salons, listed}:
             await salon.load()
         if writes:
             console.print(await bench_writes(salons, rounds))
-        console.print(await bench_day_list(salons[-1], rounds, port))
+        console.print(await bench_day_list(listed, rounds, port, peer_port))
     finally:
-        for salon in salons:
+        for salon in {*salons, listed}:
             await salon.db.dispose()
 
 
@@ -247,8 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8106, help="port of the local server for the list")
     parser.add_argument("--list-only", action="store_true", help="only the day's list (on the last size)")
+    parser.add_argument("--list-url", help="the day's list on this PostgreSQL database instead "
+                                           f"({SHARED_CUSTOMERS:,} customers, filled once as by bench.search)")
+    parser.add_argument("--peer-port", type=int, help="a PostGraphile 4 (connection-filter plugin) on the "
+                                                      "--list-url database, on this port, timed in the same rounds")
     args = parser.parse_args(argv)
-    asyncio.run(main_async(tuple(args.sizes), args.rounds, args.port, writes=not args.list_only))
+    list_url = args.list_url and args.list_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+    if args.peer_port is not None and not list_url:
+        parser.error("--peer-port needs --list-url (the peer serves a PostgreSQL database)")
+    asyncio.run(main_async(tuple(args.sizes), args.rounds, args.port, writes=not args.list_only,
+                           list_url=list_url, peer_port=args.peer_port))
     return 0
 
 
