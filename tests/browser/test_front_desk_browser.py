@@ -49,6 +49,16 @@ def _right_edge(page: Page, selector: str) -> float:
     return box["x"] + box["width"]
 
 
+def _box(page: Page, selector: str) -> dict:
+    box = page.locator(selector).first.bounding_box()
+    assert box, selector
+    return box
+
+
+def _middle(box: dict) -> float:
+    return box["y"] + box["height"] / 2
+
+
 def test_front_desk_at_desktop_and_tablet_width(desk, server, shot) -> None:
     page, width = desk
     n = lambda name: f"front-desk-{width}-{name}"  # noqa: E731
@@ -72,6 +82,17 @@ def test_front_desk_at_desktop_and_tablet_width(desk, server, shot) -> None:
         expect(page.get_by_text("顧客管理", exact=True).first).to_be_visible()
     shot(page, n("01-menu"))
 
+    # A list starts right under the top bar (no empty title band); on a tablet the salon's name,
+    # メニュー and ログアウト sit on one line.
+    page.goto("/admin/customer/list")
+    card_top = _box(page, ".card").get("y")
+    top = _box(page, "aside.navbar-vertical")
+    assert card_top - (top["y"] + top["height"] if width < 992 else 0) <= 40, card_top
+    if width < 992:
+        middles = [_middle(_box(page, s)) for s in (".navbar-brand", "#navbar-menu .navbar-toggler",
+                                                     "#logout-form button")]
+        assert max(middles) - min(middles) <= 2, middles
+
     # A manager registers a menu: told so at the top of the page, and the price reads 24,750円.
     page.goto("/admin/menu/create")
     page.fill("#name", f"縮毛矯正{width}")
@@ -89,6 +110,12 @@ def test_front_desk_at_desktop_and_tablet_width(desk, server, shot) -> None:
 
     # The registration form: red marks on what a full registration needs, 流入経路 as checkboxes.
     page.goto("/admin/customer/create")
+    # キャンセル and the three save buttons on one line, 保存 in the primary colour.
+    buttons = [_middle(_box(page, s)) for s in ("form a.btn", "input[name=save] >> nth=0", "input[name=save] >> nth=2")]
+    assert max(buttons) - min(buttons) <= 2, buttons
+    save, other = page.locator("input[name=save]").nth(0), page.locator("input[name=save]").nth(1)
+    colour = "e => getComputedStyle(e).backgroundColor"
+    assert save.evaluate(colour) != other.evaluate(colour)
     for field in ("last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email"):
         expect(page.locator(f"label[for={field}]")).to_have_class(re.compile("required-label"))
     expect(page.locator("label[for=birth_date]")).not_to_have_class(re.compile("required-label"))
