@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from admin.auth import current_actor
-from admin.display import TYPE_FORMATTERS, enum_label_formatter, yen_formatter
+from admin.display import DETAIL_TYPE_FORMATTERS, TYPE_FORMATTERS, enum_label_formatter, yen_formatter
 from admin.errors import AdminError, japanese_errors
 from admin.forms import JapaneseConverter, JapaneseForm
 from admin.names import remember_staff_names, staff_columns, staff_name_cell
@@ -88,7 +88,7 @@ class JapaneseModelView(ModelView):
     form_converter = JapaneseConverter
     form_base_class = JapaneseForm
     column_type_formatters = TYPE_FORMATTERS
-    column_type_formatters_detail = TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     form_excluded_columns = ["created_at", "updated_at"]
     search_auto_submit = False
     show_compact_lists = False  # related rows one per line, not "(a) (b)"

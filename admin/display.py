@@ -40,6 +40,9 @@ TYPE_FORMATTERS = {
     date: format_date,
     dict: format_json,
 }
+#: A details page states a yes/no field in words (直前キャンセル: いいえ): sqladmin's red ✕ for False
+#: reads as an error there.
+DETAIL_TYPE_FORMATTERS = {**TYPE_FORMATTERS, bool: lambda value: "はい" if value else "いいえ"}
 
 
 def enum_label_formatter(model: Any, attribute: str) -> str:

@@ -89,8 +89,9 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
     details_template = "salon/reservation_details.html"
     column_labels = {**ReservationListBase.column_labels, Reservation.cancel_fee_paid_by: "キャンセル料受領者"}
     non_link_related_fields = [*ReservationListBase.non_link_related_fields, Reservation.cancel_fee_paid_by]
-    column_details_exclude_list = [*ReservationListBase.column_details_exclude_list,
-                                   Reservation.cancel_fee_paid_by_id]
+    # The fee's receipt (when, by whom) after the fee, before its waiver.
+    column_details_list = [*ReservationListBase.details_booking, Reservation.cancel_fee_paid_at,
+                           Reservation.cancel_fee_paid_by, *ReservationListBase.details_record]
     form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
     form_create_rules = ["customer", "start_date", "start_time", "staff_member_id", "menu_ids", "channel",
                          "tentative", "memo"]

@@ -118,8 +118,17 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
                          Reservation.channel: _label_cell}
     column_formatters_detail = {Reservation.customer: customer_cell, Reservation.items: _menus_cell}
     non_link_related_fields = [Reservation.items, Reservation.cancel_fee_waived_by]
-    column_details_exclude_list = [Reservation.cancel_fee_waived_by_id,
-                                   Reservation.customer_id, Reservation.staff_member_id]
+    #: The details in the order the front desk reads a booking: who, when, with whom, what, its state;
+    #: then the cancellation and its fee; the record's own data last.
+    details_booking = [
+        Reservation.customer, Reservation.guest_name, Reservation.guest_phone, Reservation.start_at,
+        Reservation.end_at, Reservation.staff_member, Reservation.items, Reservation.status,
+        Reservation.channel, Reservation.memo, Reservation.visited_at, Reservation.cancelled_at,
+        Reservation.cancel_kind, Reservation.is_late_cancel, Reservation.cancel_fee_yen,
+    ]
+    details_record = [Reservation.cancel_fee_waived_at, Reservation.cancel_fee_waived_by,
+                      Reservation.created_by_id, Reservation.created_at, Reservation.updated_at, Reservation.id]
+    column_details_list = [*details_booking, *details_record]
     column_sortable_list = [Reservation.start_at, Reservation.status, Reservation.cancel_fee_yen]
     column_default_sort = [("start_at", True)]
     column_searchable_list = [Reservation.guest_name]

@@ -145,6 +145,18 @@ async def test_reschedule_through_the_service(staff, salon, db):
     assert response.status_code == 400 and "予約日を入力してください。" in response.text
 
 
+async def test_details_read_in_front_desk_order_with_yes_no_in_words(staff, salon):
+    page = await staff.get(f"/admin/reservation/details/{salon['booked'].id}")
+    assert page.status_code == 200
+    labels = re.findall(r"<tr>\s*<td>([^<]+)</td>", page.text)
+    wanted = ["お客様", "開始日時", "終了日時", "担当スタッフ", "メニュー", "予約ステータス", "キャンセル区分",
+              "直前キャンセル", "キャンセル料(円)", "キャンセル料支払日時", "キャンセル料受領者",
+              "キャンセル料取消日時", "登録者", "ID"]
+    assert [label for label in labels if label in wanted] == wanted, labels
+    assert re.search(r"<td>直前キャンセル</td>\s*<td>\s*いいえ\s*</td>", page.text)
+    assert "fa-times" not in page.text.split("<tbody>", 1)[1]
+
+
 async def test_status_changes_are_csrf_posts(staff, salon, db):
     booked = salon["booked"]
     page = await staff.get(f"/admin/reservation/details/{booked.id}")
