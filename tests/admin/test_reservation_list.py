@@ -17,7 +17,8 @@ async def salon(db):
 
 
 def _rows(html: str) -> int:
-    return len(re.findall(r"<tr[^>]*>\s*<td", html.split("<tbody>", 1)[-1]))
+    """Rows of reservations (not the row saying the list is empty)."""
+    return len(re.findall(r"<tr(?! class=\"list-empty\")[^>]*>\s*<td", html.split("<tbody>", 1)[-1]))
 
 
 async def test_list_filters_and_caution_mark(staff, salon):

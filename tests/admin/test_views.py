@@ -332,3 +332,20 @@ async def test_details_speak_to_staff_and_mark_empty_values(manager, salon):
     assert "<th class=\"w-1\">項目</th>" in html and "<th class=\"w-1\">内容</th>" in html
     assert "カラム" not in html
     assert '<td class="text-secondary">—</td>' in html  # e.g. no LINE link, no withdrawal date
+
+
+@pytest.mark.parametrize("search, says", [
+    ("該当なしの名前", "「該当なしの名前」に該当するデータはありません。"),
+    ("<script>alert(1)</script>", "「&lt;script&gt;alert(1)&lt;/script&gt;」に該当するデータはありません。"),
+])
+async def test_an_empty_list_says_so(manager, search, says):
+    page = await manager.get("/admin/customer/list", params={"search": search})
+    assert page.status_code == 200
+    assert says in page.text and "<script>alert(1)" not in page.text
+    assert "0件" in page.text and "1〜0件" not in page.text
+
+
+async def test_an_empty_list_without_a_search(manager):
+    page = await manager.get("/admin/merge-log/list")
+    assert page.status_code == 200
+    assert "該当するデータはありません。" in page.text and "1〜0件" not in page.text
