@@ -3,7 +3,8 @@
 - A mutation's :class:`DomainError` becomes ``UserError`` entries in its payload
   (``resolvers.mutation.mutate``, the one place that does it).
 - A query that cannot answer raises :func:`graphql_error` (a ``GraphQLError`` with
-  ``extensions.code``, e.g. ``UNAUTHENTICATED``), which clients see as is.
+  ``extensions.code``, e.g. ``UNAUTHENTICATED``, and ``extensions.field`` when one argument is
+  at fault, e.g. ``dateTo``), which clients see as is.
 - Anything else is a bug: its message is replaced by :data:`UNEXPECTED_MESSAGE`
   and it is logged with its traceback.
 """
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 from graphql import GraphQLError
+from strawberry.utils.str_converters import to_camel_case
 
 from services.errors import DomainError, ErrorCode
 
@@ -18,7 +20,10 @@ UNEXPECTED_MESSAGE = "予期しないエラーが発生しました。時間を�
 
 
 def graphql_error(exc: DomainError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code.value})
+    extensions = {"code": exc.code.value}
+    if exc.field is not None:
+        extensions["field"] = to_camel_case(exc.field)  # as UserError.field names it
+    return GraphQLError(exc.message, extensions=extensions)
 
 
 def invalid_argument(message: str) -> GraphQLError:

@@ -6,17 +6,26 @@ import datetime as dt
 
 import strawberry
 
+DATE_FORMAT = "Date は YYYY-MM-DD の形式の、実在する日付で指定してください（例: 2026-04-01）。"
+DATETIME_FORMAT = "DateTime は ISO 8601 の形式の、実在する日時で指定してください（例: 2026-04-01T10:30:00+09:00）。"
+
 
 def _parse_date(value: object) -> dt.date:
-    if not isinstance(value, str):
-        raise ValueError("Date は文字列 (YYYY-MM-DD) で指定してください。")
-    return dt.date.fromisoformat(value)
+    if not isinstance(value, str) or len(value) > 10:
+        raise ValueError(DATE_FORMAT)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(DATE_FORMAT) from None
 
 
 def _parse_datetime(value: object) -> dt.datetime:
-    if not isinstance(value, str):
-        raise ValueError("DateTime は文字列 (ISO 8601) で指定してください。")
-    parsed = dt.datetime.fromisoformat(value)
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(DATETIME_FORMAT)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(DATETIME_FORMAT) from None
     if parsed.tzinfo is None:
         raise ValueError("DateTime にはタイムゾーン (+09:00 など) を付けてください。")
     return parsed

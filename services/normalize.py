@@ -252,6 +252,18 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DATE_EXAMPLES = "例: 1990-04-01、1990年4月1日、平成2年4月1日、H2.4.1"
+#: The days any door accepts as a day to look at (a list's range): a salon's records and bookings lie
+#: well within them, and beyond them a day's bounds in Japan time no longer convert to UTC.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def check_day(value: date, field: str, label: str) -> date:
+    """``value`` if it lies between EARLIEST_DAY and LATEST_DAY, else INVALID_DATE naming ``label``."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise _date_error(field, f"{label}は{EARLIEST_DAY.year}年1月1日から{LATEST_DAY.year}年12月31日までの"
+                                 "日付で指定してください。")
+    return value
 
 
 def parse_japanese_date(

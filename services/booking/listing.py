@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, select
 
 from models import Reservation, ReservationChannel, ReservationStatus
 from services.errors import DomainError, ErrorCode
+from services.normalize import check_day
 
 SALON_TZ = ZoneInfo("Asia/Tokyo")
 MAX_RANGE_DAYS = 366
@@ -36,7 +37,10 @@ def day_start(day: date) -> datetime:
 def reservation_list_shape(f: ReservationFilter) -> tuple[Select[Any], dict[str, Any]]:
     """The reservations matching ``f``: a statement that depends only on which filters are set
     (built once per shape, reusable) and the parameters that carry their values. A range longer
-    than a year or ending before it starts is refused."""
+    than a year or ending before it starts is refused, and so is a day outside ``check_day``'s years."""
+    for day, field in ((f.date_from, "dateFrom"), (f.date_to, "dateTo")):
+        if day is not None:
+            check_day(day, field, "予約日")
     if f.date_from and f.date_to and (f.date_to < f.date_from
                                       or (f.date_to - f.date_from).days >= MAX_RANGE_DAYS):
         raise DomainError(ErrorCode.INVALID, "予約日の範囲は開始日から1年以内で指定してください。", "dateTo")

@@ -212,6 +212,24 @@ async def test_bad_inputs_write_nothing(gql, world, db, staff_token, bad, field,
     assert await reservation_count(db) == 0
 
 
+@pytest.mark.parametrize("dates", [
+    {"dateFrom": "0001-01-01"}, {"dateTo": "9999-12-31"}, {"dateFrom": "1899-12-31", "dateTo": "1900-01-01"},
+    {"dateFrom": "2101-01-01"},
+])
+async def test_list_days_beyond_the_supported_years_are_refused_clearly(gql, world, staff_token, dates):
+    out = await gql(LIST, {"filter": dates}, token=staff_token, expect_errors=True)
+    error = out["errors"][0]
+    assert error["extensions"]["code"] == "INVALID_DATE", error
+    assert error["message"] == "予約日は1900年1月1日から2100年12月31日までの日付で指定してください。"
+    assert error["extensions"]["field"] in dates
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-1-1", "令和8年1月1日", "2026-01-01T00:00:00"])
+async def test_list_day_that_is_not_a_date_says_so_in_japanese(gql, world, staff_token, day):
+    out = await gql(LIST, {"filter": {"dateFrom": day}}, token=staff_token, expect_errors=True)
+    assert "Date は YYYY-MM-DD の形式の、実在する日付で指定してください（例: 2026-04-01）。" in out["errors"][0]["message"]
+
+
 async def test_list_filters(gql, world, staff_token):
     a, b = await world.customer(), await world.customer()
     first = await world.book(a, hours=24 * 3)
@@ -237,7 +255,7 @@ CUSTOMERS_WITH_RESERVATIONS = """{ customers(first: 50) { edges { node { id
 async def test_customer_reservations_connection_without_n_plus_one(gql, world, db, staff_token):
     async def statements_for_listing() -> tuple[int, dict]:
         seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
+        listener = lambda *args: seen.append(1)
         token_cache.cache.clear()  # both listings look the token up (it is otherwise remembered)
         event.listen(db.engine.sync_engine, "before_cursor_execute", listener)
         try:
@@ -258,3 +276,12 @@ async def test_customer_reservations_connection_without_n_plus_one(gql, world, d
         await world.book(c, hours=700 + 10 * i, stylist=None)
     large, _ = await statements_for_listing()
     assert large == small and small > 3
+
+
+@pytest.mark.parametrize("start", ["2026-13-01T10:00:00+09:00", "明日の10時", "2026-12-06T10:00:00+09:00" + " " * 40])
+async def test_a_start_that_is_not_a_datetime_says_so_in_japanese(gql, world, db, staff_token, start):
+    customer = await world.customer()
+    out = await gql(CREATE, {"input": {**booking_input(world, customer), "startAt": start}}, token=staff_token,
+                    expect_errors=True)
+    assert "DateTime は ISO 8601 の形式の、実在する日時で指定してください" in out["errors"][0]["message"]
+    assert await reservation_count(db) == 0

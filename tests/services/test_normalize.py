@@ -10,6 +10,7 @@ import pytest
 from services.errors import DomainError, ErrorCode
 from services.normalize import (
     PostalAddress,
+    check_day,
     email_key,
     format_phone,
     format_wareki,
@@ -639,3 +640,17 @@ def test_lookup_postal_code_from_another_thread() -> None:
     thread.start()
     thread.join()
     assert results == [PostalAddress("1000001", "東京都", "千代田区", "千代田")]
+
+
+@pytest.mark.parametrize("day, ok", [
+    (date(1900, 1, 1), True), (date(2100, 12, 31), True), (date(2026, 12, 6), True),
+    (date(1899, 12, 31), False), (date(2101, 1, 1), False), (date(1, 1, 1), False), (date(9999, 12, 31), False),
+])
+def test_check_day_bounds_the_days_a_door_accepts(day: date, ok: bool) -> None:
+    if ok:
+        assert check_day(day, "dateFrom", "予約日") == day
+    else:
+        with pytest.raises(DomainError) as raised:
+            check_day(day, "dateFrom", "予約日")
+        assert (raised.value.code, raised.value.field) == (ErrorCode.INVALID_DATE, "dateFrom")
+        assert raised.value.message == "予約日は1900年1月1日から2100年12月31日までの日付で指定してください。"
