@@ -31,8 +31,7 @@ from schema.prefetch import prefetch
 from schema.types.customer import COLUMNS, Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
-from services.customer_fields import normalize_customer_no
-from services.customer_search import CustomerFilter, customer_search_query, order_columns
+from services.customer_search import CustomerFilter, customer_no_key, customer_search_query, order_columns
 from services.errors import Collector, DomainError
 from services.permissions import Action
 
@@ -77,7 +76,10 @@ class CustomerQuery:
         customer_no: Annotated[str, strawberry.argument(description="お客様番号 (customer number, exact)")],
     ) -> Customer | None:
         actor = reader(info)
-        number = normalize_customer_no(customer_no)
+        try:
+            number = customer_no_key(customer_no)
+        except DomainError as exc:
+            raise graphql_error(exc) from None
         async with info.context.reads.session() as session:
             customer = await session.scalar(select(CustomerModel).where(CustomerModel.customer_no == number))
         if customer is None or not may_read_customer(actor, customer.id):

@@ -20,8 +20,9 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from models import Customer, Reservation, ReservationMenu
 from services import normalize
+from services.customer_fields import normalize_customer_no
 from services.errors import DomainError, ErrorCode, FieldError
-from services.text_rules import has_surrogate
+from services.text_rules import has_control, has_surrogate
 
 #: Longest search text per criterion: longer can match nothing real, and SQLite refuses
 #: LIKE patterns past 50,000 bytes (「LIKE or GLOB pattern too complex」).
@@ -63,9 +64,21 @@ def _query_problem(text: str | None, label: str, limit: int) -> str | None:
         return None
     if len(text) > limit:
         return f"検索する{label}は{limit}文字以内で入力してください。"
-    if has_surrogate(text):
+    # A NUL reaches PostgreSQL as an error, a lone surrogate no encoder takes, and no stored value
+    # holds control characters: none of them can be searched for.
+    if has_surrogate(text) or has_control(text):
         return f"検索する{label}に使用できない文字が含まれています。"
     return None
+
+
+def customer_no_key(value: str) -> str:
+    """お客様番号 to look up exactly (``customerByNo``): refused like a search text that cannot be
+    one, then normalised as numbers are stored."""
+    label, limit = QUERY_LIMITS["customer_no"]
+    problem = _query_problem(value, label, limit)
+    if problem:
+        raise DomainError(ErrorCode.INVALID, problem, "customer_no")
+    return normalize_customer_no(value)
 
 
 def name_clause(text: str) -> ColumnElement[bool] | None:

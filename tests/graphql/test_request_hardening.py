@@ -139,6 +139,33 @@ async def test_a_search_text_too_long_is_refused_in_japanese(gql, staff_token, f
     assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [(message, "INVALID")]
 
 
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "山田\x00", "検索する氏名・フリガナに使用できない文字が含まれています。"),
+    ("customerNo", "\x00", "検索するお客様番号に使用できない文字が含まれています。"),
+    ("phone", "090\x1b1234", "検索する電話番号に使用できない文字が含まれています。"),
+])
+async def test_a_search_text_with_control_characters_is_refused_in_japanese(gql, staff_token, field, value, message):
+    # A NUL used to reach PostgreSQL, which refuses it: an unexpected error instead of an answer.
+    query = f"query($v: String) {{ customers(filter: {{{field}: $v}}) {{ totalCount }} }}"
+
+    result = await gql(query, {"v": value}, token=staff_token, expect_errors=True)
+
+    assert [(e["message"], e["extensions"]["code"], e["extensions"]["field"]) for e in result["errors"]] == [
+        (message, "INVALID", field)]
+
+
+@pytest.mark.parametrize(("number", "message"), [
+    ("\x00", "検索するお客様番号に使用できない文字が含まれています。"),
+    ("A1\u202e", "検索するお客様番号に使用できない文字が含まれています。"),
+    ("A" * 33, "検索するお客様番号は32文字以内で入力してください。"),
+])
+async def test_a_customer_number_that_cannot_be_one_is_refused_in_japanese(gql, staff_token, number, message):
+    result = await gql(BY_NO, {"no": number}, token=staff_token, expect_errors=True)
+
+    assert [(e["message"], e["extensions"]["code"], e["extensions"]["field"]) for e in result["errors"]] == [
+        (message, "INVALID", "customerNo")]
+
+
 async def test_ordinary_requests_still_answer(gql, given, staff_token):
     customer = await given.customer(last_name="山田")
     data = await gql(BY_NAME, {"name": "やまだ"}, token=staff_token)

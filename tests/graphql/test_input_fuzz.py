@@ -1,0 +1,103 @@
+"""Every root field of the schema, fed hostile arguments: never an unexpected error.
+
+The schema is read by introspection (a field added later is covered without touching this
+file); each field with arguments gets a few argument sets drawn from values that broke real
+servers: ids past 64 bits, days past the calendar's ends, 5,000-character strings, NUL, SQL,
+emoji, unknown enum names. Whatever the answer (data, a payload's ``errors``, a validation
+error), it must be an answer, not the masked 「予期しないエラー」 of a bug, and never a 5xx.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from resolvers.errors import UNEXPECTED_MESSAGE
+
+#: Fields that end the session the test is using, or need a file (the import has its own tests).
+SKIPPED = {"login", "logout", "issueCustomerToken", "importCustomers"}
+SAMPLES_PER_FIELD = 20
+HOSTILE: dict[str, list[Any]] = {
+    "Int": [2**31 - 1, -(2**31), -1, 0, 1, 10**6],
+    "ID": ["0", "-1", "1", "2", "99999999999999999999", "abc", "", "1" * 300, "１"],
+    "String": ["", " ", "x" * 5000, "😀" * 300, "\u0000", "'; DROP TABLE customers; --", "ｱｲｳ", "山田"],
+    "Boolean": [True, False],
+    "Float": [1e308, -1.0],
+    "Date": ["2026-02-30", "0001-01-01", "9999-12-31", "1899-12-31", "令和9年1月1日", "", "2026-12-06"],
+    "DateTime": ["2026-12-06T10:00:00", "2026-12-06T10:00:00+09:00", "0001-01-01T00:00:00+09:00",
+                 "9999-12-31T23:59:59-09:00", "1900-01-01T00:00:00Z", "bad"],
+}
+
+INTROSPECTION = """{ __schema {
+  types { name kind enumValues { name } inputFields { name type { ...T } } }
+  queryType { fields { name args { name type { ...T } } type { ...T } } }
+  mutationType { fields { name args { name type { ...T } } type { ...T } } } } }
+fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }"""
+
+
+class Hostile:
+    def __init__(self, types: dict[str, dict], seed: int) -> None:
+        self.types = types
+        self.rng = random.Random(seed)
+
+    def value(self, type_: dict, depth: int = 0) -> Any:
+        non_null = type_["kind"] == "NON_NULL"
+        if non_null:
+            type_ = type_["ofType"]
+        if type_["kind"] == "LIST":
+            return [self.value(type_["ofType"], depth + 1) for _ in range(self.rng.choice([0, 1, 3]))]
+        if not non_null and self.rng.random() < 0.2:
+            return None
+        named = self.types[type_["name"]]
+        if named["kind"] == "ENUM":
+            # Mostly a real name: an unknown one stops the request at validation, before any resolver.
+            names = [e["name"] for e in named["enumValues"]]
+            return "NOPE" if self.rng.random() < 0.05 else self.rng.choice(names)
+        if named["kind"] == "INPUT_OBJECT":
+            if depth > 3:
+                return {}
+            return {f["name"]: self.value(f["type"], depth + 1) for f in named["inputFields"]
+                    if f["type"]["kind"] == "NON_NULL" or self.rng.random() < 0.8}
+        return self.rng.choice(HOSTILE.get(type_["name"], ["x", 1]))
+
+
+def _type_name(type_: dict) -> str:
+    if type_["kind"] == "NON_NULL":
+        return _type_name(type_["ofType"]) + "!"
+    if type_["kind"] == "LIST":
+        return f"[{_type_name(type_['ofType'])}]"
+    return type_["name"]
+
+
+def _named(type_: dict) -> str:
+    while type_["kind"] in ("NON_NULL", "LIST"):
+        type_ = type_["ofType"]
+    return type_["name"]
+
+
+async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, manager_token):
+    await given.customer()
+    await given.customer(last_name="佐藤", first_name="花子")
+    await given.menu("カット")
+    await given.staff_member("高橋 美咲")
+    schema = (await gql(INTROSPECTION, token=manager_token))["__schema"]
+    types = {t["name"]: t for t in schema["types"]}
+    hostile = Hostile(types, seed=20261204)
+    tried = 0
+    for operation, root in (("query", schema["queryType"]), ("mutation", schema["mutationType"])):
+        for field in root["fields"]:
+            if not field["args"] or field["name"] in SKIPPED:
+                continue
+            declared = ", ".join(f"${a['name']}: {_type_name(a['type'])}" for a in field["args"])
+            passed = ", ".join(f"{a['name']}: ${a['name']}" for a in field["args"])
+            leaf = types[_named(field["type"])]["kind"] in ("SCALAR", "ENUM")
+            document = f"{operation}({declared}) {{ {field['name']}({passed}) {'' if leaf else '{ __typename }'} }}"
+            for _ in range(SAMPLES_PER_FIELD):
+                variables = {a["name"]: hostile.value(a["type"]) for a in field["args"]}
+                response = await gql.client.post("/graphql", json={"query": document, "variables": variables},
+                                                 headers={"Authorization": f"Bearer {manager_token}"})
+                tried += 1
+                assert response.status_code < 500, (field["name"], variables, response.text[:500])
+                assert UNEXPECTED_MESSAGE not in response.text, (field["name"], variables, response.text[:500])
+    assert tried >= 30 * SAMPLES_PER_FIELD, tried  # the schema was really walked
+
