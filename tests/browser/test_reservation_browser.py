@@ -155,6 +155,10 @@ def test_a_customer_owing_a_fee_is_booked_with_a_warning(page: Page, server, sal
         expect(warning).to_contain_text("ご確認ください")
         expect(warning).to_contain_text("このお客様には未払いのキャンセル料があります。")
         expect(page.locator(".alert-success")).to_have_text(f"予約（{TOMORROW:%Y/%m/%d} {start_time}）を登録しました。")
+        # One message under the other, both as wide as the page; 「ご確認ください」 on one line.
+        success, notice = (page.locator(sel).bounding_box() for sel in (".alert-success", ".alert-warning"))
+        assert success["x"] == notice["x"] and abs(success["width"] - notice["width"]) < 1, (success, notice)
+        assert page.locator(".alert-warning .alert-title").bounding_box()["height"] < 30
         shot(page, f"25-reservation-fee-warning-{label}-{width}")
 
 
