@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 from resolvers.errors import UNEXPECTED_MESSAGE
 
 #: Fields that end the session the test is using, or need a file (the import has its own tests).
@@ -75,11 +77,15 @@ def _named(type_: dict) -> str:
     return type_["name"]
 
 
-async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, manager_token):
-    await given.customer()
+@pytest.mark.parametrize("who", ["manager", "customer"])
+async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, manager_token, who):
+    """As a manager (every staff door) and as a customer of the LINE site (the customer channel's own
+    rules: its own reservations only, the masked full-slot answer)."""
+    customer = await given.customer()
     await given.customer(last_name="佐藤", first_name="花子")
     await given.menu("カット")
     await given.staff_member("高橋 美咲")
+    token = manager_token if who == "manager" else await given.customer_token(customer)
     schema = (await gql(INTROSPECTION, token=manager_token))["__schema"]
     types = {t["name"]: t for t in schema["types"]}
     hostile = Hostile(types, seed=20261204)
@@ -95,9 +101,8 @@ async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, man
             for _ in range(SAMPLES_PER_FIELD):
                 variables = {a["name"]: hostile.value(a["type"]) for a in field["args"]}
                 response = await gql.client.post("/graphql", json={"query": document, "variables": variables},
-                                                 headers={"Authorization": f"Bearer {manager_token}"})
+                                                 headers={"Authorization": f"Bearer {token}"})
                 tried += 1
                 assert response.status_code < 500, (field["name"], variables, response.text[:500])
                 assert UNEXPECTED_MESSAGE not in response.text, (field["name"], variables, response.text[:500])
     assert tried >= 30 * SAMPLES_PER_FIELD, tried  # the schema was really walked
-
