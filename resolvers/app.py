@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -19,10 +18,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
-from strawberry.types.unset import UNSET
 
 from models.db import Database
-from resolvers import request_guard
+from resolvers import hot_path, request_guard
 from resolvers.schema import schema
 from schema.context import Context
 from schema.loaders import Loaders
@@ -47,6 +45,8 @@ class SalonGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.db = db
         self.settings = settings
+        #: Whether known documents may be answered by their plans (resolvers/hot_path.py).
+        self.hot_path = hot_path.usable(schema.extensions)
         token_cache.configure(settings.token_cache_seconds)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
@@ -90,6 +90,10 @@ class SalonGraphQL(GraphQL[Context, None]):
         if context is UNSET:
             context = await self.get_context(request, response=None)  # type: ignore[arg-type]
         try:
+            if self.hot_path and root_value is UNSET and isinstance(request, Request):
+                answered = await hot_path.answer(self.schema._schema, request, context)
+                if answered is not None:
+                    return answered
             return await super().run(request, context, root_value)
         except request_guard.BadRequest as exc:
             return request_guard.response(exc)
