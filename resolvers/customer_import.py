@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from resolvers.access import id_or_not_found
 from resolvers.mutation import mutate
@@ -33,6 +34,9 @@ class CustomerImportMutation:
 
         async def perform(session: AsyncSession, actor: Actor) -> ImportCustomersPayload:
             upload = None
+            if input.file is not None and not isinstance(input.file, UploadFile):
+                # The Upload scalar takes any JSON value; a file only comes as a multipart part.
+                raise DomainError(ErrorCode.INVALID, "ファイルはmultipart形式のアップロードで送ってください。", "file")
             if input.file is not None:
                 data = await input.file.read(settings.import_max_bytes + 1)
                 upload = importer.Upload(str(input.file.filename or "upload"), data)

@@ -7,7 +7,6 @@ leaked database does not leak live tokens.
 from __future__ import annotations
 
 import asyncio
-
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -19,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiToken, Customer, StaffAccount, StaffRole, TokenKind
 from models.db import Database
-from services import audit, login_throttle
+from services import audit, login_throttle, text_rules
 from services.actor import Actor
-from services.permissions import Action, check
 from services.config import get_settings
 from services.errors import DomainError, ErrorCode, NotFound
+from services.permissions import Action, check
 from services.sessions import revoke_account_logins
 
 _hasher = PasswordHasher()
@@ -63,6 +62,8 @@ def check_password(password: str, field: str = "password") -> None:
 
 
 #: Account fields recorded in the audit log (never the hash).
+#: The length of ``StaffAccount.login_id``.
+LOGIN_ID_LIMIT = 64
 AUDITED_ACCOUNT_FIELDS = ("login_id", "display_name", "role", "staff_member_id", "active")
 
 
@@ -84,7 +85,7 @@ async def create_staff_account(
     """A new login. ``actor`` (a manager) is required except for the CLI's first manager."""
     if actor is not None:
         check(actor, Action.MANAGE_STAFF)
-    login_id = login_id.strip()
+    login_id = clean_login_id(login_id)
     if not login_id:
         raise DomainError(ErrorCode.REQUIRED, "ログインIDを入力してください。", "login_id")
     check_password(password)
@@ -176,6 +177,13 @@ def _locked() -> DomainError:
                        "このアカウントは店長によってロックされています。店長にご連絡ください。")
 
 
+def clean_login_id(value: str) -> str:
+    """ログインID as stored and looked up: identifying text (services.text_rules: no control or bidi
+    characters, PostgreSQL refuses a NUL outright), surrounding spaces dropped, 64 characters at most."""
+    login_id = text_rules.strict_text(value, "ログインID", "login_id", LOGIN_ID_LIMIT).strip()
+    return text_rules.check_length(login_id, "ログインID", "login_id", LOGIN_ID_LIMIT)
+
+
 async def authenticate(db: Database, login_id: str, password: str, client_address: str | None = None
                        ) -> StaffAccount:
     """The active account with that login and password, or INVALID_CREDENTIALS / TOO_MANY_REQUESTS /
@@ -186,7 +194,10 @@ async def authenticate(db: Database, login_id: str, password: str, client_addres
     account is looked at, so a known and an unknown ID get the same answers. ACCOUNT_LOCKED
     (a manager's lock) is said only after the right password, so it tells a guesser nothing.
     """
-    login_id = login_id.strip()
+    try:
+        login_id = clean_login_id(login_id)
+    except DomainError:  # no account has such an ID: the same answer as any unknown one
+        raise _invalid_credentials() from None
     keys = login_throttle.AttemptKeys.of(login_id, client_address)
     at = login_throttle.now()
     await login_throttle.admit(db, keys, at)  # counts this attempt, or refuses it unchecked

@@ -39,6 +39,12 @@ async def test_wrong_password_is_refused_in_japanese(browser, db):
     assert (await browser.get("/admin/customer/list")).status_code == 302
 
 
+async def test_a_login_id_with_a_nul_is_refused_like_a_wrong_password(browser, db):
+    response = await browser.login("yamada\x00", "not-the-password")
+    assert response.status_code == 400
+    assert "ログインIDまたはパスワードが正しくありません。" in response.text
+
+
 async def test_repeated_wrong_passwords_make_the_id_wait_in_japanese(browser, db):
     # Formerly they locked the account (「ロックされています」) for its owner too.
     await create_account(db, "yamada", StaffRole.STAFF)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from models import StaffAccount
@@ -65,6 +66,15 @@ async def test_login_with_a_bad_password_is_refused(gql, staff_token):
 async def test_login_with_an_unknown_account_says_the_same(gql, db):
     result = (await gql(LOGIN, {"input": {"loginId": "nobody", "password": "password-123"}}))["login"]
 
+    assert [e["code"] for e in result["errors"]] == ["INVALID_CREDENTIALS"]
+
+
+@pytest.mark.parametrize("login_id", ["\x00", "staff\x00", "staff\u202e", "s" * 65, "s" * 5000])
+async def test_a_login_id_no_account_can_have_says_the_same(gql, staff_token, login_id):
+    # A NUL reached PostgreSQL (which refuses it) through the throttle's and the account's lookups.
+    result = (await gql(LOGIN, {"input": {"loginId": login_id, "password": "password-123"}}))["login"]
+
+    assert result["token"] is None
     assert [e["code"] for e in result["errors"]] == ["INVALID_CREDENTIALS"]
 
 

@@ -93,3 +93,14 @@ async def test_an_upload_over_the_limit_is_refused_before_parsing(client, manage
 async def test_a_plain_json_body_keeps_its_small_limit(client, manager_token):
     response = await client.post("/graphql", json={"query": "{ __typename }", "pad": "x" * 200_000})
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("file", [1, "data.xlsx", {"name": "x"}])
+async def test_a_file_sent_as_json_instead_of_an_upload_is_refused_clearly(client, manager_token, db, file):
+    operations = {"query": IMPORT, "variables": {"input": {"file": file}}}
+    response = await client.post("/graphql", json=operations, headers={"Authorization": f"Bearer {manager_token}"})
+
+    assert response.status_code == 200
+    assert response.json()["data"]["importCustomers"]["errors"] == [
+        {"field": "file", "code": "INVALID", "message": "ファイルはmultipart形式のアップロードで送ってください。"}]
+    assert await count(db, CustomerImport) == 0
