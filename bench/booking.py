@@ -187,11 +187,9 @@ async def replay(db: Database, statements: list[tuple[str, Any]]) -> float:
             for statement, parameters in statements:
                 await driver.execute_fetchall(statement, parameters)
             return (time.perf_counter() - started) * 1000
-        prepared = [(await driver.prepare(statement), tuple(parameters or ())) for statement, parameters in statements]
-        started = time.perf_counter()
-        for statement, parameters in prepared:
-            await statement.fetch(*parameters)
-        return (time.perf_counter() - started) * 1000
+        from bench.request_path import time_sql  # the request-path benchmark's own asyncpg timing
+
+        return await time_sql(driver, [(statement, tuple(parameters or ())) for statement, parameters in statements], 1)
 
 
 async def bench_day_list(salon: Salon, rounds: int, port: int, peer_port: int | None = None) -> Table:
