@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from cross_web import HTTPException as StrawberryHTTPException  # what Strawberry's HTTP view raises
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -97,6 +99,13 @@ class SalonGraphQL(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         except request_guard.BadRequest as exc:
             return request_guard.response(exc)
+        except (HTTPException, StrawberryHTTPException) as exc:
+            # Starlette's form parser (a 5,000-character file name, a missing boundary) and
+            # Strawberry's view (no query, a mutation by GET) refuse in plain English text: a client
+            # reads the same JSON shape as for every other refusal.
+            status = getattr(exc, "status_code", 400)
+            reason = exc.reason if isinstance(exc, StrawberryHTTPException) else str(exc.detail)
+            return request_guard.response(request_guard.refused(status, reason))
         except RecursionError:  # a document nested past the parser's stack
             return request_guard.response(request_guard.BadRequest(request_guard.TOO_DEEP))
         finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.utils.str_converters import to_camel_case
 
+from schema.scalars import InvalidScalar
 from services.errors import DomainError, ErrorCode
 
 UNEXPECTED_MESSAGE = "予期しないエラーが発生しました。時間をおいて再度お試しください。"
@@ -33,4 +34,7 @@ def invalid_argument(message: str) -> GraphQLError:
 def is_unexpected(error: GraphQLError) -> bool:
     """True for errors raised by a bug (masked), False for validation and expected failures."""
     original = error.original_error
-    return original is not None and not isinstance(original, (GraphQLError, DomainError))
+    if original is None or isinstance(original, (GraphQLError, DomainError)):
+        return False
+    # A literal our scalar refuses reaches validation as the scalar's ValueError: an answer.
+    return not (error.path is None and isinstance(original, InvalidScalar))

@@ -12,6 +12,7 @@ from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
+from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.execution import ExecutionContext, install_direct_resolvers
 from resolvers.flags import FlagMutation, FlagQuery
@@ -41,13 +42,15 @@ class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutat
 
 class RequestPipeline(DocumentPipeline):
     """The document pipeline, then unexpected errors masked (what Strawberry's ``MaskErrors`` does,
-    in the same hook instead of an extension and a context manager of its own per request)."""
+    in the same hook instead of an extension and a context manager of its own per request) and
+    refused input values answered in Japanese (``resolvers/input_errors.py``)."""
 
     def finish(self) -> None:
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [_masked(error) if is_unexpected(error) else error for error in errors]
+            result.errors = [_masked(error) if is_unexpected(error) else input_errors.in_japanese(error)
+                             for error in errors]
 
 
 def _masked(error: GraphQLError) -> GraphQLError:

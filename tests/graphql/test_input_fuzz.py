@@ -9,6 +9,7 @@ error), it must be an answer, not the masked 「予期しないエラー」 of a
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -27,7 +28,8 @@ HOSTILE: dict[str, list[Any]] = {
     "Float": [1e308, -1.0],
     "Date": ["2026-02-30", "0001-01-01", "9999-12-31", "1899-12-31", "令和9年1月1日", "", "2026-12-06"],
     "DateTime": ["2026-12-06T10:00:00", "2026-12-06T10:00:00+09:00", "0001-01-01T00:00:00+09:00",
-                 "9999-12-31T23:59:59-09:00", "1900-01-01T00:00:00Z", "bad"],
+                 "9999-12-31T23:59:59-09:00", "1900-01-01T00:00:00Z", "bad", "tomorrow 10am",
+                 "2026-12-10T10:00:00+23:59", "2026-12-10T10:00:00+14:00"],
 }
 
 INTROSPECTION = """{ __schema {
@@ -62,6 +64,26 @@ class Hostile:
                     if f["type"]["kind"] == "NON_NULL" or self.rng.random() < 0.8}
         return self.rng.choice(HOSTILE.get(type_["name"], ["x", 1]))
 
+    def literal(self, value: Any, type_: dict) -> str:
+        """``value`` written into the document as GraphQL would read it for ``type_``."""
+        if type_["kind"] == "NON_NULL":
+            type_ = type_["ofType"]
+        if value is None:
+            return "null"
+        if type_["kind"] == "LIST":
+            return "[" + ", ".join(self.literal(item, type_["ofType"]) for item in value) + "]"
+        named = self.types[type_["name"]]
+        if named["kind"] == "ENUM":
+            return str(value)
+        if named["kind"] == "INPUT_OBJECT":
+            fields = {f["name"]: f["type"] for f in named["inputFields"]}
+            return "{" + ", ".join(f"{k}: {self.literal(v, fields[k])}" for k, v in value.items()) + "}"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return json.dumps(value, ensure_ascii=False)  # GraphQL's string escapes are JSON's
+
 
 def _type_name(type_: dict) -> str:
     if type_["kind"] == "NON_NULL":
@@ -77,10 +99,12 @@ def _named(type_: dict) -> str:
     return type_["name"]
 
 
+@pytest.mark.parametrize("how", ["variables", "literals"])
 @pytest.mark.parametrize("who", ["manager", "customer"])
-async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, manager_token, who):
+async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, manager_token, who, how):
     """As a manager (every staff door) and as a customer of the LINE site (the customer channel's own
-    rules: its own reservations only, the masked full-slot answer)."""
+    rules: its own reservations only, the masked full-slot answer); the values sent as variables
+    and, the same values, written into the document (validation refuses those, not coercion)."""
     customer = await given.customer()
     await given.customer(last_name="佐藤", first_name="花子")
     await given.menu("カット")
@@ -100,7 +124,13 @@ async def test_hostile_arguments_to_every_root_field_get_answers(gql, given, man
             document = f"{operation}({declared}) {{ {field['name']}({passed}) {'' if leaf else '{ __typename }'} }}"
             for _ in range(SAMPLES_PER_FIELD):
                 variables = {a["name"]: hostile.value(a["type"]) for a in field["args"]}
-                response = await gql.client.post("/graphql", json={"query": document, "variables": variables},
+                body = {"query": document, "variables": variables}
+                if how == "literals":
+                    written = ", ".join(f"{a['name']}: {hostile.literal(variables[a['name']], a['type'])}"
+                                        for a in field["args"])
+                    body = {"query": f"{operation} {{ {field['name']}({written}) "
+                                     f"{'' if leaf else '{ __typename }'} }}"}
+                response = await gql.client.post("/graphql", json=body,
                                                  headers={"Authorization": f"Bearer {token}"})
                 tried += 1
                 assert response.status_code < 500, (field["name"], variables, response.text[:500])

@@ -11,8 +11,11 @@ import json
 
 import pytest
 
-from models import Customer
+from sqlalchemy import func, select
+
+from models import Customer, CustomerImport
 from resolvers.limits import MAX_NESTING, too_deep
+from resolvers.request_guard import BAD_MULTIPART
 from tests.graphql.conftest import count
 from tests.graphql.test_auth import LOGIN
 from tests.graphql.test_customer_mutations import CREATE, GOOD_INPUT
@@ -172,3 +175,59 @@ async def test_ordinary_requests_still_answer(gql, given, staff_token):
     assert data["customers"]["totalCount"] == 1
     found = await gql(BY_NO, {"no": f" {customer.customer_no} "}, token=staff_token)
     assert found["customerByNo"]["id"] == str(customer.id)
+
+
+MULTIPART_QUERY = "mutation($input: ImportCustomersInput!) { importCustomers(input: $input) { errors { code } } }"
+
+
+@pytest.mark.parametrize("body", ["long file name", "not multipart at all", "no closing boundary"])
+async def test_a_multipart_body_that_cannot_be_read_is_a_bad_request_in_the_json_shape(client, manager_token, db,
+                                                                                      body):
+    """Starlette answered these with a plain-text 400 "Invalid multipart data."; a client reads
+    the same JSON error shape as for any other refused body, and nothing is imported."""
+    headers = {"Authorization": f"Bearer {manager_token}"}
+    operations = json.dumps({"query": MULTIPART_QUERY, "variables": {"input": {"file": None}}})
+    if body == "long file name":
+        response = await client.post("/graphql", headers=headers, data={
+            "operations": operations, "map": json.dumps({"0": ["variables.input.file"]})},
+            files={"0": ("x" * 5000 + ".xlsx", b"PK\x03\x04", "application/octet-stream")})
+    else:
+        raw = b"garbage" if body == "not multipart at all" else (
+            b'--b\r\nContent-Disposition: form-data; name="operations"\r\n\r\n' + operations.encode())
+        response = await client.post("/graphql", content=raw, headers={
+            **headers, "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["message"] == {
+        "long file name": BAD_MULTIPART, "not multipart at all": BAD_MULTIPART,
+        "no closing boundary": "GraphQLのクエリ（query）がありません。"}[body]
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(CustomerImport)) == 0
+
+
+@pytest.mark.parametrize(("method", "content_type", "body", "status", "code", "message"), [
+    ("POST", "application/json", b"{}", 400, "BAD_REQUEST", "GraphQLのクエリ（query）がありません。"),
+    ("POST", "text/plain", b"{ __typename }", 400, "BAD_REQUEST",
+     "Content-Type は application/json か multipart/form-data にしてください。"),
+    ("POST", "application/json", b'{"query": "{ __typename }", "variables": [1]}', 400, "BAD_REQUEST",
+     "variables はオブジェクト（{…}）で送ってください。"),
+    ("POST", "application/json", b'{"query": "query A { __typename }", "operationName": "B"}', 400,
+     "BAD_REQUEST", "operationName の名前の操作がクエリにありません。"),
+    ("PUT", "application/json", b'{"query": "{ __typename }"}', 405, "METHOD_NOT_ALLOWED",
+     "GraphQL には GET か POST で送ってください。"),
+])
+async def test_the_views_own_refusals_are_json_in_japanese(client, staff_token, method, content_type, body,
+                                                           status, code, message):
+    response = await client.request(method, "/graphql", content=body, headers={
+        "Authorization": f"Bearer {staff_token}", "Content-Type": content_type})
+    assert (response.status_code, response.headers["content-type"]) == (status, "application/json")
+    assert response.json() == {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+async def test_a_mutation_sent_with_get_is_refused_in_japanese(client, staff_token):
+    response = await client.get("/graphql", params={"query": "mutation { logout { errors { code } } }"},
+                                headers={"Authorization": f"Bearer {staff_token}", "Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "更新（mutation）は POST で送ってください。"
