@@ -128,6 +128,13 @@ class Customer(TimestampMixin, Base):
                                              comment="要注意人物")
     is_blacklisted: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
                                                  comment="ブラックリスト")
+    # Who this customer is for the blacklist's person match (services.flags): the normalised kana
+    # name, phone digits and real e-mail as registered or as staff last set them. A customer's own
+    # edit on the reservation site leaves them, so no customer can move in or out of a match by
+    # typing someone else's details (services.customers.derive_keys).
+    person_kana: Mapped[str | None] = mapped_column(String(128), comment="本人照合用カナ")
+    person_phone: Mapped[str | None] = mapped_column(String(32), index=True, comment="本人照合用電話番号")
+    person_email: Mapped[str | None] = mapped_column(String(254), index=True, comment="本人照合用メールアドレス")
 
     occupation: Mapped[Occupation | None] = relationship(lazy="raise")
     first_visit_motive: Mapped[FirstVisitMotive | None] = relationship(lazy="raise")

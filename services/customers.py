@@ -29,7 +29,7 @@ from models import (
     RegistrationPath,
     StoreSetting,
 )
-from services import audit, normalize, owned_rows
+from services import audit, flags, normalize, owned_rows
 from services.customer_fields import (
     COLLECTION_FIELDS,
     CUSTOMER_EDITABLE,
@@ -147,8 +147,22 @@ async def allocate_customer_nos(session: AsyncSession, count: int, *, avoid: fro
     return numbers
 
 
-def derive_keys(customer: Customer, placeholder_domain: str) -> None:
-    """Recompute the normalised search/merge/uniqueness keys from the customer's fields."""
+#: The columns :func:`derive_keys` writes: what a bulk insert copies from a keyed object.
+KEY_COLUMNS = ("name_key", "search_text", "email_key", "email_is_placeholder",
+               "person_kana", "person_phone", "person_email")
+
+
+def keys_of(keyed: Any) -> dict[str, Any]:
+    """The :data:`KEY_COLUMNS` of an object :func:`derive_keys` has keyed, for a Core insert."""
+    return {key: getattr(keyed, key) for key in KEY_COLUMNS}
+
+
+def derive_keys(customer: Customer, placeholder_domain: str, *, person: bool = True) -> None:
+    """Recompute the normalised search/merge/uniqueness keys from the customer's fields.
+
+    ``person`` also records who the customer is for the blacklist's person match
+    (``services.flags.record_person``): every registration and every staff edit does; a customer's
+    own edit does not, so it can neither create nor clear a match."""
     customer.name_key = normalize.name_key(customer.last_name, customer.first_name)
     customer.search_text = " ".join(
         filter(None, (
@@ -162,6 +176,8 @@ def derive_keys(customer: Customer, placeholder_domain: str) -> None:
         customer.email and customer.phone
         and customer.email_key == f"{customer.phone}@{placeholder_domain}".lower()
     )
+    if person:
+        flags.record_person(customer)
 
 
 async def _apply_collections(session: AsyncSession, customer: Customer, values: dict[str, Any]) -> None:
@@ -280,7 +296,7 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
         if key in FIELD_LABELS and not (key == "customer_no" and not value):
             setattr(customer, key, value)
     settings = await get_store_settings(session)
-    derive_keys(customer, settings.placeholder_email_domain)
+    derive_keys(customer, settings.placeholder_email_domain, person=actor.is_staff)
     await _apply_collections(session, customer, values)
     await session.flush()
     if customer.pre_system_visit_count != before["pre_system_visit_count"]:

@@ -2,7 +2,9 @@
 
 A customer is treated as blacklisted when it has its own entry, or when it matches a
 blacklisted customer by normalised kana name + phone, by a real e-mail address or by
-LINE user id (a re-registration under a new account, phone-only or through LINE).
+LINE user id (a re-registration under a new account, phone-only or through LINE). Both sides
+are compared as recorded at registration or by staff (``record_person``), never as a
+customer last typed them on the reservation site.
 Placeholder e-mails of phone-only customers are built from the phone number and never
 count as an e-mail match. A manager can clear a false match for one customer and one
 entry (:func:`clear_blacklist_match`); a later entry that matches is a new question.
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import BlacklistEntry, BlacklistMatchClearance, Caution, Customer
@@ -65,9 +67,9 @@ class _Identity:
     lines: frozenset[str]
 
 
-_IDENTITY = (Customer.id, Customer.customer_no, Customer.last_name, Customer.first_name,
-             Customer.last_name_kana, Customer.first_name_kana, Customer.phone, Customer.email_key,
-             Customer.email_is_placeholder, Customer.line_user_id)
+#: Who a customer is for the match: as recorded (``record_person``), never as last typed by itself.
+_IDENTITY = (Customer.id, Customer.customer_no, Customer.person_kana, Customer.person_phone,
+             Customer.person_email, Customer.line_user_id)
 
 
 def kana_key(last_kana: str | None, first_kana: str | None, last: str | None = None,
@@ -81,13 +83,23 @@ def kana_key(last_kana: str | None, first_kana: str | None, last: str | None = N
     return key if _KANA_ONLY.fullmatch(key) else ""
 
 
+def record_person(customer: Customer) -> None:
+    """Record who ``customer`` is for the match, from its fields as they are now.
+
+    Called for every registration and every staff edit (``customers.derive_keys``), not for a
+    customer's own edit: otherwise a customer token could type a third person's kana and phone
+    into its own profile and learn from the booking answer whether that person is blacklisted,
+    or type its way out of a match."""
+    customer.person_kana = kana_key(customer.last_name_kana, customer.first_name_kana,
+                                    customer.last_name, customer.first_name) or None
+    customer.person_phone = normalize.phone_digits(customer.phone) or None
+    customer.person_email = None if customer.email_is_placeholder else customer.email_key or None
+
+
 def _identity(row: Any, *line_ids: str | None) -> _Identity:
-    email = "" if row.email_is_placeholder or not row.email_key else row.email_key
     return _Identity(
-        id=row.id, customer_no=row.customer_no,
-        kana=kana_key(row.last_name_kana, row.first_name_kana, row.last_name, row.first_name),
-        phone=normalize.phone_digits(row.phone), email=email,
-        lines=frozenset(i for i in (row.line_user_id, *line_ids) if i))
+        id=row.id, customer_no=row.customer_no, kana=row.person_kana or "", phone=row.person_phone or "",
+        email=row.person_email or "", lines=frozenset(i for i in (row.line_user_id, *line_ids) if i))
 
 
 def _reasons(person: _Identity, listed: _Identity) -> tuple[str, ...]:
@@ -101,9 +113,32 @@ def _reasons(person: _Identity, listed: _Identity) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-async def _matches(session: AsyncSession, ids: list[int]) -> dict[int, list[BlacklistMatch]]:
-    """Every uncleared match of each customer, best first (own entry, then most grounds, then oldest)."""
-    people = [_identity(r) for r in (await session.execute(select(*_IDENTITY).where(Customer.id.in_(ids))))]
+_LIVE = (Customer.id, Customer.customer_no, Customer.last_name, Customer.first_name, Customer.last_name_kana,
+         Customer.first_name_kana, Customer.phone, Customer.email_key, Customer.email_is_placeholder,
+         Customer.line_user_id)
+
+
+async def _people(session: AsyncSession, ids: list[int], *, live: bool) -> list[_Identity]:
+    if not live:
+        return [_identity(r) for r in await session.execute(select(*_IDENTITY).where(Customer.id.in_(ids)))]
+    people = []
+    for row in await session.execute(select(*_LIVE).where(Customer.id.in_(ids))):
+        person = Customer(last_name=row.last_name, first_name=row.first_name, last_name_kana=row.last_name_kana,
+                          first_name_kana=row.first_name_kana, phone=row.phone, email_key=row.email_key,
+                          email_is_placeholder=row.email_is_placeholder)
+        record_person(person)
+        people.append(_Identity(id=row.id, customer_no=row.customer_no, kana=person.person_kana or "",
+                                phone=person.person_phone or "", email=person.person_email or "",
+                                lines=frozenset({row.line_user_id} - {None})))
+    return people
+
+
+async def _matches(session: AsyncSession, ids: list[int], *, live: bool = False) -> dict[int, list[BlacklistMatch]]:
+    """Every uncleared match of each customer, best first (own entry, then most grounds, then oldest).
+
+    ``live`` compares the customer's fields as they are now instead of as recorded (what staff are
+    shown after a customer's own edit, to decide)."""
+    people = await _people(session, ids, live=live)
     found: dict[int, list[BlacklistMatch]] = {p.id: [] for p in people}
     own = await session.execute(select(BlacklistEntry.id, BlacklistEntry.customer_id, BlacklistEntry.memo)
                                 .where(BlacklistEntry.customer_id.in_(ids)))
@@ -116,9 +151,9 @@ async def _matches(session: AsyncSession, ids: list[int]) -> dict[int, list[Blac
     emails = {p.email for p in people if p.email}
     lines = set().union(*(p.lines for p in people))
     if phones:
-        conditions.append(Customer.phone.in_(phones))
+        conditions.append(Customer.person_phone.in_(phones))
     if emails:
-        conditions.append(and_(Customer.email_key.in_(emails), Customer.email_is_placeholder.is_(False)))
+        conditions.append(Customer.person_email.in_(emails))
     if lines:
         conditions.append(or_(Customer.line_user_id.in_(lines), BlacklistEntry.line_user_id.in_(lines)))
     if not conditions:
@@ -163,6 +198,15 @@ async def find_blacklist_match(session: AsyncSession, customer_id: int) -> Black
     a manager cleared for this customer is skipped.
     """
     return (await find_blacklist_matches(session, [customer_id])).get(customer_id)
+
+
+async def unrecorded_match(session: AsyncSession, customer_id: int) -> BlacklistMatch | None:
+    """A match the customer's fields as they are now would make and the recorded ones do not: the
+    customer changed its own kana, phone or e-mail on the reservation site. Staff see it and
+    decide: saving the customer's profile records the new details (and the match)."""
+    recorded = {m.entry_id for m in (await _matches(session, [customer_id])).get(customer_id, [])}
+    live = (await _matches(session, [customer_id], live=True)).get(customer_id, [])
+    return next((m for m in live if m.entry_id not in recorded), None)
 
 
 def _memo(value: Any, errors: list[FieldError], *, required: bool = True) -> str:

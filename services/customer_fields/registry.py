@@ -92,6 +92,9 @@ _FIELD_LIST: tuple[CustomerField, ...] = (
     _input("email", "メールアドレス", Kind.EMAIL, required_on_full=True, max_length=254, **_SELF),
     _other("email_key", "メールアドレス(小文字)", Role.KEY),
     _other("email_is_placeholder", "仮メールアドレス", Role.KEY),
+    _other("person_kana", "本人照合用カナ", Role.KEY),
+    _other("person_phone", "本人照合用電話番号", Role.KEY),
+    _other("person_email", "本人照合用メールアドレス", Role.KEY),
     _input("birth_date", "生年月日", Kind.DATE, **_SELF),
     _input("gender", "性別", Kind.ENUM, **_SELF),  # null means 未回答
     _input("postal_code", "郵便番号", Kind.POSTAL_CODE, max_length=7, **_SELF),

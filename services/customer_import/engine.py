@@ -181,8 +181,7 @@ async def insert_customers(session: AsyncSession, creates: list[tuple[RowResult,
         result.customer_no = row["customer_no"]
         keys = SimpleNamespace(**row, line_name=None)
         customer_service.derive_keys(keys, placeholder_domain)
-        row.update(name_key=keys.name_key, search_text=keys.search_text, email_key=keys.email_key,
-                   email_is_placeholder=keys.email_is_placeholder, registration_path=RegistrationPath.IMPORT,
+        row.update(customer_service.keys_of(keys), registration_path=RegistrationPath.IMPORT,
                    registered_at=now, created_at=now, updated_at=now,
                    # What refresh_customer_stats computes for a customer without reservations (a test
                    # keeps the two equal): the figures' one writer need not reload thousands of rows.

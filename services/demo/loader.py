@@ -35,7 +35,7 @@ from models.db import Database
 from services.actor import Actor
 from services.customer_fields import SCALAR_FIELDS, Mode, clean_customer
 from services.customer_stats import refresh_customer_flags, refresh_customer_stats
-from services.customers import create_customer, derive_keys
+from services.customers import create_customer, derive_keys, keys_of
 from services.demo import data
 from services.demo.data import Booking, Person, Planner
 from services.demo.masters import ensure_accounts, ensure_masters
@@ -191,8 +191,7 @@ class _Loader:
             keys = Customer(**{k: row.get(k) for k in ("last_name", "first_name", "last_name_kana",
                                                         "first_name_kana", "line_name", "email", "phone")})
             derive_keys(keys, data.PLACEHOLDER_DOMAIN)
-            row.update(name_key=keys.name_key, search_text=keys.search_text, email_key=keys.email_key,
-                       email_is_placeholder=keys.email_is_placeholder)
+            row.update(keys_of(keys))
             rows.append(row)
         ids = await self._insert_returning(Customer, rows)
         attrs, routes, choices = [], [], []

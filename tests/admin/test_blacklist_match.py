@@ -98,3 +98,24 @@ async def test_staff_cannot_clear_and_nothing_is_written(staff, pair, db):
     assert response.status_code == 403
     assert "店長・管理者のみが行える操作です。" in response.text
     assert await _count(db, BlacklistMatchClearance) == 0
+
+
+async def test_details_show_staff_a_match_that_a_customers_own_edit_would_make(staff, db):
+    """A customer's own edit on the reservation site is not matched (it could be a probe); staff
+    are shown the possible match on the customer's page and decide by saving the profile."""
+    async with db.transaction() as session:
+        listed = await customer_service.create_customer(session, LISTED, Actor.system())
+        session.add(BlacklistEntry(customer_id=listed.id, memo="スタッフへの暴言"))
+        await refresh_customer_flags(session, [listed.id])
+        other = await customer_service.create_customer(session, {
+            **LISTED, "last_name_kana": "サトウ", "phone": "080-5555-6666", "email": "sato@example.jp"},
+            Actor.system())
+    async with db.transaction() as session:
+        await customer_service.update_customer(session, other.id, {"last_name_kana": "ヤマダ",
+                                                                   "phone": "090-1234-5678"},
+                                               Actor.customer(other.id))
+    page = await staff.get(f"/admin/customer/details/{other.id}")
+    assert page.status_code == 200
+    assert "ブラックリストとの一致の可能性" in page.text
+    assert f"お客様番号 {listed.customer_no}：カナ氏名と電話番号が一致" in page.text
+    assert "ブラックリストに登録されたお客様と一致します" not in page.text  # not recorded as a match
