@@ -22,8 +22,7 @@ from admin.base import JapaneseModelView, write_transaction
 from admin.display import JST, format_date
 from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
-from admin.notices import warn
-from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
+from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (
     Customer,
@@ -253,10 +252,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
             async with self.session_maker() as session:
                 possible = await flags.unrecorded_match(session, customer.id)
             if possible is not None:
-                warn(request, f"このお客様がご自身で変更したカナ氏名・電話番号・メールアドレスが、ブラックリストの"
-                              f"お客様（お客様番号 {possible.customer_no}：{'、'.join(possible.reasons)}）と一致します。"
-                              f"同一人物かご確認ください。「編集」から保存すると今の内容で照合し、一致として記録します。",
-                     "ブラックリストとの一致の可能性")
+                remember_unrecorded_match(request, customer.id, possible)
         return customer
 
     # ------------------------------------------------------------------ forms

@@ -78,6 +78,11 @@ def blacklist_memos(request: Request) -> dict[int, str]:
     return getattr(request.state, "blacklist_memos", {})
 
 
+def remember_unrecorded_match(request: Request, customer_id: int, match: BlacklistMatch) -> None:
+    """A match the customer's own edit would make (``services.flags.unrecorded_match``), for the details."""
+    request.state.unrecorded_matches = {**getattr(request.state, "unrecorded_matches", {}), customer_id: match}
+
+
 def shows_blacklist(request: Request, customer_id: int | None) -> bool:
     """Whether a customer of the page gets ⛔: its own entry, or a match with somebody else's."""
     return customer_id in blacklist_memos(request) or customer_id in blacklist_matches(request)
@@ -112,14 +117,24 @@ def customer_flags_cell(model: Any, attribute: str, request: Request) -> Markup:
         parts.append(Markup('<div class="text-danger">⛔ ブラックリスト: {}</div>').format(blacklist))
     if match is not None and _is_other_person(match):
         parts.append(_match_warning(model, match, request))
+    possible = getattr(request.state, "unrecorded_matches", {}).get(model.id)
+    if possible is not None:
+        parts.append(Markup(
+            '<div class="alert alert-warning mb-0 text-wrap" role="alert" data-testid="possible-blacklist-match">'
+            '<div><strong>ブラックリストとの一致の可能性</strong><br>'
+            'お客様ご自身が予約サイトで変更したカナ氏名・電話番号・メールアドレスが、ブラックリストのお客様'
+            '（お客様番号 <a href="{url}">{no}</a>・{reasons}）と一致します。メモ: {memo}<br>'
+            '同一人物かご確認ください。「編集」から保存すると今の内容で照合し、一致として記録します。</div></div>'
+        ).format(url=request.url_for("admin:details", identity="customer", pk=possible.customer_id),
+                 no=possible.customer_no, reasons="、".join(possible.reasons), memo=possible.memo))
     return Markup("").join(parts) if parts else Markup("なし")
 
 
 def _match_warning(model: Any, match: BlacklistMatch, request: Request) -> Markup:
     warning = Markup(
         '<div class="alert alert-danger mb-0 text-wrap" role="alert" data-testid="blacklist-match">'
-        '<strong>⛔ ブラックリストに登録されたお客様と一致します</strong><br>'
-        'お客様番号 <a href="{url}">{no}</a>（{reasons}）<br>メモ: {memo}{form}</div>'
+        '<div><strong>⛔ ブラックリストに登録されたお客様と一致します</strong><br>'
+        'お客様番号 <a href="{url}">{no}</a>（{reasons}）<br>メモ: {memo}{form}</div></div>'
     )
     actor = getattr(request.state, "actor", None)
     form = Markup("")
