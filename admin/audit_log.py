@@ -36,7 +36,7 @@ from services.audit import AuditEntity
 FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "inflow_route_ids": "流入経路",
                 "free_item_choice_ids": "フリー項目", "password": "パスワード", "login_id": "ログインID",
                 "display_name": "表示名", "role": "権限", "active": "有効", "locked": "ロック",
-                "login_limits": "ログイン制限", "name": "名称",
+                "login_limits": "ログイン制限", "name": "名称", "new_email": "新しいメールアドレス（確認待ち）",
                 "sort_order": "表示順", "price": "料金", "position": "項目番号",
                 "staff_member_id": "スタッフ", "staff_member": "スタッフ", "category_id": "分類",
                 "free_item": "フリー項目", "free_item_id": "フリー項目"}

@@ -5,6 +5,7 @@ from models.customer import (
     Customer,
     CustomerAttribute,
     CustomerFreeItemValue,
+    EmailChange,
     Gender,
     Referral,
     RegistrationPath,
@@ -47,7 +48,7 @@ from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, Ticket
 __all__ = [
     "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
     "CancelKind", "Caution", "Customer",
-    "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
+    "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "EmailChange", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
     "Gender", "ImportColumnMapping", "ImportStatus",
     "InflowRoute", "KarteCategory", "KarteDetail", "KarteEntry", "KarteImage", "KartePhrase", "LoginThrottle", "Menu",
     "MergeLog", "Occupation", "PREPAYMENT_ONLY_STATUSES", "Referral", "RegistrationPath", "Reservation",

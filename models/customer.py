@@ -228,3 +228,20 @@ class Withdrawal(Base):
     withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow, index=True, comment="退会日")
 
     customer: Mapped[Customer] = relationship(lazy="raise")
+
+
+class EmailChange(Base):
+    """メールアドレス変更の確認: a customer's new e-mail address, applied only with the one-time token
+    that was sent to that address (services.email_change). Only its SHA-256 is stored."""
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(254), comment="新しいメールアドレス")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="確認トークン(SHA-256)")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, comment="受付日時")
+    expires_at: Mapped[datetime] = mapped_column(comment="有効期限")
+    confirmed_at: Mapped[datetime | None] = mapped_column(comment="確認日時")
+
+    customer: Mapped[Customer] = relationship(lazy="raise")

@@ -12,6 +12,7 @@ from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
+from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.execution import ExecutionContext, install_direct_resolvers
@@ -36,7 +37,8 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
 @strawberry.type(
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
-class Mutation(AccountMutation, CustomerMutation, FlagMutation, ReservationMutation, CustomerImportMutation):
+class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
+               CustomerImportMutation):
     pass
 
 

@@ -50,6 +50,7 @@ class AuditAction(LabeledEnum):
     DELETE = ("delete", "削除")
     MERGE = ("merge", "統合")
     ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
+    EMAIL_CHANGE_REQUESTED = ("email_change_requested", "メールアドレス変更の受付")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).

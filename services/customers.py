@@ -288,6 +288,12 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
             if values.get(key) == before[key]:
                 values[key] = None
     fill_address(values, errors, fill_street="address_line" in values or not before["address_line"])
+    if actor.kind == ActorKind.CUSTOMER and _new_address(values.get("email"), customer.email_key):
+        # Whether an address is in use by somebody else is what a customer token must not learn
+        # (nor from the time the answer takes): a new address goes through services.email_change,
+        # and it is never looked up here.
+        del values["email"]
+        errors.add("email", ErrorCode.EMAIL_CONFIRMATION_REQUIRED, EMAIL_CONFIRMATION_MESSAGE)
     await _check_references(session, values, errors)
     await _check_unique(session, values, customer.id, errors)
     errors.raise_if_any()
@@ -308,6 +314,34 @@ async def update_customer(session: AsyncSession, customer_id: int, data: Custome
     if changes:
         await audit.record(session, actor, entity="customer", entity_id=customer.id, action="update",
                            changes=changes)
+    return customer
+
+
+EMAIL_CONFIRMATION_MESSAGE = ("メールアドレスの変更には、新しいアドレスに届く確認メールでの手続きが必要です。"
+                              "予約サイトの「メールアドレスの変更」からお手続きください。")
+
+
+def _new_address(email: str | None, current_key: str | None) -> bool:
+    return bool(email) and normalize.email_key(email) != current_key
+
+
+@refuses_violations
+async def apply_confirmed_email(session: AsyncSession, customer_id: int, email: str, actor: Actor) -> Customer:
+    """Set the address a customer confirmed from its own mailbox (``services.email_change``).
+
+    An address taken meanwhile is DUPLICATE_EMAIL, told to the owner of that mailbox. Who the
+    customer is for the blacklist's match is left as recorded: this is the customer's own change."""
+    await lock_customers(session, [customer_id])
+    customer = await load_customer(session, customer_id)
+    before = _snapshot(customer)
+    errors = Collector()
+    await _check_unique(session, {"email": email}, customer.id, errors)
+    errors.raise_if_any()
+    customer.email = email
+    derive_keys(customer, (await get_store_settings(session)).placeholder_email_domain, person=False)
+    await session.flush()
+    await audit.record(session, actor, entity="customer", entity_id=customer.id, action="update",
+                       changes=audit.diff(before, _snapshot(customer)))
     return customer
 
 

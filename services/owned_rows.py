@@ -80,6 +80,7 @@ REGISTRY: tuple[OwnedRows, ...] = (
     OwnedRows("blacklist_match_clearances", "customer_id", "ブラックリスト一致の解除", C, OnMerge.MOVE_DISTINCT),
     OwnedRows("withdrawals", "customer_id", "退会", C, OnMerge.KEEP),
     OwnedRows("api_tokens", "customer_id", "お客様トークン", C, OnMerge.DROP),
+    OwnedRows("email_changes", "customer_id", "メールアドレス変更の確認", C, OnMerge.DROP),
     OwnedRows("merge_logs", "target_customer_id", "統合履歴", K, OnMerge.KEEP),
 )
 

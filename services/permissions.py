@@ -39,6 +39,7 @@ class Action(enum.Enum):
     READ_RESERVATIONS = "read reservations"
     BOOK = "book or cancel a reservation"
     MANAGE_RESERVATIONS = "manage reservations"
+    START_EMAIL_CHANGE = "start a customer's e-mail change (the reservation site's server)"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -63,6 +64,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.READ_RESERVATIONS: {A: False, C: OWN, S: True, M: True},
     Action.BOOK: {A: False, C: OWN, S: True, M: True},
     Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
+    Action.START_EMAIL_CHANGE: {A: False, C: False, S: False, M: True},
 }
 
 _REFUSAL = {
