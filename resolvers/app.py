@@ -20,7 +20,7 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from models.db import Database
-from resolvers import hot_path, request_guard
+from resolvers import request_guard
 from resolvers.schema import schema
 from schema.context import Context
 from schema.loaders import Loaders
@@ -45,8 +45,6 @@ class SalonGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.db = db
         self.settings = settings
-        #: Whether known documents may be answered by their plans (resolvers/hot_path.py).
-        self.hot_path = hot_path.usable(schema.extensions)
         token_cache.configure(settings.token_cache_seconds)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
@@ -90,10 +88,6 @@ class SalonGraphQL(GraphQL[Context, None]):
         if context is UNSET:
             context = await self.get_context(request, response=None)  # type: ignore[arg-type]
         try:
-            if self.hot_path and root_value is UNSET and isinstance(request, Request):
-                answered = await hot_path.answer(self.schema._schema, request, context)
-                if answered is not None:
-                    return answered
             return await super().run(request, context, root_value)
         except request_guard.BadRequest as exc:
             return request_guard.response(exc)

@@ -120,10 +120,6 @@ class LRU(Generic[K, V]):
         self._data.move_to_end(key)
         return value
 
-    def peek(self, key: K) -> V | None:
-        """The value kept for ``key``, or None; never makes one (and counts neither hit nor miss)."""
-        return self._data.get(key)
-
     def __len__(self) -> int:
         return len(self._data)
 
