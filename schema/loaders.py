@@ -287,7 +287,7 @@ def _as_rows(query: Select[Any]) -> tuple[Select[Any], Callable[[Any], Any] | No
 
 KEYS = "keys"
 #: Batches up to this many keys are padded to a power of two, each key a parameter of its own:
-#: about ten statements per loader, each compiled once (``models.driver_reads``) and prepared
+#: about ten statements per loader, each compiled once (SQLAlchemy's compiled cache) and prepared
 #: once by the driver. Larger batches use one expanding ``IN``, rendered per execution.
 MAX_PADDED = 1024
 
