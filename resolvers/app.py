@@ -21,10 +21,10 @@ from strawberry.asgi import GraphQL
 
 from models.db import Database
 from resolvers import request_guard
+from resolvers.runtime.context import Context
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 from resolvers.schema import schema
-from schema.context import Context
-from schema.loaders import Loaders
-from schema.reads import RequestReads
 from services import auth, token_cache
 from services.config import Settings
 

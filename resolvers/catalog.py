@@ -14,7 +14,7 @@ from sqlalchemy import select
 import models
 from resolvers.errors import graphql_error
 from resolvers.pagination import C, paginate
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.types.catalog import (
     FirstVisitMotiveConnection,
     FreeItemConnection,

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Customer as CustomerModel
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
-from resolvers.limits import LRU
 from resolvers.mutation import mutate
 from resolvers.pagination import page_statement, paginate
-from schema import selection
-from schema.context import Info
+from resolvers.runtime import selection
+from resolvers.runtime.context import Info
+from resolvers.runtime.lru import LRU
+from resolvers.runtime.prefetch import prefetch
 from schema.enums import CustomerOrderField, OrderDirection
 from schema.inputs import (
     CreateCustomerInput,
@@ -27,7 +28,6 @@ from schema.inputs import (
     UpdateCustomerInput,
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
-from schema.prefetch import prefetch
 from schema.types.customer import COLUMNS, Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
@@ -61,7 +61,7 @@ class CustomerQuery:
         if keys is None:  # a field that may read any column: the whole row, shared with the loader
             return await info.context.loaders.customer.load(customer_id)
         # One statement for the columns the selection reads (the lookup a frontend makes most), as
-        # a Core row: no ORM instance for a dozen columns read once (schema.rows).
+        # a Core row: no ORM instance for a dozen columns read once (resolvers.runtime.rows).
         row = await info.context.reads.first(_lookup_statement(keys), {"id": customer_id})
         if row is None:
             return None
@@ -130,7 +130,7 @@ async def _customer_page(
     def build() -> tuple[Select[Any], Select[Any]]:
         query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
         order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
-        # Only the columns the page shows, not all 47 of a customer, as Core rows (schema.rows).
+        # Only the columns the page shows, not all 47 of a customer, as Core rows (resolvers.runtime.rows).
         return query, page_statement(query, order_by, with_total=with_total, columns=COLUMNS.columns(keys))
 
     key = (astuple(search), order.field, order.direction, with_total, keys)

@@ -19,7 +19,7 @@ from models import Customer as CustomerModel
 from resolvers.access import id_or_not_found, staff_reader
 from resolvers.mutation import Perform, mutate
 from resolvers.pagination import paginate
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.inputs.flags import AddFlagInput, ClearBlacklistMatchInput, RemoveFlagInput, UpdateFlagInput
 from schema.payloads.flags import (
     BlacklistEntryPayload,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Database
 from resolvers.errors import invalid_argument
-from schema.reads import RequestReads
+from resolvers.runtime.reads import RequestReads
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
 
 C = TypeVar("C", bound=Connection)
@@ -62,7 +62,7 @@ async def paginate(
     statement (a count subquery over the filtered rows); False never counts; None counts with
     a statement of its own if and when ``totalCount`` is resolved. ``options``
     (e.g. ``load_only``) shape the rows. ``statement``: the page built once by
-    :func:`page_statement` and kept by the caller for reuse. ``view``: a ``schema.rows.view``
+    :func:`page_statement` and kept by the caller for reuse. ``view``: a ``resolvers.runtime.rows.view``
     class; the statement (built with ``columns=``) reads its columns with Core, in its order,
     and the nodes are views instead of ORM objects. A ``RequestReads`` source reads on the
     request's connection; a ``Database`` one opens a session of its own. ``parameters``: values

@@ -18,11 +18,12 @@ from models import Reservation as ReservationModel
 from models import ReservationChannel
 from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
-from resolvers.limits import LRU
 from resolvers.mutation import mutate
 from resolvers.pagination import page_statement, paginate
-from schema import selection
-from schema.context import Info
+from resolvers.runtime import selection
+from resolvers.runtime.context import Info
+from resolvers.runtime.lru import LRU
+from resolvers.runtime.prefetch import prefetch
 from schema.inputs import (
     CreateReservationInput,
     RescheduleReservationInput,
@@ -30,7 +31,6 @@ from schema.inputs import (
     ReservationIdInput,
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
-from schema.prefetch import prefetch
 from schema.types.reservation import COLUMNS, Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
@@ -85,7 +85,7 @@ class ReservationQuery:
             raise graphql_error(exc) from None
         top = selection.selected(info)
         below = selection.path(top, "edges", "node")
-        # Only the columns the selection reads, as Core rows (schema.rows); counted in the same
+        # Only the columns the selection reads, as Core rows (resolvers.runtime.rows); counted in the same
         # statement when totalCount is asked for.
         keys = COLUMNS.keys_for(below)
         with_total = "totalCount" in selection.children(top)

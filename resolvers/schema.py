@@ -13,7 +13,6 @@ from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
-from resolvers.execution import ExecutionContext, install_direct_resolvers
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.limits import (
     MAX_ALIASES,
@@ -22,6 +21,7 @@ from resolvers.limits import (
     DocumentPipeline,
 )
 from resolvers.reservations import ReservationMutation, ReservationQuery
+from resolvers.runtime.execution import ExecutionContext, install_direct_resolvers
 from schema.scalars import SCALAR_MAP
 
 __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]

@@ -7,9 +7,9 @@ from typing import Annotated
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.context import Info
+from resolvers.runtime.prefetch import link
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.types.catalog import StaffMember
 from schema.types.customer import Customer
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.context import Info
+from resolvers.runtime.prefetch import link
 from schema.enums import ReservationStatus
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.relay import Connection
 
 CHOICES = link("FreeItem", "choices", "choices_by_free_item", "id", target="FreeItemChoice", many=True)

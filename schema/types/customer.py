@@ -15,11 +15,11 @@ import strawberry
 from graphql import GraphQLError
 
 import models
-from schema.context import Context, Info
+from resolvers.runtime.context import Context, Info
+from resolvers.runtime.prefetch import derived, link
+from resolvers.runtime.rows import ColumnMap
 from schema.generate import model_type
-from schema.prefetch import derived, link
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
-from schema.rows import ColumnMap
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
 from schema.types.flags import BlacklistMatch
 from services.normalize import format_phone, format_wareki
@@ -67,7 +67,7 @@ CUSTOMER_COLUMNS = {
 
 
 #: Columns each field of Customer reads besides ``id`` (lookups and list pages read only what the
-#: selection needs, as Core rows: schema.rows).
+#: selection needs, as Core rows: resolvers.runtime.rows).
 COLUMNS = ColumnMap(models.Customer, {
     **{key: (key,) for key in CUSTOMER_COLUMNS},
     "full_name": ("last_name", "first_name"),
@@ -234,7 +234,7 @@ class CustomerConnection(Connection[Customer]):
 
 
 
-#: Links (schema.prefetch): fields read through the request's dataloaders, which a list loads
+#: Links (resolvers.runtime.prefetch): fields read through the request's dataloaders, which a list loads
 #: for all its rows before it is written out.
 OCCUPATION = link("Customer", "occupation", "occupation", "occupation_id", target="Occupation")
 FIRST_VISIT_MOTIVE = link("Customer", "firstVisitMotive", "first_visit_motive", "first_visit_motive_id",

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.context import Info
+from resolvers.runtime.prefetch import link
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.relay import Connection
 from services.flags import BlacklistMatch as Match
 

@@ -12,11 +12,11 @@ from typing import Annotated
 import strawberry
 
 import models
-from schema.context import Context, Info
+from resolvers.runtime.context import Context, Info
+from resolvers.runtime.prefetch import derived, link
+from resolvers.runtime.rows import ColumnMap
 from schema.generate import model_type
-from schema.prefetch import derived, link
 from schema.relay import Connection
-from schema.rows import ColumnMap
 from schema.types.catalog import Menu, StaffMember
 
 Parent = strawberry.Parent[models.Reservation]
@@ -51,7 +51,7 @@ COLUMNS = ColumnMap(models.Reservation, {
     "total_price": (),
 }, "Reservation")
 
-#: Links (schema.prefetch): a day's list loads these for all its rows before it is written out.
+#: Links (resolvers.runtime.prefetch): a day's list loads these for all its rows before it is written out.
 CUSTOMER = link("Reservation", "customer", "customer", "customer_id", target="Customer")
 STAFF = link("Reservation", "staff", "staff_member", "staff_member_id", target="StaffMember")
 MENU_LINES = link("Reservation", "menus", "menu_lines_by_reservation", "id", target="ReservationMenuLine",

@@ -1,4 +1,4 @@
-"""The executor's short ways (resolvers/execution.py) answer exactly what graphql-core and Strawberry answer.
+"""The executor's short ways (resolvers/runtime/execution.py) answer exactly what graphql-core and Strawberry answer.
 
 Each query runs twice on the same data: through the app's schema (direct resolvers, plain fields
 and whole objects written out directly, lists prefetched) and through a reference schema built
@@ -18,11 +18,11 @@ from strawberry.schema.config import StrawberryConfig
 
 from models import BlacklistEntry, Caution, Referral, Reservation, ReservationChannel, ReservationStatus
 from models.db import Database
-from resolvers.execution import ExecutionContext, _EnumNames
+from resolvers.runtime.context import Context
+from resolvers.runtime.execution import ExecutionContext, _EnumNames
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 from resolvers.schema import Mutation, Query, schema
-from schema.context import Context
-from schema.loaders import Loaders
-from schema.reads import RequestReads
 from schema.scalars import SCALAR_MAP
 from services.actor import Actor
 from services.config import get_settings
@@ -160,7 +160,7 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
 
 async def test_a_customer_page_is_written_out_below_its_root(db: Database,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """A page of Core rows (schema.rows): ``totalCount`` counted by the page's own statement, the
+    """A page of Core rows (resolvers.runtime.rows): ``totalCount`` counted by the page's own statement, the
     edges, their cursors and nodes are written out directly; only the root field goes graphql-core's way."""
     world, _ = await _salon(db)
     query = """query { customers(first: 2) { totalCount pageInfo { hasNextPage endCursor }
@@ -223,7 +223,7 @@ async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) 
 async def test_a_repeated_document_reuses_its_converted_selection(db: Database,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The selection below a list is converted once per document, not on every request."""
-    from schema import selection
+    from resolvers.runtime import selection
 
     world, _ = await _salon(db)
     given: list[Any] = []

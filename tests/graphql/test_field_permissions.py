@@ -1,4 +1,4 @@
-"""Strawberry's field permissions hold under the app's executor (resolvers/execution.py).
+"""Strawberry's field permissions hold under the app's executor (resolvers/runtime/execution.py).
 
 A field with ``permission_classes`` keeps Strawberry's resolver wrapper, so its denial reads as it
 does on stock Strawberry, even inside a list the executor otherwise writes out whole; a field that
@@ -13,7 +13,7 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
-from resolvers.execution import DIRECT, ExecutionContext, ShortWayError, check_short_ways
+from resolvers.runtime.execution import DIRECT, ExecutionContext, ShortWayError, check_short_ways
 
 DENIED = "この項目を見る権限がありません。"
 

@@ -8,8 +8,8 @@ import strawberry
 from starlette.requests import Request
 
 from models.db import Database
-from schema.loaders import Loaders
-from schema.reads import RequestReads
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 from services.actor import Actor
 from services.config import Settings
 

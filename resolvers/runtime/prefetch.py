@@ -7,7 +7,7 @@
   ``Reservation.statusLabel`` or ``Customer.phoneDisplay``.
 
 Both are registered in :data:`DIRECT`; the Strawberry resolver of such a field calls the
-registered function, and the executor (``resolvers/execution.py``) calls it directly, so a
+registered function, and the executor (``resolvers/runtime/execution.py``) calls it directly, so a
 list of them is written out without graphql-core's and Strawberry's per-field machinery.
 
 A list resolver calls :func:`prefetch` with the rows it is about to return and the selection
@@ -27,15 +27,15 @@ from dataclasses import field as dataclass_field
 from operator import attrgetter
 from typing import Any
 
-from schema.rows import COLUMN_MAPS
-from schema.selection import children
+from resolvers.runtime.rows import COLUMN_MAPS
+from resolvers.runtime.selection import children
 
 #: (GraphQL type, field) → its link; filled as the type modules define their links.
 LINKS: dict[tuple[str, str], Link] = {}
 
 #: (GraphQL type, field) → ``value(root, context)`` for every field whose value needs nothing but
 #: its parent and the request context: links and :func:`derived` fields. The executor
-#: (``resolvers/execution.py``) calls these directly, without Strawberry's per-field wrapping.
+#: (``resolvers/runtime/execution.py``) calls these directly, without Strawberry's per-field wrapping.
 DIRECT: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
 
 MISSING: Any = object()
@@ -171,7 +171,7 @@ async def _after(future: Future[Any], then: Callable[[Any], Any]) -> Any:
 async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]) -> None:
     """Load every linked field of ``selected`` below ``parents`` (objects of GraphQL type ``owner``).
 
-    ``selected``: field name → selections below it (:func:`schema.selection.children` or ``path``).
+    ``selected``: field name → selections below it (:func:`resolvers.runtime.selection.children` or ``path``).
     """
     if not parents:
         return

@@ -1,9 +1,9 @@
 """Per-request dataloaders: every relationship and derived list is one query per field, not per row.
 
-Each batch runs on the request's one read connection (:mod:`schema.reads`), in turn with
+Each batch runs on the request's one read connection (:mod:`resolvers.runtime.reads`), in turn with
 the other batches and root resolvers of the request. Rows come back as Core views of all their
-columns (:mod:`schema.rows`), not ORM instances; relationships are only reached through here.
-A list's prefetch (:mod:`schema.prefetch`) fills a loader's plain value map ahead, in one batch.
+columns (:mod:`resolvers.runtime.rows`), not ORM instances; relationships are only reached through here.
+A list's prefetch (:mod:`resolvers.runtime.prefetch`) fills a loader's plain value map ahead, in one batch.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from models import (
     StaffMember,
     customer_inflow_routes,
 )
-from schema.prefetch import MISSING, loaded
-from schema.reads import RequestReads
-from schema.rows import column_keys, view
+from resolvers.runtime.prefetch import MISSING, loaded
+from resolvers.runtime.reads import RequestReads
+from resolvers.runtime.rows import column_keys, view
 from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
@@ -168,7 +168,7 @@ class Loaders:
         return Loader(load_fn=batch)
 
     def _by_id(self, model: type[M]) -> Loader:
-        """``load(id)`` → the row (a view of all its columns, schema.rows) or None."""
+        """``load(id)`` → the row (a view of all its columns, resolvers.runtime.rows) or None."""
         return self._one_by(model, "id")
 
     def _one_by(self, model: type[M], key: str, columns: tuple[str, ...] | None = None) -> Loader:
@@ -228,7 +228,7 @@ class Loaders:
 
     def _many_by(self, query: Select[Any]) -> Loader:
         """``load(key)`` → the second column of every row whose first column equals key, in query order
-        (an entity there comes as a view of its row, schema.rows)."""
+        (an entity there comes as a view of its row, resolvers.runtime.rows)."""
         rows_query, make = _as_rows(query)
 
         async def batch(keys: Sequence[int]) -> list[list[Any]]:

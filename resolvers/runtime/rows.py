@@ -65,7 +65,7 @@ def model_of(obj: Any) -> type | None:
 
 
 #: GraphQL type name → its column map: a link to such a type (``Reservation.customer``) loads only
-#: the columns the selection below it reads (``schema.prefetch``).
+#: the columns the selection below it reads (``resolvers.runtime.prefetch``).
 COLUMN_MAPS: dict[str, ColumnMap] = {}
 
 

@@ -8,7 +8,7 @@ the generic type dispatch; Strawberry adds its own wrapping of every resolver (a
 conversion, its ``Info``, extension chaining). For a day of 100 reservations that is well
 over a thousand fields and most of the request's time.
 
-1. :func:`install_direct_resolvers` gives every field registered in ``schema.prefetch.DIRECT``
+1. :func:`install_direct_resolvers` gives every field registered in ``resolvers.runtime.prefetch.DIRECT``
    (links and derived fields: their value needs only the parent and the request context)
    that function as its graphql-core resolver, without Strawberry's wrapping. The
    Strawberry resolvers of those fields call the same function, so both ways agree.
@@ -47,8 +47,9 @@ from graphql import (
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.limits import CACHE_SIZE, LRU
-from schema.prefetch import DIRECT, LINKS, MISSING
+from resolvers.limits import CACHE_SIZE
+from resolvers.runtime.lru import LRU
+from resolvers.runtime.prefetch import DIRECT, LINKS, MISSING
 
 #: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
 BASIC_RESOLVER = "_get_basic_result"
