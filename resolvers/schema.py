@@ -22,6 +22,7 @@ from resolvers.limits import (
 )
 from resolvers.reservations import ReservationMutation, ReservationQuery
 from resolvers.runtime.execution import ExecutionContext, install_direct_resolvers
+from resolvers.runtime.fields import bind
 from schema.scalars import SCALAR_MAP
 
 __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
@@ -73,6 +74,7 @@ def build_schema() -> strawberry.Schema:
         # of unexpected errors: one extension.
         extensions=[RequestPipeline],
     )
+    bind(built)  # the links and derived fields, where the types declare them
     install_direct_resolvers(built)
     return built
 

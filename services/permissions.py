@@ -39,6 +39,9 @@ class Action(enum.Enum):
     READ_RESERVATIONS = "read reservations"
     BOOK = "book or cancel a reservation"
     MANAGE_RESERVATIONS = "manage reservations"
+    #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
+    #: null for anyone else.
+    READ_STAFF_FIELDS = "see staff-only fields"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -63,6 +66,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.READ_RESERVATIONS: {A: False, C: OWN, S: True, M: True},
     Action.BOOK: {A: False, C: OWN, S: True, M: True},
     Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
+    Action.READ_STAFF_FIELDS: {A: False, C: False, S: True, M: True},
 }
 
 _REFUSAL = {
