@@ -27,6 +27,7 @@ from schema.types.catalog import (
 )
 from services import normalize
 from services.errors import DomainError, ErrorCode
+from services.permissions import Action
 from services.store import offered_statuses
 
 IncludeInactive = Annotated[
@@ -56,7 +57,7 @@ def _master_list(connection: type[C], model: Any, *order: Any, description: str)
     async def resolve(
         info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
     ) -> C:
-        active_only = not (include_inactive and info.context.is_staff)
+        active_only = not (include_inactive and info.context.may(Action.EDIT_MASTERS))
 
         def build() -> tuple[Any, list[Any]]:
             query = select(model)

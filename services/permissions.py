@@ -69,6 +69,29 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.READ_STAFF_FIELDS: {A: False, C: False, S: True, M: True},
 }
 
+#: The GraphQL types a customer token (the LINE reservation site) can reach, and why it may read
+#: them: OWN, its own record (the lookups and lists refuse or filter out anyone else's); True, the
+#: salon's public lists (menus, stylists, statuses); False, never answered to a customer token
+#: (``me`` answers it with its own Customer). A field of these types that only some may see
+#: declares its action where it is declared (``visible=``); a reachable type missing here fails
+#: tests/graphql/test_permissions.py.
+CUSTOMER_READS: dict[str, bool | str] = {
+    "Customer": OWN,
+    "CustomerFreeItemValue": OWN,
+    "Reservation": OWN,
+    "ReservationMenuLine": OWN,
+    "StaffAccount": False,
+    "Menu": True,
+    "StaffMember": True,
+    "InflowRoute": True,
+    "Occupation": True,
+    "FirstVisitMotive": True,
+    "FreeItem": True,
+    "FreeItemChoice": True,
+    "ReservationStatusOption": True,
+    "PostalAddress": True,
+}
+
 _REFUSAL = {
     S: "店長・管理者のみが行える操作です。",
     C: "スタッフのみが行える操作です。",

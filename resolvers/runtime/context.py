@@ -32,13 +32,7 @@ class Context:
     token: str | None = None
     #: ``login`` calls made so far in this request: one is allowed (each costs an argon2 hash).
     logins: int = 0
-    #: Whether the caller is staff: the actor is fixed for the request, and staff-only fields ask
-    #: this for every row of a list.
-    is_staff: bool = field(init=False)
     _allowed: dict[Action, bool] = field(init=False, default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.is_staff = self.actor is not None and self.actor.is_staff
 
     def may(self, action: Action) -> bool:
         """Whether the caller may do ``action`` (``services.permissions``), asked once per request:

@@ -34,6 +34,9 @@ from services.permissions import Action
 
 #: The attribute of a field's resolver holding its declaration (a Link or a Derived).
 DECLARED = "declared"
+#: (GraphQL type, field) → the action a caller needs to see it, for every field declared with one
+#: (``visible=``); filled by :func:`bind`. The README shows it (:func:`visibility_markdown`).
+VISIBLE: dict[tuple[str, str], Action] = {}
 
 
 @dataclass(eq=False)
@@ -95,6 +98,8 @@ def bind(schema: Any) -> None:
                 continue
             declared, columns = found
             owner = graphql_type.name
+            if declared.visible is not None:
+                VISIBLE[(owner, name)] = declared.visible
             if isinstance(declared, Link):
                 _bind_link(declared, owner, name, field.type)
                 DIRECT[(owner, name)] = declared.value
@@ -103,6 +108,14 @@ def bind(schema: Any) -> None:
             column_map = COLUMN_MAPS.get(owner)
             if column_map is not None and columns is not None:
                 column_map.declare(to_snake_case(name), columns)
+
+
+def visibility_markdown() -> str:
+    """The README's table of the fields some callers may not see (null for them), from :data:`VISIBLE`."""
+    lines = ["| field | visible with the action (null for anyone else) |", "|---|---|"]
+    for (owner, name), action in sorted(VISIBLE.items()):
+        lines.append(f"| `{owner}.{name}` | {action.value} |")
+    return "\n".join(lines) + "\n"
 
 
 def _bind_link(declared: Link, owner: str, name: str, field_type: Any) -> None:
