@@ -28,10 +28,8 @@ from typing import Any
 from graphql import GraphQLError
 from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
-from strawberry.schema.schema import validate_document
 
+from resolvers.runtime.hooks import alias_rule, depth_rule, graphql_schema, validate_document
 from resolvers.runtime.lru import LRU
 
 #: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
@@ -164,7 +162,8 @@ class DocumentPipeline(SchemaExtension):
             except GraphQLError as error:
                 raise in_japanese(error) from None
             document, rules = context.graphql_document, context.validation_rules
-            errors = VALIDATED.get_or_make(query, lambda: validate_document(context.schema._schema, document, rules))
+            errors = VALIDATED.get_or_make(
+                query, lambda: validate_document(graphql_schema(context.schema), document, rules))
             context.pre_execution_errors = list(errors)  # a copy: later steps may extend the list
         yield
         self.finish()

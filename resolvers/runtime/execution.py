@@ -45,14 +45,19 @@ from graphql import (
     is_object_type,
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.limits import CACHE_SIZE
+from resolvers.runtime.hooks import (
+    BASIC_RESOLVER,
+    BaseExecutionContext,
+    definition,
+    graphql_schema,
+    python_enum,
+    resolver_function,
+)
 from resolvers.runtime.lru import LRU
 from resolvers.runtime.prefetch import DIRECT, LINKS, MISSING
 
-#: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
-BASIC_RESOLVER = "_get_basic_result"
 
 class ShortWayError(ValueError):
     """A field that would skip Strawberry's resolver wrapper while it carries permissions or extensions."""
@@ -62,7 +67,7 @@ def install_direct_resolvers(schema: Any) -> None:
     """Resolve every ``DIRECT`` field with its function (see the module's docstring, 1), after
     :func:`check_short_ways`."""
     check_short_ways(schema)
-    types = schema._schema.type_map
+    types = graphql_schema(schema).type_map
     for (owner, name), value in DIRECT.items():
         field = types[owner].fields[name]  # a KeyError here: a registration names no real field
         if field.args:
@@ -74,15 +79,15 @@ def check_short_ways(schema: Any) -> None:
     """Refuse a schema in which a field the executor answers without Strawberry's resolver wrapper
     (a link, a derived field, a resolver with a ``now``) carries ``permission_classes`` or field
     extensions: their check would be skipped. The error names the field."""
-    for graphql_type in schema._schema.type_map.values():
+    for graphql_type in graphql_schema(schema).type_map.values():
         if not is_object_type(graphql_type) or graphql_type.name.startswith("__"):
             continue
         for name, field in graphql_type.fields.items():
-            definition = field.extensions.get("strawberry-definition")
-            if definition is None or not definition.extensions:
+            declared = definition(field)
+            if declared is None or not declared.extensions:
                 continue
             if (graphql_type.name, name) in DIRECT or _getter(graphql_type, name, field) is not None:
-                carried = "permission_classes" if definition.permission_classes else "extensions"
+                carried = "permission_classes" if declared.permission_classes else "extensions"
                 raise ShortWayError(
                     f"{graphql_type.name}.{name} carries {carried}, which the executor's short way would "
                     "skip: give it a plain Strawberry resolver, or move the rule into the field's value")
@@ -103,9 +108,9 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     ``value(source, context)``, which answers ``MISSING`` when the value is not at hand.
     """
     if getattr(field.resolve, "__name__", "") == BASIC_RESOLVER:
-        definition = field.extensions.get("strawberry-definition")
-        if definition is not None and definition.default_resolver is getattr:
-            return definition.python_name
+        declared = definition(field)
+        if declared is not None and declared.default_resolver is getattr:
+            return declared.python_name
         basic = field.resolve
         return lambda source, context: basic(source, None)
     link = LINKS.get((parent_type.name, name))
@@ -115,9 +120,7 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     if direct is not None:
         return direct
     # A Strawberry resolver that can tell its value when it is at hand (e.g. ``totalCount``).
-    definition = field.extensions.get("strawberry-definition")
-    resolver = getattr(definition, "base_resolver", None)
-    return getattr(getattr(resolver, "wrapped_func", None), "now", None)
+    return getattr(resolver_function(field), "now", None)
 
 
 #: Parsed operations (kept alive here, so their nodes' ids stay theirs) → the writers and steps
@@ -159,7 +162,7 @@ class _EnumNames(dict):
     after a loop over every value per call); ``cls`` is the Python enum."""
 
     def __init__(self, enum_type: Any) -> None:
-        self.cls = enum_type.wrapped_cls
+        self.cls = python_enum(enum_type)
         names = {}
         for member in self.cls:
             for name, value in enum_type.values.items():
@@ -234,7 +237,7 @@ def _leaf(leaf_type: Any) -> tuple[type | None, Any]:
         value = coerce(value)
         return FALLBACK if value is None or value is Undefined else value
 
-    if getattr(leaf_type, "wrapped_cls", None) is not None:  # Strawberry's enum type
+    if python_enum(leaf_type) is not None:  # Strawberry's enum type
         names = _EnumNames(leaf_type)
         enum_class = names.cls
 
@@ -293,7 +296,7 @@ def _list(item_non_null: bool, item_as_is: type | None, item_convert: Any) -> An
     return items
 
 
-class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class ExecutionContext(BaseExecutionContext):
     """Strawberry's execution context, with short ways for plain fields and whole plain objects."""
 
     #: Fields answered the short way and objects answered whole since start-up (tests read them).

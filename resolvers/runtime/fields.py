@@ -28,6 +28,7 @@ import strawberry
 from graphql import is_list_type, is_non_null_type, is_object_type
 from strawberry.utils.str_converters import to_snake_case
 
+from resolvers.runtime.hooks import graphql_schema, resolver_function
 from resolvers.runtime.prefetch import DIRECT, LINKS, Link
 from resolvers.runtime.rows import COLUMN_MAPS
 from services.permissions import Action
@@ -87,13 +88,11 @@ def _field(declared: Any, value: Callable[[Any, Any], Any], columns: tuple[str, 
 
 def bind(schema: Any) -> None:
     """Register every declared field of the built ``schema`` (see the module's docstring)."""
-    for graphql_type in schema._schema.type_map.values():
+    for graphql_type in graphql_schema(schema).type_map.values():
         if not is_object_type(graphql_type) or graphql_type.name.startswith("__"):
             continue
         for name, field in graphql_type.fields.items():
-            definition = field.extensions.get("strawberry-definition")
-            resolver = getattr(getattr(definition, "base_resolver", None), "wrapped_func", None)
-            found = getattr(resolver, DECLARED, None)
+            found = getattr(resolver_function(field), DECLARED, None)
             if found is None:
                 continue
             declared, columns = found
