@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from resolvers.runtime.hooks import field_nodes
 from resolvers.runtime.rows import COLUMN_MAPS
 from resolvers.runtime.selection import children
 
@@ -135,10 +136,22 @@ async def _after(future: Future[Any], then: Callable[[Any], Any]) -> Any:
     return then(await future)
 
 
+async def prefetch_together(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]
+                            ) -> None:
+    """:func:`prefetch` from a resolver that runs once per object of a list (``Customer.reservations``
+    on a page of customers): the parents of every such call of this field of the document are
+    gathered (a dataloader's batch) and prefetched in one go, one statement per field and level
+    whatever the list's length."""
+    together = info.context.loaders.together(
+        id(field_nodes(info)[0]), lambda objects: prefetch(info, owner, objects, selected))
+    await together.load_many(parents)
+
+
 async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]) -> None:
     """Load every linked field of ``selected`` below ``parents`` (objects of GraphQL type ``owner``).
 
-    ``selected``: field name → selections below it (:func:`resolvers.runtime.selection.children` or ``path``).
+    ``selected``: field name → selections below it (:func:`resolvers.runtime.selection.children` or
+    ``path``).
     """
     if not parents:
         return

@@ -15,9 +15,11 @@ import strawberry
 from graphql import GraphQLError
 
 import models
+from resolvers.runtime import selection
 from resolvers.runtime.context import Info
 from resolvers.runtime.fields import derived, link
 from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.prefetch import prefetch_together
 from resolvers.runtime.rows import ColumnMap
 from schema.generate import model_type
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
@@ -167,6 +169,9 @@ class Customer:
         offset = 0 if position is None else position + 1
         loaders = info.context.loaders
         rows = await loaders.reservation_page_by_customer.load((root.id, offset, size + 1))
+        # The links below, with the other customers' of a list: the page is then written whole.
+        below = selection.path(selection.selected(info), "edges", "node")
+        await prefetch_together(info, "Reservation", rows[:size], below)
         edges = [Edge(node=r, cursor=encode_cursor(offset + i)) for i, r in enumerate(rows[:size])]
 
         async def total() -> int:

@@ -62,8 +62,13 @@ CATALOG = """query {
   menus { totalCount edges { node { id name price } } } staff { edges { node { id name } } }
   freeItems(includeInactive: true) { edges { node { id name choices { id name } } } } }"""
 
+#: The staff app's customer page: each customer with its last reservations, their menus and stylist.
+NESTED = """query { customers(first: 20) { edges { node { id fullName reservations(first: 3) {
+  totalCount pageInfo { hasNextPage } edges { cursor node { id startAt status statusLabel
+    menus { price menu { name } } staff { name } customer { id } } } } } } } }"""
+
 #: Every document the tests here compare with stock Strawberry.
-DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG)
+DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED)
 
 
 def _context(db: Database, actor: Actor) -> Context:
@@ -108,7 +113,7 @@ def _day_variables() -> dict:
             "to": (later(80) + timedelta(days=1)).date().isoformat(), "skip": True}
 
 
-@pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog"])
+@pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page"])
 async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
     world, _ = await _salon(db)
     variables = _day_variables() if query is DAY else None
@@ -184,6 +189,37 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
     customers = [e["node"]["customer"] for e in edges if e["node"]["customer"]]
     flagged = [c for c in customers if c["isCaution"]]
     assert [c["cautionMemo"] for c in flagged] == ["大声で話す"]
+
+
+async def test_a_nested_page_is_written_whole_below_each_customers_reservations(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each customer's reservations come with their menus and stylist loaded in one batch with the
+    other customers' (the page is then written whole): a fixed number of statements, whatever the
+    number of customers, and nothing below a customer's reservations goes graphql-core's way."""
+    from sqlalchemy import event
+
+    world, _ = await _salon(db)
+    for n in range(2):
+        await world.book(await world.customer(email=f"{uuid4().hex}@example.jp"), hours=90 + 3 * n,
+                         menus=(0, 1))
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    generic = _fields_through_graphql_core(monkeypatch)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        data, errors = await _answer(db, schema, world.staff, NESTED)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert not errors and len(data["customers"]["edges"]) == 5
+    below = {"ReservationEdge", "Reservation", "ReservationMenuLine", "Menu", "StaffMember", "PageInfo"}
+    assert "Customer.reservations" in generic and not [f for f in generic if f.split(".")[0] in below]
+    # the page, the reservation pages, their counts, menu lines, menus, stylists, the customers
+    assert len(statements) == 7, statements
+    monkeypatch.undo()
+    assert (data, errors) == await _answer(db, REFERENCE, world.staff, NESTED)
 
 
 async def test_a_customer_page_is_written_out_below_its_root(db: Database,
