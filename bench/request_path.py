@@ -365,6 +365,7 @@ def report(figures: Figures, configs, sql: dict[str, list]) -> Table:
         table.add_column(column, justify="left" if column in ("request", "server") else "right")
     for name in REQUESTS:
         sql_ms = statistics.median(figures.sql[name]) if figures.sql[name] else None
+        ours = {label for label, source, _ in configs if source == ROOT}  # the statements are this checkout's
         for label in [label for label, _, _ in configs] + [PEER]:
             samples = figures.rounds.get((label, name))
             if not samples:
@@ -377,7 +378,7 @@ def report(figures: Figures, configs, sql: dict[str, list]) -> Table:
             cpus = [s.cpu_ms for s in samples if s.cpu_ms is not None]
             table.add_row(name, label, f"{median:.2f}", f"{p90:.2f}", f"{rps1:,.0f}", f"{rps8:,.0f}",
                           f"{statistics.median(cpus):.2f}" if cpus else "—",
-                          "—" if label == PEER else str(len(sql[name])),
+                          str(len(sql[name])) if label in ours else "—",
                           "—" if sql_ms is None else f"{sql_ms:.2f}",
                           "—" if sql_ms is None else f"{median / sql_ms:.1f}×")
     return table
