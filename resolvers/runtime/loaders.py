@@ -30,6 +30,7 @@ from models import (
     Referral,
     Reservation,
     ReservationMenu,
+    StaffAccount,
     StaffMember,
     customer_inflow_routes,
 )
@@ -95,6 +96,11 @@ class Loaders:
     @cached_property
     def staff_member(self) -> Loader:
         return self._by_id(StaffMember)
+
+    @cached_property
+    def staff_account_name(self) -> Loader:
+        """``load(account id)`` → the account's id and display name only (never its password hash)."""
+        return self._one_by(StaffAccount, "id", ("display_name",))
 
     @cached_property
     def free_item(self) -> Loader:

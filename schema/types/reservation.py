@@ -45,6 +45,16 @@ COLUMNS = ColumnMap(models.Reservation, {
     **{key: (key,) for key in RESERVATION_COLUMNS},
 }, "Reservation")  # links and derived fields declare their own columns (resolvers.runtime.fields)
 
+@strawberry.type(description="操作したスタッフ (the staff account that took an action: its id and name)")
+class ActingStaff:
+    id: strawberry.ID = strawberry.field(description="アカウントID (staff account id)")
+    name: str = strawberry.field(description="表示名 (the account's display name)")
+
+
+def _acting(account: models.StaffAccount | None) -> ActingStaff | None:
+    return None if account is None else ActingStaff(id=strawberry.ID(str(account.id)), name=account.display_name)
+
+
 @strawberry.type(description="予約メニュー (one menu of a reservation, with the price charged)")
 class ReservationMenuLine:
     """Resolved from a ``reservation_menus`` row."""
@@ -73,6 +83,12 @@ class Reservation:
                             description="合計金額(円) (sum of the menu prices)")
     memo: str | None = derived(lambda r: r.memo, columns=("memo",), visible=Action.READ_STAFF_FIELDS,
                                description="メモ (staff memo; staff only, null otherwise)")
+    cancel_fee_paid_by: ActingStaff | None = link(
+        Loaders.staff_account_name, "cancel_fee_paid_by_id", then=_acting, visible=Action.READ_STAFF_FIELDS,
+        description="キャンセル料受領者 (who recorded the fee as paid; staff only, null otherwise)")
+    cancel_fee_waived_by: ActingStaff | None = link(
+        Loaders.staff_account_name, "cancel_fee_waived_by_id", then=_acting, visible=Action.READ_STAFF_FIELDS,
+        description="キャンセル料取消者 (who waived the fee; staff only, null otherwise)")
 
 
 @strawberry.type(name="ReservationConnection", description="予約一覧 (a page of reservations)")

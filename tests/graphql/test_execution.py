@@ -27,6 +27,7 @@ from resolvers.runtime.reads import RequestReads
 from resolvers.schema import Mutation, Query, schema
 from schema.scalars import SCALAR_MAP
 from services.actor import Actor
+from services.booking import status as booking_status
 from services.config import get_settings
 from tests.booking_world import World, later
 
@@ -47,7 +48,8 @@ DAY = """query($from: Date!, $to: Date!, $skip: Boolean!) {
       customer { ...Who } staff { id name } totalPrice
       menus { price menu { id name } } } } } }
 fragment Line on Reservation { id startAt endAt status statusLabel isLateCancel lateCancelLabel cancelFeeYen
-  visitedAt memo channel when: startAt hidden: memo @skip(if: $skip) }
+  visitedAt memo channel when: startAt hidden: memo @skip(if: $skip)
+  cancelFeePaidBy { id name } cancelFeeWaivedBy { id name } }
 fragment Who on Customer { %s }""" % CUSTOMER_FIELDS
 
 CUSTOMERS = "query { customers(first: 20) { totalCount edges { node { %s } } } }" % CUSTOMER_FIELDS
@@ -96,6 +98,10 @@ async def _salon(db: Database) -> tuple[World, list[Any]]:
     await world.book(hanako, hours=72, menus=(0, 1))
     await world.book(taro, hours=74, stylist=None, menus=(3,))
     await world.book(twin, hours=76, stylist=1)
+    for hours, settle in ((2, booking_status.pay_cancellation_fee), (3, booking_status.waive_cancellation_fee)):
+        late = await world.book(taro, hours=hours, stylist=None)  # cancelled late: a fee, then settled
+        await world.run(booking_status.cancel_by_customer, late.id, world.staff)
+        await world.run(settle, late.id, world.manager)
     await world.flag(hanako, Caution, "大声で話す")
     await world.flag(hanako, BlacklistEntry, "無断キャンセル3回")  # after booking: a listed customer can't book
     async with db.transaction() as session:
@@ -179,7 +185,7 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
     data, errors = await _answer(db, schema, world.staff, query, variables)
     assert not errors
     edges = data["reservations"]["edges"]
-    assert len(edges) == 4
+    assert len(edges) == 6
     assert generic == ["Query.reservations"]  # everything below it: written out directly
     assert ExecutionContext.whole_objects > before
     monkeypatch.undo()
