@@ -2,16 +2,20 @@
 
 Starts the real server (``python -m cli serve``, one worker, then two) on a PostgreSQL
 database holding the benchmark salon (30,000 customers by the project's own loader, built
-once by ``bench.search``'s preparation and reused), and times four requests over HTTP on
-127.0.0.1: ``customer(id:)``, a 50-row page with ``totalCount``, the same with
-``lastMenu``, and a name search. For each: median and p90 latency at concurrency 1,
-requests/s at concurrency 1 and 8, and beside them the median of the very SQL the server
-sent for that request (captured with SQLAlchemy events) run directly through asyncpg in
-the same round, with the ratio. Rounds interleave the server configurations and the SQL;
-the figures are medians over rounds. ``--baseline DIR`` adds a row per request for the
-server started from another checkout of the project (one worker), e.g. an older commit.
-``--peer-port N`` adds a row for a generic GraphQL server generated from the same database
-(PostGraphile 4, started by hand on that port), asked for the same columns.
+once by ``bench.search``'s preparation and reused), and times requests over HTTP on
+127.0.0.1: ``customer(id:)``, a 50-row page with ``totalCount``, the same with ``lastMenu``, a
+name search, the nested page (50 customers, each with its last 3 reservations with menus and
+staff) and a day's list of about 100 reservations (customer, ❗, staff, menus). For each: median
+and p90 latency at concurrency 1, requests/s at concurrency 1 and 8, the server's CPU per request
+(its processes' user + system time over the concurrency-1 run), the statements it sends, and
+beside them the median of the very SQL the server sent for that request (captured with
+SQLAlchemy events) run directly through asyncpg in the same round, with the ratio. Rounds
+interleave the server configurations and the SQL; the figures are medians over rounds.
+``--baseline DIR`` (repeatable) adds a row per request for the server started from another
+checkout of the project (one worker), e.g. an older commit. ``--peer-port N`` adds a row for a
+generic GraphQL server generated from the same database (PostGraphile 4, started by hand on that
+port, with ``postgraphile-plugin-connection-filter`` for the day's range; ``--peer-pid`` its
+process, for its CPU), asked for the same columns.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from datetime import date, datetime, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +39,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, func, select, text
 
+from bench.booking import DAY_QUERY, PEER_DAY_QUERY, busiest_day_near
 from bench.search import prepare
+from services.booking.listing import SALON_TZ
 from models import Customer, StaffAccount
 from models.db import Database
 from services import auth
@@ -43,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CUSTOMERS = 30_000
 console = Console(width=150)
 
+NESTED = "nested page: 50 × last 3 reservations"
+DAY_LIST = "day list (~100 reservations)"
 NODE = "id customerNo fullName fullNameKana phone email visitCount cancelCount lastVisitAt registeredAt"
 REQUESTS = {
     # The floor: HTTP, Starlette, Strawberry and the token, with no field to resolve and no SQL.
@@ -55,6 +64,12 @@ REQUESTS = {
     "name search 「やまだ」": (
         'query { customers(first: 50, filter: {name: "やまだ"}) { totalCount edges { node { ' + NODE
         + " } } } }", {}),
+    # What the staff app sends most: a page of customers, each with its last 3 reservations.
+    NESTED: (
+        "query { customers(first: 50) { edges { node { id customerNo fullName reservations(first: 3) { edges {"
+        " node { id startAt status menus { price menu { name } } staff { name } } } } } } } }", {}),
+    # The front desk's day sheet (the day with the count nearest 100, chosen in setup).
+    DAY_LIST: (DAY_QUERY, {}),
 }
 
 #: The same requests for a generic server generated from the PostgreSQL schema (PostGraphile 4:
@@ -70,6 +85,12 @@ PEER_REQUESTS = {
     "page 50 + totalCount": "query { " + PEER_PAGE + " { totalCount edges { node { " + PEER_NODE + " } } } }",
     "page 50 + totalCount + lastMenu": (
         "query { " + PEER_PAGE + " { totalCount edges { node { " + PEER_NODE + " menuByLastMenuId { name } } } } }"),
+    NESTED: (
+        "query { " + PEER_PAGE + " { edges { node { id customerNo lastName firstName "
+        "reservationsByCustomerId(first: 3, orderBy: [START_AT_DESC, ID_DESC]) { edges { node { id startAt status "
+        "reservationMenusByReservationId(orderBy: [ID_ASC]) { nodes { price menuByMenuId { name } } } "
+        "staffMemberByStaffMemberId { name } } } } } } } }"),
+    DAY_LIST: PEER_DAY_QUERY,
 }
 PEER = "PostGraphile 4 (peer)"
 
@@ -81,6 +102,7 @@ class Sample:
     latencies: list[float]
     rps_1: float
     rps_8: float
+    cpu_ms: float | None = None  # the server's CPU per request at concurrency 1
 
 
 @dataclass
@@ -132,22 +154,52 @@ def peer_request(name: str, variables: dict) -> bytes | None:
     query = PEER_REQUESTS.get(name)
     if query is None:
         return None
+    if name == DAY_LIST:  # the salon day as a range of instants
+        start = datetime.combine(date.fromisoformat(variables["day"]), datetime.min.time(), SALON_TZ)
+        return http_request(query, {"from": start.isoformat(), "to": (start + timedelta(days=1)).isoformat()},
+                            None)
     return http_request(query, {k: int(v) for k, v in variables.items()}, None)
 
 
-async def measure(port: int, request: bytes, n1: int, n8: int) -> Sample:
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` and its living descendants (Linux /proc)."""
+    if pid is None:
+        return None
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, changed = {pid}, True
+    while changed:
+        grown = tree | {child for child, parent in parents.items() if parent in tree}
+        changed, tree = grown != tree, grown
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+async def measure(port: int, request: bytes, n1: int, n8: int, pid: int | None = None) -> Sample:
     conn = await Connection.open(port)
     try:
         answer = json.loads(await conn.send(request))  # warm-up, and a check that it answers
         if answer.get("errors"):
             raise RuntimeError(answer["errors"])
         latencies = []
+        cpu_before = cpu_seconds(pid)
         started = time.perf_counter()
         for _ in range(n1):
             t = time.perf_counter()
             await conn.send(request)
             latencies.append((time.perf_counter() - t) * 1000)
         rps_1 = n1 / (time.perf_counter() - started)
+        cpu_after = cpu_seconds(pid)
     finally:
         conn.close()
     conns = [await Connection.open(port) for _ in range(8)]
@@ -163,7 +215,8 @@ async def measure(port: int, request: bytes, n1: int, n8: int) -> Sample:
     finally:
         for c in conns:
             c.close()
-    return Sample(latencies, rps_1, rps_8)
+    cpu_ms = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / n1
+    return Sample(latencies, rps_1, rps_8, cpu_ms)
 
 
 # ---------------------------------------------------------------- the database, the token, the SQL
@@ -185,10 +238,14 @@ async def setup(url: str) -> tuple[str, dict[str, dict]]:
             account = await session.scalar(select(StaffAccount).where(StaffAccount.login_id == "staff"))
             token, _ = await auth.issue_staff_token(session, account)
             middle = await session.scalar(select(func.min(Customer.id)).select_from(Customer)) + CUSTOMERS // 2
+        day, _ = await busiest_day_near(db, 100)
     finally:
         await db.dispose()
     variables = {name: dict(v) for name, (_, v) in REQUESTS.items()}
-    variables["customer(id:)"]["id"] = str(middle)
+    if "customer(id:)" in variables:
+        variables["customer(id:)"]["id"] = str(middle)
+    if DAY_LIST in variables:
+        variables[DAY_LIST]["day"] = day
     return token, variables
 
 
@@ -277,14 +334,14 @@ class Server:
 
 
 async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: Figures,
-                    peer_port: int | None = None) -> None:
+                    peer_port: int | None = None, peer_pid: int | None = None) -> None:
     pg = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         if peer_port is not None:
             for name in REQUESTS:
                 request = peer_request(name, variables[name])
                 if request is not None:
-                    figures.rounds[(PEER, name)].append(await measure(peer_port, request, n1, n8))
+                    figures.rounds[(PEER, name)].append(await measure(peer_port, request, n1, n8, peer_pid))
         for label, source, workers in configs:
             server = Server(source, url, port, workers)
             try:
@@ -292,7 +349,8 @@ async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: 
                 for name, (query, _) in REQUESTS.items():
                     if sql[name]:
                         figures.sql[name].append(await time_sql(pg, sql[name], n1))
-                    sample = await measure(port, http_request(query, variables[name], token), n1, n8)
+                    sample = await measure(port, http_request(query, variables[name], token), n1, n8,
+                                           server.process.pid)
                     figures.rounds[(label, name)].append(sample)
             finally:
                 await asyncio.to_thread(server.stop)
@@ -300,13 +358,14 @@ async def one_round(configs, url, token, variables, sql, port, n1, n8, figures: 
         await pg.close()
 
 
-def report(figures: Figures, configs) -> Table:
+def report(figures: Figures, configs, sql: dict[str, list]) -> Table:
     table = Table(title="GraphQL request path, PostgreSQL, 30,000 customers: medians over rounds")
-    for column in ("request", "server", "median ms", "p90 ms", "req/s c=1", "req/s c=8", "SQL median ms",
-                   "ratio"):
+    for column in ("request", "server", "median ms", "p90 ms", "req/s c=1", "req/s c=8", "CPU ms/req",
+                   "statements", "SQL median ms", "ratio"):
         table.add_column(column, justify="left" if column in ("request", "server") else "right")
     for name in REQUESTS:
         sql_ms = statistics.median(figures.sql[name]) if figures.sql[name] else None
+        ours = {label for label, source, _ in configs if source == ROOT}  # the statements are this checkout's
         for label in [label for label, _, _ in configs] + [PEER]:
             samples = figures.rounds.get((label, name))
             if not samples:
@@ -316,7 +375,10 @@ def report(figures: Figures, configs) -> Table:
             p90 = pooled[int(0.9 * (len(pooled) - 1))]
             rps1 = statistics.median(s.rps_1 for s in samples)
             rps8 = statistics.median(s.rps_8 for s in samples)
+            cpus = [s.cpu_ms for s in samples if s.cpu_ms is not None]
             table.add_row(name, label, f"{median:.2f}", f"{p90:.2f}", f"{rps1:,.0f}", f"{rps8:,.0f}",
+                          f"{statistics.median(cpus):.2f}" if cpus else "—",
+                          str(len(sql[name])) if label in ours else "—",
                           "—" if sql_ms is None else f"{sql_ms:.2f}",
                           "—" if sql_ms is None else f"{median / sql_ms:.1f}×")
     return table
@@ -328,18 +390,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=60, help="sequential requests per round (c=1)")
     parser.add_argument("--per-connection", type=int, default=15, help="requests per connection at c=8")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
-    parser.add_argument("--baseline", type=Path, help="another checkout of the project, served with one worker")
+    parser.add_argument("--baseline", type=Path, action="append", default=[],
+                        help="another checkout of the project, served with one worker (repeatable)")
     parser.add_argument("--workers", default="1,2", help="worker counts to serve with (default 1,2)")
     parser.add_argument("--peer-port", type=int,
                         help="a PostGraphile 4 on this port, on the same database, timed in the same rounds")
+    parser.add_argument("--peer-pid", type=int, help="the peer's process, for its CPU per request")
+    parser.add_argument("--only", help="comma-separated names of the requests to time (default: all)")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith(("postgresql://", "postgresql+asyncpg://")):
         raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database (empty, or filled by the benchmarks)")
     url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
     configs = [(f"{n} worker{'s' if int(n) > 1 else ''}", ROOT, int(n)) for n in args.workers.split(",")]
-    if args.baseline:
-        configs.insert(0, ("baseline, 1 process", args.baseline.resolve(), None))
+    for baseline in reversed(args.baseline):
+        configs.insert(0, (f"{baseline.name}, 1 process", baseline.resolve(), None))
+    if args.only:
+        for name in set(REQUESTS) - {n.strip() for n in args.only.split(",")}:
+            del REQUESTS[name]
 
     token, variables = asyncio.run(setup(url))
     sql = asyncio.run(capture_sql(url, token, variables))
@@ -349,8 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     for number in range(args.rounds):
         console.print(f"round {number + 1}/{args.rounds} …")
         asyncio.run(one_round(configs, url, token, variables, sql, args.port, args.requests,
-                              args.per_connection, figures, args.peer_port))
-    console.print(report(figures, configs))
+                              args.per_connection, figures, args.peer_port, args.peer_pid))
+    console.print(report(figures, configs, sql))
     return 0
 
 

@@ -7,7 +7,7 @@ is decided by the services, which get the actor passed in.
 from __future__ import annotations
 
 from resolvers.errors import graphql_error
-from schema.context import Info
+from resolvers.runtime.context import Info
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, PermissionDenied, Unauthenticated
 from services.permissions import Action, can

@@ -11,7 +11,7 @@ from models import Customer as CustomerModel
 from models import StaffAccount as StaffAccountModel
 from resolvers.access import id_or_not_found
 from resolvers.mutation import mutate, mutate_anonymous
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.inputs import IssueCustomerTokenInput, LoginInput, LogoutInput
 from schema.payloads import IssueCustomerTokenPayload, LoginPayload, LogoutPayload
 from schema.types.account import Viewer

@@ -22,11 +22,11 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from models.db import Database
-from resolvers import hot_path, request_guard
+from resolvers import request_guard
+from resolvers.runtime.context import Context
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 from resolvers.schema import schema
-from schema.context import Context
-from schema.loaders import Loaders
-from schema.reads import RequestReads
 from services import auth, token_cache
 from services.config import Settings
 
@@ -47,8 +47,6 @@ class SalonGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.db = db
         self.settings = settings
-        #: Whether known documents may be answered by their plans (resolvers/hot_path.py).
-        self.hot_path = hot_path.usable(schema.extensions)
         token_cache.configure(settings.token_cache_seconds)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
@@ -92,10 +90,6 @@ class SalonGraphQL(GraphQL[Context, None]):
         if context is UNSET:
             context = await self.get_context(request, response=None)  # type: ignore[arg-type]
         try:
-            if self.hot_path and root_value is UNSET and isinstance(request, Request):
-                answered = await hot_path.answer(self.schema._schema, request, context)
-                if answered is not None:
-                    return answered
             return await super().run(request, context, root_value)
         except request_guard.BadRequest as exc:
             return request_guard.response(exc)

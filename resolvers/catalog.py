@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 import models
 from resolvers.errors import graphql_error
-from resolvers.pagination import C, paginate
-from schema.context import Info
+from resolvers.pagination import C, list_page
+from resolvers.runtime.context import Info
 from schema.types.catalog import (
     FirstVisitMotiveConnection,
     FreeItemConnection,
@@ -27,6 +27,7 @@ from schema.types.catalog import (
 )
 from services import normalize
 from services.errors import DomainError, ErrorCode
+from services.permissions import Action
 from services.store import offered_statuses
 
 IncludeInactive = Annotated[
@@ -56,12 +57,15 @@ def _master_list(connection: type[C], model: Any, *order: Any, description: str)
     async def resolve(
         info: Info, include_inactive: IncludeInactive = False, first: First = None, after: After = None
     ) -> C:
-        query = select(model)
-        if not (include_inactive and info.context.is_staff):
-            query = query.where(model.active.is_(True))
+        active_only = not (include_inactive and info.context.may(Action.EDIT_MASTERS))
+
+        def build() -> tuple[Any, list[Any]]:
+            query = select(model)
+            return (query.where(model.active.is_(True)) if active_only else query), [*order, model.id]
+
         max_size = info.context.settings.graphql_max_page_size
-        return await paginate(info.context.reads, connection, query, [*order, model.id],
-                              first=max_size if first is None else first, after=after, max_size=max_size)
+        return await list_page(info, connection, model.__name__, active_only, build,
+                               first=max_size if first is None else first, after=after)
 
     # Real types, not this module's postponed strings: Strawberry reads them to build the field.
     resolve.__annotations__ = {"info": Info, "include_inactive": IncludeInactive, "first": First,

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from resolvers.access import id_or_not_found
 from resolvers.mutation import mutate
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.inputs.customer_import import ImportCustomersInput
 from schema.payloads.customer_import import CustomerImportResult, ImportCustomersPayload
 from services import customer_import as importer

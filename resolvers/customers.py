@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import astuple
-from functools import lru_cache
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer as CustomerModel
 from resolvers.access import id_or_not_found, may_read_customer, reader, staff_reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
-from resolvers.limits import LRU
 from resolvers.mutation import mutate
-from resolvers.pagination import page_statement, paginate
-from schema import selection
-from schema.context import Info
+from resolvers.pagination import list_page, lookup
+from resolvers.runtime.context import Info
 from schema.enums import CustomerOrderField, OrderDirection
 from schema.inputs import (
     CreateCustomerInput,
@@ -27,8 +24,7 @@ from schema.inputs import (
     UpdateCustomerInput,
 )
 from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
-from schema.prefetch import prefetch
-from schema.types.customer import COLUMNS, Customer, CustomerConnection
+from schema.types.customer import Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
 from services.customer_search import CustomerFilter, customer_no_key, customer_search_query, order_columns
@@ -41,9 +37,6 @@ DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=Or
 #: Input fields that hold ids of other records, with the label used when one does not exist.
 ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
 ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
-#: Page statements by filter, order and columns, built once: a list paged, re-sorted or polled
-#: reuses its statement instead of building it again for every request.
-PAGE_STATEMENTS: LRU[tuple, tuple[Select[Any], Select[Any]]] = LRU(256)
 
 
 @strawberry.type
@@ -56,18 +49,7 @@ class CustomerQuery:
         customer_id = to_int(id)
         if customer_id is None or not may_read_customer(actor, customer_id):
             return None
-        selected = selection.children(selection.selected(info))
-        keys = COLUMNS.keys_for(selected)
-        if keys is None:  # a field that may read any column: the whole row, shared with the loader
-            return await info.context.loaders.customer.load(customer_id)
-        # One statement for the columns the selection reads (the lookup a frontend makes most), as
-        # a Core row: no ORM instance for a dozen columns read once (schema.rows).
-        row = await info.context.reads.first(_lookup_statement(keys), {"id": customer_id})
-        if row is None:
-            return None
-        customer = COLUMNS.view(keys)._make(row)  # type: ignore[union-attr]
-        await prefetch(info, "Customer", [customer], selected)
-        return customer
+        return await lookup(info, "Customer", CustomerModel.id, customer_id)
 
     @strawberry.field(description="顧客 (a customer by お客様番号; null when absent, or not the token's own)")
     async def customer_by_no(
@@ -80,11 +62,8 @@ class CustomerQuery:
             number = customer_no_key(customer_no)
         except DomainError as exc:
             raise graphql_error(exc) from None
-        async with info.context.reads.session() as session:
-            customer = await session.scalar(select(CustomerModel).where(CustomerModel.customer_no == number))
-        if customer is None or not may_read_customer(actor, customer.id):
-            return None
-        return customer
+        return await lookup(info, "Customer", CustomerModel.customer_no, number,
+                            lambda customer: may_read_customer(actor, customer.id))
 
     @strawberry.field(description="顧客一覧 (customer list: basic search, sort, cursor pages; staff only)")
     async def customers(
@@ -114,32 +93,15 @@ class CustomerQuery:
             raise graphql_error(exc) from None
 
 
-@lru_cache(maxsize=64)
-def _lookup_statement(keys: tuple[str, ...]) -> Select[Any]:
-    """``customer(id:)`` reading only the columns ``keys`` (in that order), built once per selection shape."""
-    return select(*COLUMNS.columns(keys)).where(CustomerModel.id == bindparam("id"))
-
-
 async def _customer_page(
     info: Info, search: CustomerFilter, order: CustomerOrder, first: int | None, after: str | None
 ) -> CustomerConnection:
-    top = selection.selected(info)
-    with_total = "totalCount" in selection.children(top)
-    keys = COLUMNS.keys_for(selection.path(top, "edges", "node"))
+    def build() -> tuple[Select[Any], list[Any]]:
+        query = customer_search_query(search)  # may refuse the filter (DomainError): nothing kept then
+        return query, order_columns(order.field.value, order.direction == OrderDirection.DESC)
 
-    def build() -> tuple[Select[Any], Select[Any]]:
-        query = customer_search_query(search)  # may refuse the filter (DomainError): nothing cached then
-        order_by = order_columns(order.field.value, order.direction == OrderDirection.DESC)
-        # Only the columns the page shows, not all 47 of a customer, as Core rows (schema.rows).
-        return query, page_statement(query, order_by, with_total=with_total, columns=COLUMNS.columns(keys))
-
-    key = (astuple(search), order.field, order.direction, with_total, keys)
-    query, statement = PAGE_STATEMENTS.get_or_make(key, build)
-    page = await paginate(info.context.reads, CustomerConnection, query, [], first=first, after=after,
-                          max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                          statement=statement, view=COLUMNS.view(keys))
-    await prefetch(info, "Customer", [edge.node for edge in page.edges], selection.path(top, "edges", "node"))
-    return page
+    shape = (astuple(search), order.field, order.direction)
+    return await list_page(info, CustomerConnection, "Customer", shape, build, first=first, after=after)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.access import id_or_not_found
 from resolvers.mutation import mutate
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.inputs.email_change import ConfirmEmailChangeInput, StartEmailChangeInput
 from schema.payloads.email_change import ConfirmEmailChangePayload, StartEmailChangePayload
 from services import email_change

@@ -18,8 +18,8 @@ from models import Caution as CautionModel
 from models import Customer as CustomerModel
 from resolvers.access import id_or_not_found, staff_reader
 from resolvers.mutation import Perform, mutate
-from resolvers.pagination import paginate
-from schema.context import Info
+from resolvers.pagination import list_page
+from resolvers.runtime.context import Info
 from schema.inputs.flags import AddFlagInput, ClearBlacklistMatchInput, RemoveFlagInput, UpdateFlagInput
 from schema.payloads.flags import (
     BlacklistEntryPayload,
@@ -41,8 +41,9 @@ P = TypeVar("P")
 
 async def _page(info: Info, connection: Any, model: Any, first: int | None, after: str | None) -> Any:
     staff_reader(info)
-    return await paginate(info.context.reads, connection, select(model), [model.updated_at.desc(), model.id.desc()],
-                          first=first, after=after, max_size=info.context.settings.graphql_max_page_size)
+    return await list_page(info, connection, model.__name__, None,
+                           lambda: (select(model), [model.updated_at.desc(), model.id.desc()]),
+                           first=first, after=after)
 
 
 @strawberry.type

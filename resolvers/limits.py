@@ -22,16 +22,15 @@ same shape of answer for every limit.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
-from strawberry.schema.schema import validate_document
+
+from resolvers.runtime.hooks import alias_rule, depth_rule, graphql_schema, validate_document
+from resolvers.runtime.lru import LRU
 
 #: Deep enough for customer → referredBy → customer → inflowRoutes, shallow enough to stop abuse.
 MAX_QUERY_DEPTH = 10
@@ -92,44 +91,6 @@ def _japanese(rule: type[Any]) -> type[Any]:
 
 #: Built once: the same classes on every request, so validation results can be reused.
 RULES = (_japanese(depth_rule(MAX_QUERY_DEPTH, None)), _japanese(alias_rule(MAX_ALIASES)))
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A small bounded least-recently-used map that counts its misses (tests read them)."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self.misses = 0
-        self.hits = 0
-        self._data: OrderedDict[K, V] = OrderedDict()
-
-    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
-        try:
-            value = self._data[key]
-        except KeyError:
-            self.misses += 1
-            value = make()  # an exception (a syntax error) is raised, not cached
-            self._data[key] = value
-            if len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-            return value
-        self.hits += 1
-        self._data.move_to_end(key)
-        return value
-
-    def peek(self, key: K) -> V | None:
-        """The value kept for ``key``, or None; never makes one (and counts neither hit nor miss)."""
-        return self._data.get(key)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def clear(self) -> None:
-        self._data.clear()
-
 
 PARSED: LRU[tuple[str, int], Any] = LRU(CACHE_SIZE)
 VALIDATED: LRU[str, list[GraphQLError]] = LRU(CACHE_SIZE)
@@ -201,7 +162,8 @@ class DocumentPipeline(SchemaExtension):
             except GraphQLError as error:
                 raise in_japanese(error) from None
             document, rules = context.graphql_document, context.validation_rules
-            errors = VALIDATED.get_or_make(query, lambda: validate_document(context.schema._schema, document, rules))
+            errors = VALIDATED.get_or_make(
+                query, lambda: validate_document(graphql_schema(context.schema), document, rules))
             context.pre_execution_errors = list(errors)  # a copy: later steps may extend the list
         yield
         self.finish()

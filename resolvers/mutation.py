@@ -34,7 +34,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
+from resolvers.runtime.context import Info
 from schema.errors import user_errors
 from services.actor import Actor
 from services.errors import DomainError, Unauthenticated

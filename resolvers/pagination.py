@@ -1,9 +1,16 @@
-"""Cursor pagination of a ``Select`` into a Relay connection."""
+"""Cursor pagination of a ``Select`` into a Relay connection, and the one way a list or a lookup reads.
+
+Every list of the schema (``customers``, ``reservations``, the flag and master lists) answers with
+:func:`list_page` and every lookup by a key (``customer``, ``customerByNo``, ``reservation``) with
+:func:`lookup`: the columns the selection needs (the node type's ``ColumnMap``, when it has one),
+one statement per shape built once, the rows as views, then the links below them prefetched.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, literal_column, select
@@ -11,13 +18,87 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import Database
 from resolvers.errors import invalid_argument
-from schema.reads import RequestReads
+from resolvers.runtime import selection
+from resolvers.runtime.lru import LRU
+from resolvers.runtime.prefetch import prefetch
+from resolvers.runtime.reads import RequestReads
+from resolvers.runtime.rows import COLUMN_MAPS, column_keys, view
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
 
 C = TypeVar("C", bound=Connection)
 
 DEFAULT_PAGE_SIZE = 50
 OFFSET, LIMIT = "page_offset", "page_limit"
+#: (node type, the list's shape, columns, count) → (query, page statement), built once: a list
+#: paged, re-sorted or polled all day (the day sheet) reuses its statement; values are parameters.
+PAGE_STATEMENTS: LRU[tuple, tuple[Select[Any], Select[Any]]] = LRU(512)
+
+
+async def list_page(
+    info: Any,
+    connection: type[C],
+    node_type: str,
+    shape: Hashable,
+    build: Callable[[], tuple[Select[Any], list[Any]]],
+    *,
+    first: int | None,
+    after: str | None,
+    parameters: Mapping[str, Any] | None = None,
+    max_size: int | None = None,
+) -> C:
+    """A page of a list field whose nodes are of GraphQL type ``node_type``.
+
+    ``build()`` answers the list's query and its order (ending with a unique column); it runs once
+    per ``shape`` (whatever decides the statement's text, not its values: those are
+    ``parameters``) and may refuse (a ``DomainError``: nothing is kept). ``max_size``: the page
+    size cap, by default the server's.
+    """
+    top = selection.selected(info)
+    below = selection.path(top, "edges", "node")
+    with_total = "totalCount" in selection.children(top)
+    column_map = COLUMN_MAPS.get(node_type)
+    keys = None if column_map is None else column_map.keys_for(below)
+
+    def statements() -> tuple[Select[Any], Select[Any]]:
+        query, order_by = build()
+        columns = None if keys is None else column_map.columns(keys)  # type: ignore[union-attr]
+        return query, page_statement(query, order_by, with_total=with_total, columns=columns)
+
+    query, statement = PAGE_STATEMENTS.get_or_make((node_type, shape, keys, with_total), statements)
+    page = await paginate(info.context.reads, connection, query, [], first=first, after=after,
+                          max_size=max_size or info.context.settings.graphql_max_page_size,
+                          with_total=with_total, statement=statement,
+                          view=None if keys is None else column_map.view(keys),  # type: ignore[union-attr]
+                          parameters=parameters)
+    await prefetch(info, node_type, [edge.node for edge in page.edges], below)
+    return page
+
+
+async def lookup(info: Any, node_type: str, column: Any, value: Any,
+                 may_see: Callable[[Any], bool] | None = None, sees: tuple[str, ...] = ()) -> Any | None:
+    """The one row of ``node_type``'s model whose ``column`` equals ``value`` (a view of the columns the
+    selection reads, all of them when it reads a field its ``ColumnMap`` does not know), its links
+    prefetched; None when there is none or ``may_see(row)`` says no (it reads ``column`` and the
+    columns ``sees``)."""
+    column_map = COLUMN_MAPS[node_type]
+    selected = selection.children(selection.selected(info))
+    keys = column_map.keys_for(selected)
+    keys = column_keys(column_map.model) if keys is None else tuple(sorted({*keys, column.key, *sees}))
+    statement = _lookup_statement(column_map.model, column.key, keys)
+    row = await info.context.reads.first(statement, {"value": value})
+    if row is None:
+        return None
+    found = view(column_map.model, keys)._make(row)  # type: ignore[attr-defined]
+    if may_see is not None and not may_see(found):
+        return None
+    await prefetch(info, node_type, [found], selected)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _lookup_statement(model: type, key: str, keys: tuple[str, ...]) -> Select[Any]:
+    """A lookup of ``model`` by its column ``key`` reading the columns ``keys``, built once per shape."""
+    return select(*(getattr(model, k) for k in keys)).where(getattr(model, key) == bindparam("value"))
 
 
 def page_size(first: int | None, max_size: int) -> int:
@@ -62,7 +143,7 @@ async def paginate(
     statement (a count subquery over the filtered rows); False never counts; None counts with
     a statement of its own if and when ``totalCount`` is resolved. ``options``
     (e.g. ``load_only``) shape the rows. ``statement``: the page built once by
-    :func:`page_statement` and kept by the caller for reuse. ``view``: a ``schema.rows.view``
+    :func:`page_statement` and kept by the caller for reuse. ``view``: a ``resolvers.runtime.rows.view``
     class; the statement (built with ``columns=``) reads its columns with Core, in its order,
     and the nodes are views instead of ORM objects. A ``RequestReads`` source reads on the
     request's connection; a ``Database`` one opens a session of its own. ``parameters``: values

@@ -11,18 +11,15 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Reservation as ReservationModel
 from models import ReservationChannel
 from resolvers.access import id_or_not_found, reader, to_int
 from resolvers.errors import graphql_error, invalid_argument
-from resolvers.limits import LRU
 from resolvers.mutation import mutate
-from resolvers.pagination import page_statement, paginate
-from schema import selection
-from schema.context import Info
+from resolvers.pagination import list_page, lookup
+from resolvers.runtime.context import Info
 from schema.inputs import (
     CreateReservationInput,
     RescheduleReservationInput,
@@ -30,8 +27,7 @@ from schema.inputs import (
     ReservationIdInput,
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
-from schema.prefetch import prefetch
-from schema.types.reservation import COLUMNS, Reservation, ReservationConnection
+from schema.types.reservation import Reservation, ReservationConnection
 from services import booking
 from services.actor import Actor
 from services.booking.listing import ORDER, ReservationFilter, reservation_list_shape
@@ -40,9 +36,6 @@ from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Role, can, role_of
 
 INPUT = strawberry.argument(description="入力 (input)")
-#: Page statements by filter shape, columns and count, built once: the day sheet polled all day
-#: by the staff app reuses its statement (the filter's values are parameters).
-PAGE_STATEMENTS: LRU[tuple, Select[Any]] = LRU(256)
 
 
 def _ref(value: strawberry.ID | None, argument: str) -> int | None:
@@ -83,19 +76,8 @@ class ReservationQuery:
             query, parameters = reservation_list_shape(_list_filter(filter or ReservationFilterInput(), actor))
         except DomainError as exc:
             raise graphql_error(exc) from None
-        top = selection.selected(info)
-        below = selection.path(top, "edges", "node")
-        # Only the columns the selection reads, as Core rows (schema.rows); counted in the same
-        # statement when totalCount is asked for.
-        keys = COLUMNS.keys_for(below)
-        with_total = "totalCount" in selection.children(top)
-        statement = PAGE_STATEMENTS.get_or_make((query, keys, with_total), lambda: page_statement(
-            query, ORDER, with_total=with_total, columns=COLUMNS.columns(keys)))
-        page = await paginate(info.context.reads, ReservationConnection, query, ORDER, first=first, after=after,
-                              max_size=info.context.settings.graphql_max_page_size, with_total=with_total,
-                              statement=statement, view=COLUMNS.view(keys), parameters=parameters)
-        await prefetch(info, "Reservation", [edge.node for edge in page.edges], below)
-        return page
+        return await list_page(info, ReservationConnection, "Reservation", query, lambda: (query, ORDER),
+                               first=first, after=after, parameters=parameters)
 
     @strawberry.field(description="予約 (a reservation by id; null when absent or not the token's own)")
     async def reservation(
@@ -105,11 +87,9 @@ class ReservationQuery:
         reservation_id = to_int(id)
         if reservation_id is None:
             return None
-        async with info.context.reads.session() as session:
-            row = await session.get(ReservationModel, reservation_id)
-        if row is None or not can(actor, Action.READ_RESERVATIONS, row.customer_id):
-            return None
-        return row
+        return await lookup(info, "Reservation", ReservationModel.id, reservation_id,
+                            lambda row: can(actor, Action.READ_RESERVATIONS, row.customer_id),
+                            sees=("customer_id",))
 
 
 def _status_change(operation: Callable[..., Awaitable[Any]], input: ReservationIdInput

@@ -15,7 +15,6 @@ from resolvers.customers import CustomerMutation, CustomerQuery
 from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
-from resolvers.execution import ExecutionContext, install_direct_resolvers
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.limits import (
     MAX_ALIASES,
@@ -24,6 +23,8 @@ from resolvers.limits import (
     DocumentPipeline,
 )
 from resolvers.reservations import ReservationMutation, ReservationQuery
+from resolvers.runtime.execution import ExecutionContext, install_direct_resolvers
+from resolvers.runtime.fields import bind
 from schema.scalars import SCALAR_MAP
 
 __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
@@ -78,6 +79,7 @@ def build_schema() -> strawberry.Schema:
         # of unexpected errors: one extension.
         extensions=[RequestPipeline],
     )
+    bind(built)  # the links and derived fields, where the types declare them
     install_direct_resolvers(built)
     return built
 

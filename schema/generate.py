@@ -23,7 +23,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.types import TypeDecorator
 
-from schema.rows import view_base
+from resolvers.runtime.rows import view_base
 
 T = TypeVar("T", bound=type)
 
@@ -107,7 +107,7 @@ def model_type(
             setattr(cls, key, strawberry.field(description=describe(model, key, english)))
         cls.__annotations__ = {**annotations, **own_annotations}
         if "is_type_of" not in cls.__dict__:
-            # Resolvers return model instances or Core row views of the model (schema.rows);
+            # Resolvers return model instances or Core row views of the model (resolvers.runtime.rows);
             # unions, interfaces and the executor's writers need to recognise both.
             accepted = (cls, model, view_base(model))
             cls.is_type_of = classmethod(lambda c, obj, _info: isinstance(obj, accepted))

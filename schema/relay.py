@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from schema.prefetch import MISSING
+from resolvers.runtime.prefetch import MISSING
 
 NodeT = TypeVar("NodeT")
 _CURSOR_PREFIX = "o1:"
@@ -77,5 +77,5 @@ def known_total(connection: Connection, context: object) -> object:
     return MISSING if connection.known_total is None else connection.known_total
 
 
-#: The executor (``resolvers/execution.py``) reads a field's value at hand through its resolver's ``now``.
+#: The executor (``resolvers/runtime/execution.py``) reads a field's value at hand through its resolver's ``now``.
 Connection.total_count.now = known_total  # type: ignore[attr-defined]

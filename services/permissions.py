@@ -40,6 +40,9 @@ class Action(enum.Enum):
     BOOK = "book or cancel a reservation"
     MANAGE_RESERVATIONS = "manage reservations"
     START_EMAIL_CHANGE = "start a customer's e-mail change (the reservation site's server)"
+    #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
+    #: null for anyone else.
+    READ_STAFF_FIELDS = "see staff-only fields"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -65,6 +68,30 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.BOOK: {A: False, C: OWN, S: True, M: True},
     Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
     Action.START_EMAIL_CHANGE: {A: False, C: False, S: False, M: True},
+    Action.READ_STAFF_FIELDS: {A: False, C: False, S: True, M: True},
+}
+
+#: The GraphQL types a customer token (the LINE reservation site) can reach, and why it may read
+#: them: OWN, its own record (the lookups and lists refuse or filter out anyone else's); True, the
+#: salon's public lists (menus, stylists, statuses); False, never answered to a customer token
+#: (``me`` answers it with its own Customer). A field of these types that only some may see
+#: declares its action where it is declared (``visible=``); a reachable type missing here fails
+#: tests/graphql/test_permissions.py.
+CUSTOMER_READS: dict[str, bool | str] = {
+    "Customer": OWN,
+    "CustomerFreeItemValue": OWN,
+    "Reservation": OWN,
+    "ReservationMenuLine": OWN,
+    "StaffAccount": False,
+    "Menu": True,
+    "StaffMember": True,
+    "InflowRoute": True,
+    "Occupation": True,
+    "FirstVisitMotive": True,
+    "FreeItem": True,
+    "FreeItemChoice": True,
+    "ReservationStatusOption": True,
+    "PostalAddress": True,
 }
 
 _REFUSAL = {

@@ -8,8 +8,8 @@ import os
 
 from strawberry.dataloader import DataLoader
 
-from schema.loaders import Loaders
-from schema.reads import RequestReads
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 
 from server import worker_count
 from services.config import Settings

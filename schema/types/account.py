@@ -7,14 +7,13 @@ from typing import Annotated
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.fields import link
+from resolvers.runtime.loaders import Loaders
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.types.catalog import StaffMember
 from schema.types.customer import Customer
 
 
-ACCOUNT_STAFF = link("StaffAccount", "staffMember", "staff_member", "staff_member_id", target="StaffMember")
 
 
 @model_type(
@@ -30,9 +29,8 @@ ACCOUNT_STAFF = link("StaffAccount", "staffMember", "staff_member", "staff_membe
     description="ログインアカウント (staff account; the password never leaves the server)",
 )
 class StaffAccount:
-    @strawberry.field(description="スタッフ (the staff member this account belongs to)")
-    def staff_member(self, root: strawberry.Parent[models.StaffAccount], info: Info) -> StaffMember | None:
-        return ACCOUNT_STAFF.resolve(info, root)
+    staff_member: StaffMember | None = link(Loaders.staff_member, "staff_member_id",
+                                            description="スタッフ (the staff member this account belongs to)")
 
 
 Viewer = Annotated[

@@ -5,13 +5,11 @@ from __future__ import annotations
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.fields import link
+from resolvers.runtime.loaders import Loaders
 from schema.enums import ReservationStatus
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.relay import Connection
-
-CHOICES = link("FreeItem", "choices", "choices_by_free_item", "id", target="FreeItemChoice", many=True)
 
 MASTER_COLUMNS = {
     "id": "identifier",
@@ -60,9 +58,8 @@ class FreeItemChoice:
     description="フリー項目 (store-defined customer item, up to four, each with its own choices)",
 )
 class FreeItem:
-    @strawberry.field(description="選択肢 (the item's choices, in display order)")
-    def choices(self, root: strawberry.Parent[models.FreeItem], info: Info) -> list[FreeItemChoice]:
-        return CHOICES.resolve(info, root)
+    choices: list[FreeItemChoice] = link(Loaders.choices_by_free_item,
+                                         description="選択肢 (the item's choices, in display order)")
 
 
 @model_type(

@@ -15,14 +15,18 @@ import strawberry
 from graphql import GraphQLError
 
 import models
-from schema.context import Context, Info
+from resolvers.runtime import selection
+from resolvers.runtime.context import Info
+from resolvers.runtime.fields import derived, link
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.prefetch import prefetch_together
+from resolvers.runtime.rows import ColumnMap
 from schema.generate import model_type
-from schema.prefetch import derived, link
 from schema.relay import Connection, Edge, PageInfo, decode_cursor, encode_cursor
-from schema.rows import ColumnMap
 from schema.types.catalog import FirstVisitMotive, FreeItem, FreeItemChoice, InflowRoute, Menu, Occupation
 from schema.types.flags import BlacklistMatch
 from services.normalize import format_phone, format_wareki
+from services.permissions import Action
 
 if TYPE_CHECKING:
     from schema.types.reservation import ReservationConnection
@@ -67,24 +71,15 @@ CUSTOMER_COLUMNS = {
 
 
 #: Columns each field of Customer reads besides ``id`` (lookups and list pages read only what the
-#: selection needs, as Core rows: schema.rows).
+#: selection needs, as Core rows: resolvers.runtime.rows).
 COLUMNS = ColumnMap(models.Customer, {
     **{key: (key,) for key in CUSTOMER_COLUMNS},
     "full_name": ("last_name", "first_name"),
     "full_name_kana": ("last_name_kana", "first_name_kana"),
-    "birth_date_wareki": ("birth_date",),
-    "phone_display": ("phone",),
     "is_line_registered": ("line_user_id",),
     "is_phone_only": ("email_is_placeholder",),
-    "occupation": ("occupation_id",),
-    "first_visit_motive": ("first_visit_motive_id",),
-    "last_menu": ("last_menu_id",),
-    "is_caution": ("is_caution",),
-    "caution_memo": ("is_caution",),  # the memo is loaded only for a caution customer
-    "is_blacklisted": ("is_blacklisted",),
-    **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "blacklist_match", "referred_by",
-                     "referred", "reservations"), ()),
-}, "Customer")
+    "reservations": (),
+}, "Customer")  # links and derived fields declare their own columns (resolvers.runtime.fields)
 
 
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")
@@ -93,9 +88,8 @@ class CustomerReferral:
     memo: str | None = strawberry.field(description="メモ (memo, e.g. the discount given)")
     created_at: datetime = strawberry.field(description="登録日時 (when the link was recorded)")
 
-    @strawberry.field(description="お客様 (the other customer of the link)")
-    def customer(self, info: Info) -> Customer:
-        return REFERRAL_CUSTOMER.resolve(info, self)
+    customer: Customer = link(Loaders.customer, "customer_id",
+                              description="お客様 (the other customer of the link)")
 
     @classmethod
     def of(cls, referral: models.Referral, other_id: int) -> CustomerReferral:
@@ -104,34 +98,8 @@ class CustomerReferral:
 
 @strawberry.type(description="フリー項目の回答 (the customer's choice for one free item)")
 class CustomerFreeItemValue:
-    @strawberry.field(description="フリー項目 (the item)")
-    def free_item(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItem:
-        return FREE_ITEM.resolve(info, root)
-
-    @strawberry.field(description="選択肢 (the chosen value)")
-    def choice(self, root: strawberry.Parent[models.CustomerFreeItemValue], info: Info) -> FreeItemChoice:
-        return FREE_ITEM_CHOICE.resolve(info, root)
-
-
-@derived("Customer", "birthDateWareki")
-def birth_date_wareki(root: models.Customer, context: Context) -> str | None:
-    return format_wareki(root.birth_date) if root.birth_date else None
-
-
-@derived("Customer", "phoneDisplay")
-def phone_display(root: models.Customer, context: Context) -> str | None:
-    return format_phone(root.phone) if root.phone else None
-
-
-# The stored flags (services.customer_stats keeps them with the entries): no lookup per customer.
-@derived("Customer", "isCaution")
-def is_caution(root: models.Customer, context: Context) -> bool | None:
-    return bool(root.is_caution) if context.is_staff else None
-
-
-@derived("Customer", "isBlacklisted")
-def is_blacklisted(root: models.Customer, context: Context) -> bool | None:
-    return bool(root.is_blacklisted) if context.is_staff else None
+    free_item: FreeItem = link(Loaders.free_item, "free_item_id", description="フリー項目 (the item)")
+    choice: FreeItemChoice = link(Loaders.free_item_choice, "choice_id", description="選択肢 (the chosen value)")
 
 
 @model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")
@@ -144,64 +112,47 @@ class Customer:
     email_is_placeholder: bool = strawberry.field(
         name="isPhoneOnly", description="電話番号のみ登録 (phone-only: the e-mail is still the placeholder)")
 
-    @strawberry.field(description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
-    def birth_date_wareki(self, root: Parent, info: Info) -> str | None:
-        return birth_date_wareki(root, info.context)
-
-    @strawberry.field(description="電話番号(表示用) (phone number with hyphens, e.g. 090-1234-5678)")
-    def phone_display(self, root: Parent, info: Info) -> str | None:
-        return phone_display(root, info.context)
-
-    @strawberry.field(description="職業 (occupation)")
-    def occupation(self, root: Parent, info: Info) -> Occupation | None:
-        return OCCUPATION.resolve(info, root)
-
-    @strawberry.field(description="初回来店動機 (first-visit motive)")
-    def first_visit_motive(self, root: Parent, info: Info) -> FirstVisitMotive | None:
-        return FIRST_VISIT_MOTIVE.resolve(info, root)
-
-    @strawberry.field(description="最終利用メニュー (menu of the last visit; derived)")
-    def last_menu(self, root: Parent, info: Info) -> Menu | None:
-        return LAST_MENU.resolve(info, root)
-
-    @strawberry.field(description="顧客属性 (attributes, e.g. 車椅子の方)")
-    def attributes(self, root: Parent, info: Info) -> list[str]:
-        return ATTRIBUTES.resolve(info, root)
-
-    @strawberry.field(description="流入経路 (inflow routes)")
-    def inflow_routes(self, root: Parent, info: Info) -> list[InflowRoute]:
-        return INFLOW_ROUTES.resolve(info, root)
-
-    @strawberry.field(description="フリー項目 (free item values, by item number)")
-    def free_item_values(self, root: Parent, info: Info) -> list[CustomerFreeItemValue]:
-        return FREE_ITEM_VALUES.resolve(info, root)
-
-    @strawberry.field(description="要注意人物 (caution: shown with ❗; staff only, null otherwise)")
-    def is_caution(self, root: Parent, info: Info) -> bool | None:
-        return is_caution(root, info.context)
-
-    @strawberry.field(description="要注意人物メモ (caution memo; staff only, null otherwise)")
-    def caution_memo(self, root: Parent, info: Info) -> str | None:
-        return CAUTION_MEMO.resolve(info, root)
-
-    @strawberry.field(description="ブラックリスト (blacklisted; staff only, null otherwise)")
-    def is_blacklisted(self, root: Parent, info: Info) -> bool | None:
-        return is_blacklisted(root, info.context)
-
-    @strawberry.field(description="ブラックリスト一致 (own entry or a matching listed person, with the "
-                                 "grounds; null when none; staff only, null otherwise)")
-    def blacklist_match(self, root: Parent, info: Info) -> BlacklistMatch | None:
-        return BLACKLIST_MATCH.resolve(info, root)
-
-    @strawberry.field(description="紹介者 (customers who referred this customer; staff only, null otherwise)")
-    def referred_by(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
-        return REFERRED_BY.resolve(info, root)
-
-    @strawberry.field(
-        description="紹介したお客様 (customers this customer referred; staff only, null otherwise)"
-    )
-    def referred(self, root: Parent, info: Info) -> list[CustomerReferral] | None:
-        return REFERRED.resolve(info, root)
+    birth_date_wareki: str | None = derived(
+        lambda c: format_wareki(c.birth_date) if c.birth_date else None, columns=("birth_date",),
+        description="生年月日(和暦) (birth date in the Japanese era, e.g. 平成2年4月1日)")
+    phone_display: str | None = derived(
+        lambda c: format_phone(c.phone) if c.phone else None, columns=("phone",),
+        description="電話番号(表示用) (phone number with hyphens, e.g. 090-1234-5678)")
+    occupation: Occupation | None = link(Loaders.occupation, "occupation_id", description="職業 (occupation)")
+    first_visit_motive: FirstVisitMotive | None = link(
+        Loaders.first_visit_motive, "first_visit_motive_id", description="初回来店動機 (first-visit motive)")
+    last_menu: Menu | None = link(Loaders.menu, "last_menu_id",
+                                  description="最終利用メニュー (menu of the last visit; derived)")
+    attributes: list[str] = link(Loaders.attributes_by_customer, description="顧客属性 (attributes, e.g. 車椅子の方)")
+    inflow_routes: list[InflowRoute] = link(Loaders.inflow_routes_by_customer,
+                                            description="流入経路 (inflow routes)")
+    free_item_values: list[CustomerFreeItemValue] = link(
+        Loaders.free_item_values_by_customer, description="フリー項目 (free item values, by item number)")
+    # The stored flags (services.customer_stats keeps them with the entries): no lookup per customer.
+    is_caution: bool | None = derived(
+        lambda c: bool(c.is_caution), columns=("is_caution",), visible=Action.READ_STAFF_FIELDS,
+        description="要注意人物 (caution: shown with ❗; staff only, null otherwise)")
+    # The memo is loaded (batched) for caution customers only: the key of any other customer is None.
+    caution_memo: str | None = link(
+        Loaders.caution_by_customer, lambda c: c.id if c.is_caution else None, columns=("is_caution",),
+        then=lambda caution: caution.memo if caution is not None else None, visible=Action.READ_STAFF_FIELDS,
+        description="要注意人物メモ (caution memo; staff only, null otherwise)")
+    is_blacklisted: bool | None = derived(
+        lambda c: bool(c.is_blacklisted), columns=("is_blacklisted",), visible=Action.READ_STAFF_FIELDS,
+        description="ブラックリスト (blacklisted; staff only, null otherwise)")
+    blacklist_match: BlacklistMatch | None = link(
+        Loaders.blacklist_match_by_customer, visible=Action.READ_STAFF_FIELDS,
+        then=lambda match: BlacklistMatch(match=match) if match is not None else None,
+        description="ブラックリスト一致 (own entry or a matching listed person, with the grounds; null when "
+                    "none; staff only, null otherwise)")
+    referred_by: list[CustomerReferral] | None = link(
+        Loaders.referrals_by_referred, visible=Action.READ_STAFF_FIELDS,
+        then=lambda rows: [CustomerReferral.of(r, r.referrer_id) for r in rows],
+        description="紹介者 (customers who referred this customer; staff only, null otherwise)")
+    referred: list[CustomerReferral] | None = link(
+        Loaders.referrals_by_referrer, visible=Action.READ_STAFF_FIELDS,
+        then=lambda rows: [CustomerReferral.of(r, r.referred_id) for r in rows],
+        description="紹介したお客様 (customers this customer referred; staff only, null otherwise)")
 
     @strawberry.field(description="予約 (the customer's reservations, newest first; cursor pages)")
     async def reservations(
@@ -218,6 +169,9 @@ class Customer:
         offset = 0 if position is None else position + 1
         loaders = info.context.loaders
         rows = await loaders.reservation_page_by_customer.load((root.id, offset, size + 1))
+        # The links below, with the other customers' of a list: the page is then written whole.
+        below = selection.path(selection.selected(info), "edges", "node")
+        await prefetch_together(info, "Reservation", rows[:size], below)
         edges = [Edge(node=r, cursor=encode_cursor(offset + i)) for i, r in enumerate(rows[:size])]
 
         async def total() -> int:
@@ -231,31 +185,3 @@ class Customer:
 @strawberry.type(name="CustomerConnection", description="顧客一覧 (a page of customers)")
 class CustomerConnection(Connection[Customer]):
     pass
-
-
-
-#: Links (schema.prefetch): fields read through the request's dataloaders, which a list loads
-#: for all its rows before it is written out.
-OCCUPATION = link("Customer", "occupation", "occupation", "occupation_id", target="Occupation")
-FIRST_VISIT_MOTIVE = link("Customer", "firstVisitMotive", "first_visit_motive", "first_visit_motive_id",
-                          target="FirstVisitMotive")
-LAST_MENU = link("Customer", "lastMenu", "menu", "last_menu_id", target="Menu")
-ATTRIBUTES = link("Customer", "attributes", "attributes_by_customer", "id")
-INFLOW_ROUTES = link("Customer", "inflowRoutes", "inflow_routes_by_customer", "id", target="InflowRoute",
-                     many=True)
-FREE_ITEM_VALUES = link("Customer", "freeItemValues", "free_item_values_by_customer", "id",
-                        target="CustomerFreeItemValue", many=True)
-# The memo is loaded (batched) for caution customers only: the key of any other customer is None.
-CAUTION_MEMO = link("Customer", "cautionMemo", "caution_by_customer",
-                    lambda customer: customer.id if customer.is_caution else None, staff_only=True,
-                    then=lambda caution: caution.memo if caution is not None else None)
-BLACKLIST_MATCH = link("Customer", "blacklistMatch", "blacklist_match_by_customer", "id", staff_only=True,
-                       then=lambda match: BlacklistMatch(match=match) if match is not None else None)
-REFERRED_BY = link("Customer", "referredBy", "referrals_by_referred", "id", staff_only=True,
-                   then=lambda rows: [CustomerReferral.of(r, r.referrer_id) for r in rows])
-REFERRED = link("Customer", "referred", "referrals_by_referrer", "id", staff_only=True,
-                then=lambda rows: [CustomerReferral.of(r, r.referred_id) for r in rows])
-REFERRAL_CUSTOMER = link("CustomerReferral", "customer", "customer", "customer_id", target="Customer")
-FREE_ITEM = link("CustomerFreeItemValue", "freeItem", "free_item", "free_item_id", target="FreeItem")
-FREE_ITEM_CHOICE = link("CustomerFreeItemValue", "choice", "free_item_choice", "choice_id",
-                        target="FreeItemChoice")

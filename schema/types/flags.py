@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from schema.context import Info
+from resolvers.runtime.fields import link
+from resolvers.runtime.loaders import Loaders
 from schema.generate import model_type
-from schema.prefetch import link
 from schema.relay import Connection
 from services.flags import BlacklistMatch as Match
 
@@ -17,12 +17,6 @@ if TYPE_CHECKING:
     from schema.types.customer import Customer
 
 CustomerType = Annotated["Customer", strawberry.lazy("schema.types.customer")]
-
-MATCHED_CUSTOMER = link("BlacklistMatch", "customer", "customer", lambda wrapper: wrapper.match.customer_id,
-                        target="Customer")
-CAUTION_CUSTOMER = link("Caution", "customer", "customer", "customer_id", target="Customer")
-BLACKLIST_CUSTOMER = link("BlacklistEntry", "customer", "customer", "customer_id", target="Customer")
-
 
 @strawberry.type(description="ブラックリスト一致 (why a customer counts as blacklisted: its own entry, or "
                              "another customer's entry it matches by kana name + phone, e-mail or LINE id)")
@@ -45,9 +39,8 @@ class BlacklistMatch:
     def memo(self) -> str:
         return self.match.memo
 
-    @strawberry.field(description="ブラックリストに登録されたお客様 (the listed customer)")
-    def customer(self, info: Info) -> CustomerType | None:
-        return MATCHED_CUSTOMER.resolve(info, self)
+    customer: CustomerType | None = link(Loaders.customer, lambda wrapper: wrapper.match.customer_id,
+                                         description="ブラックリストに登録されたお客様 (the listed customer)")
 
 
 FLAG_COLUMNS = {
@@ -61,18 +54,14 @@ FLAG_COLUMNS = {
 @model_type(models.Caution, include=FLAG_COLUMNS,
             description="要注意人物 (caution: booking allowed, shown with ❗ and the memo; SPEC §7)")
 class Caution:
-    @strawberry.field(description="お客様 (the customer)")
-    def customer(self, root: strawberry.Parent[models.Caution], info: Info) -> CustomerType:
-        return CAUTION_CUSTOMER.resolve(info, root)
+    customer: CustomerType = link(Loaders.customer, "customer_id", description="お客様 (the customer)")
 
 
 @model_type(models.BlacklistEntry, include=FLAG_COLUMNS,
             description="ブラックリスト (blacklist entry: no reservation for the customer or a matching "
                         "person; SPEC §3, §7)")
 class BlacklistEntry:
-    @strawberry.field(description="お客様 (the customer)")
-    def customer(self, root: strawberry.Parent[models.BlacklistEntry], info: Info) -> CustomerType:
-        return BLACKLIST_CUSTOMER.resolve(info, root)
+    customer: CustomerType = link(Loaders.customer, "customer_id", description="お客様 (the customer)")
 
 
 @strawberry.type(name="CautionConnection", description="要注意人物一覧 (a page of cautions)")

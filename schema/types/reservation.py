@@ -12,12 +12,13 @@ from typing import Annotated
 import strawberry
 
 import models
-from schema.context import Context, Info
+from resolvers.runtime.fields import derived, link
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.rows import ColumnMap
 from schema.generate import model_type
-from schema.prefetch import derived, link
 from schema.relay import Connection
-from schema.rows import ColumnMap
 from schema.types.catalog import Menu, StaffMember
+from services.permissions import Action
 
 Parent = strawberry.Parent[models.Reservation]
 CustomerType = Annotated["Customer", strawberry.lazy("schema.types.customer")]
@@ -42,39 +43,16 @@ RESERVATION_COLUMNS = {
 #: Columns each field of Reservation reads besides ``id`` (a list reads only these, as Core rows).
 COLUMNS = ColumnMap(models.Reservation, {
     **{key: (key,) for key in RESERVATION_COLUMNS},
-    "status_label": ("status",),
-    "late_cancel_label": ("is_late_cancel",),
-    "memo": ("memo",),
-    "customer": ("customer_id",),
-    "staff": ("staff_member_id",),
-    "menus": (),
-    "total_price": (),
-}, "Reservation")
+}, "Reservation")  # links and derived fields declare their own columns (resolvers.runtime.fields)
 
-#: Links (schema.prefetch): a day's list loads these for all its rows before it is written out.
-CUSTOMER = link("Reservation", "customer", "customer", "customer_id", target="Customer")
-STAFF = link("Reservation", "staff", "staff_member", "staff_member_id", target="StaffMember")
-MENU_LINES = link("Reservation", "menus", "menu_lines_by_reservation", "id", target="ReservationMenuLine",
-                  many=True)
-TOTAL_PRICE = link("Reservation", "totalPrice", "menu_lines_by_reservation", "id",
-                   then=lambda lines: sum(line.price for line in lines))
-LINE_MENU = link("ReservationMenuLine", "menu", "menu", "menu_id", target="Menu")
+@strawberry.type(description="操作したスタッフ (the staff account that took an action: its id and name)")
+class ActingStaff:
+    id: strawberry.ID = strawberry.field(description="アカウントID (staff account id)")
+    name: str = strawberry.field(description="表示名 (the account's display name)")
 
 
-
-@derived("Reservation", "statusLabel")
-def status_label(root: models.Reservation, context: Context) -> str:
-    return root.status.label
-
-
-@derived("Reservation", "lateCancelLabel")
-def late_cancel_label(root: models.Reservation, context: Context) -> str | None:
-    return "直前キャンセル" if root.is_late_cancel else None
-
-
-@derived("Reservation", "memo")
-def staff_memo(root: models.Reservation, context: Context) -> str | None:
-    return root.memo if context.is_staff else None
+def _acting(account: models.StaffAccount | None) -> ActingStaff | None:
+    return None if account is None else ActingStaff(id=strawberry.ID(str(account.id)), name=account.display_name)
 
 
 @strawberry.type(description="予約メニュー (one menu of a reservation, with the price charged)")
@@ -83,40 +61,34 @@ class ReservationMenuLine:
 
     price: int = strawberry.field(description="料金(円) (price charged, yen)")
 
-    @strawberry.field(description="メニュー (the menu)")
-    def menu(self, root: strawberry.Parent[models.ReservationMenu], info: Info) -> Menu:
-        return LINE_MENU.resolve(info, root)
+    menu: Menu = link(Loaders.menu, "menu_id", description="メニュー (the menu)")
 
 
 @model_type(models.Reservation, include=RESERVATION_COLUMNS, description="予約 (reservation, SPEC §3)")
 class Reservation:
-    @strawberry.field(description="ステータス表示名 (Japanese label of the status, e.g. キャンセル料未払い)")
-    def status_label(self, root: Parent, info: Info) -> str:
-        return status_label(root, info.context)
-
-    @strawberry.field(description="直前キャンセル (same as isLateCancel: after the deadline or a no-show)")
-    def late_cancel_label(self, root: Parent, info: Info) -> str | None:
-        return late_cancel_label(root, info.context)
-
-    @strawberry.field(description="お客様 (the customer; null for a walk-in guest)")
-    def customer(self, root: Parent, info: Info) -> CustomerType | None:
-        return CUSTOMER.resolve(info, root)
-
-    @strawberry.field(description="担当スタッフ (the stylist; null when none was chosen)")
-    def staff(self, root: Parent, info: Info) -> StaffMember | None:
-        return STAFF.resolve(info, root)
-
-    @strawberry.field(description="メニュー (the menus, with the prices charged)")
-    def menus(self, root: Parent, info: Info) -> list[ReservationMenuLine]:
-        return MENU_LINES.resolve(info, root)
-
-    @strawberry.field(description="合計金額(円) (sum of the menu prices)")
-    def total_price(self, root: Parent, info: Info) -> int:
-        return TOTAL_PRICE.resolve(info, root)
-
-    @strawberry.field(description="メモ (staff memo; staff only, null otherwise)")
-    def memo(self, root: Parent, info: Info) -> str | None:
-        return staff_memo(root, info.context)
+    status_label: str = derived(
+        lambda r: r.status.label, columns=("status",),
+        description="ステータス表示名 (Japanese label of the status, e.g. キャンセル料未払い)")
+    late_cancel_label: str | None = derived(
+        lambda r: "直前キャンセル" if r.is_late_cancel else None, columns=("is_late_cancel",),
+        description="直前キャンセル (same as isLateCancel: after the deadline or a no-show)")
+    customer: CustomerType | None = link(Loaders.customer, "customer_id",
+                                         description="お客様 (the customer; null for a walk-in guest)")
+    staff: StaffMember | None = link(Loaders.staff_member, "staff_member_id",
+                                     description="担当スタッフ (the stylist; null when none was chosen)")
+    menus: list[ReservationMenuLine] = link(Loaders.menu_lines_by_reservation,
+                                            description="メニュー (the menus, with the prices charged)")
+    total_price: int = link(Loaders.menu_lines_by_reservation,
+                            then=lambda lines: sum(line.price for line in lines),
+                            description="合計金額(円) (sum of the menu prices)")
+    memo: str | None = derived(lambda r: r.memo, columns=("memo",), visible=Action.READ_STAFF_FIELDS,
+                               description="メモ (staff memo; staff only, null otherwise)")
+    cancel_fee_paid_by: ActingStaff | None = link(
+        Loaders.staff_account_name, "cancel_fee_paid_by_id", then=_acting, visible=Action.READ_STAFF_FIELDS,
+        description="キャンセル料受領者 (who recorded the fee as paid; staff only, null otherwise)")
+    cancel_fee_waived_by: ActingStaff | None = link(
+        Loaders.staff_account_name, "cancel_fee_waived_by_id", then=_acting, visible=Action.READ_STAFF_FIELDS,
+        description="キャンセル料取消者 (who waived the fee; staff only, null otherwise)")
 
 
 @strawberry.type(name="ReservationConnection", description="予約一覧 (a page of reservations)")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 
 from resolvers import limits
-from resolvers.limits import LRU, MAX_ALIASES, MAX_QUERY_DEPTH
+from resolvers.limits import MAX_ALIASES, MAX_QUERY_DEPTH
+from resolvers.runtime.lru import LRU
 
 
 def unique(document: str) -> str:

@@ -1,4 +1,4 @@
-"""The executor's short ways (resolvers/execution.py) answer exactly what graphql-core and Strawberry answer.
+"""The executor's short ways (resolvers/runtime/execution.py) answer exactly what graphql-core and Strawberry answer.
 
 Each query runs twice on the same data: through the app's schema (direct resolvers, plain fields
 and whole objects written out directly, lists prefetched) and through a reference schema built
@@ -14,17 +14,20 @@ from uuid import uuid4
 
 import pytest
 import strawberry
+from graphql import TypeInfo, TypeInfoVisitor, Visitor, parse, visit
 from strawberry.schema.config import StrawberryConfig
 
 from models import BlacklistEntry, Caution, Referral, Reservation, ReservationChannel, ReservationStatus
 from models.db import Database
-from resolvers.execution import ExecutionContext, _EnumNames
+from resolvers.runtime.context import Context
+from resolvers.runtime.execution import ExecutionContext, _EnumNames
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.prefetch import DIRECT
+from resolvers.runtime.reads import RequestReads
 from resolvers.schema import Mutation, Query, schema
-from schema.context import Context
-from schema.loaders import Loaders
-from schema.reads import RequestReads
 from schema.scalars import SCALAR_MAP
 from services.actor import Actor
+from services.booking import status as booking_status
 from services.config import get_settings
 from tests.booking_world import World, later
 
@@ -35,7 +38,8 @@ CUSTOMER_FIELDS = """id customerNo fullName fullNameKana phone phoneDisplay birt
   isPhoneOnly visitCount lastVisitAt isCaution cautionMemo isBlacklisted __typename
   lastMenu { id name price } occupation { name } attributes inflowRoutes { name }
   blacklistMatch { entryId customerNo reasons memo customer { id customerNo } }
-  referredBy { memo customer { id fullName } } referred { memo customer { id fullName } }"""
+  referredBy { memo customer { id fullName } } referred { memo customer { id fullName } }
+  firstVisitMotive { name } freeItemValues { freeItem { id name choices { name } } choice { name } }"""
 
 DAY = """query($from: Date!, $to: Date!, $skip: Boolean!) {
   reservations(filter: {dateFrom: $from, dateTo: $to}, first: 100) {
@@ -44,7 +48,8 @@ DAY = """query($from: Date!, $to: Date!, $skip: Boolean!) {
       customer { ...Who } staff { id name } totalPrice
       menus { price menu { id name } } } } } }
 fragment Line on Reservation { id startAt endAt status statusLabel isLateCancel lateCancelLabel cancelFeeYen
-  visitedAt memo channel when: startAt hidden: memo @skip(if: $skip) }
+  visitedAt memo channel when: startAt hidden: memo @skip(if: $skip)
+  cancelFeePaidBy { id name } cancelFeeWaivedBy { id name } }
 fragment Who on Customer { %s }""" % CUSTOMER_FIELDS
 
 CUSTOMERS = "query { customers(first: 20) { totalCount edges { node { %s } } } }" % CUSTOMER_FIELDS
@@ -53,6 +58,19 @@ FLAGS = """query {
   cautions(first: 20) { edges { node { id memo customer { id fullName isCaution cautionMemo } } } }
   blacklist(first: 20) { edges { node { id memo customer { id fullName isBlacklisted
     blacklistMatch { reasons customer { id } } } } } } }"""
+
+CATALOG = """query {
+  me { __typename ... on StaffAccount { id loginId staffMember { id name } } }
+  menus { totalCount edges { node { id name price } } } staff { edges { node { id name } } }
+  freeItems(includeInactive: true) { edges { node { id name choices { id name } } } } }"""
+
+#: The staff app's customer page: each customer with its last reservations, their menus and stylist.
+NESTED = """query { customers(first: 20) { edges { node { id fullName reservations(first: 3) {
+  totalCount pageInfo { hasNextPage } edges { cursor node { id startAt status statusLabel
+    menus { price menu { name } } staff { name } customer { id } } } } } } } }"""
+
+#: Every document the tests here compare with stock Strawberry.
+DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED)
 
 
 def _context(db: Database, actor: Actor) -> Context:
@@ -80,6 +98,10 @@ async def _salon(db: Database) -> tuple[World, list[Any]]:
     await world.book(hanako, hours=72, menus=(0, 1))
     await world.book(taro, hours=74, stylist=None, menus=(3,))
     await world.book(twin, hours=76, stylist=1)
+    for hours, settle in ((2, booking_status.pay_cancellation_fee), (3, booking_status.waive_cancellation_fee)):
+        late = await world.book(taro, hours=hours, stylist=None)  # cancelled late: a fee, then settled
+        await world.run(booking_status.cancel_by_customer, late.id, world.staff)
+        await world.run(settle, late.id, world.manager)
     await world.flag(hanako, Caution, "大声で話す")
     await world.flag(hanako, BlacklistEntry, "無断キャンセル3回")  # after booking: a listed customer can't book
     async with db.transaction() as session:
@@ -97,7 +119,7 @@ def _day_variables() -> dict:
             "to": (later(80) + timedelta(days=1)).date().isoformat(), "skip": True}
 
 
-@pytest.mark.parametrize("query", [DAY, CUSTOMERS, FLAGS], ids=["day list", "customer page", "flags"])
+@pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page"])
 async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
     world, _ = await _salon(db)
     variables = _day_variables() if query is DAY else None
@@ -117,6 +139,23 @@ async def test_customer_token_answers_equal_the_reference(db: Database) -> None:
     assert len(rows) == 1  # its own reservation only
     assert rows[0]["node"]["customer"]["isCaution"] is None  # staff-only fields stay null
     assert rows[0]["node"]["customer"]["blacklistMatch"] is None
+
+
+def test_the_compared_documents_select_every_link_and_derived_field() -> None:
+    """Each field the executor answers its own way (links and derived fields, declared with
+    ``resolvers.runtime.fields``) is in a document compared with stock Strawberry above."""
+    selected: set[tuple[str, str]] = set()
+    type_info = TypeInfo(schema._schema)
+
+    class Collect(Visitor):
+        def enter_field(self, node: Any, *_: Any) -> None:
+            parent = type_info.get_parent_type()
+            if parent is not None:
+                selected.add((parent.name, node.name.value))
+
+    for document in DOCUMENTS:
+        visit(parse(document), TypeInfoVisitor(type_info, Collect()))
+    assert DIRECT and set(DIRECT) - selected == set()
 
 
 def _fields_through_graphql_core(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -146,7 +185,7 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
     data, errors = await _answer(db, schema, world.staff, query, variables)
     assert not errors
     edges = data["reservations"]["edges"]
-    assert len(edges) == 4
+    assert len(edges) == 6
     assert generic == ["Query.reservations"]  # everything below it: written out directly
     assert ExecutionContext.whole_objects > before
     monkeypatch.undo()
@@ -158,9 +197,40 @@ async def test_a_day_list_is_written_out_whole(db: Database, monkeypatch: pytest
     assert [c["cautionMemo"] for c in flagged] == ["大声で話す"]
 
 
+async def test_a_nested_page_is_written_whole_below_each_customers_reservations(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each customer's reservations come with their menus and stylist loaded in one batch with the
+    other customers' (the page is then written whole): a fixed number of statements, whatever the
+    number of customers, and nothing below a customer's reservations goes graphql-core's way."""
+    from sqlalchemy import event
+
+    world, _ = await _salon(db)
+    for n in range(2):
+        await world.book(await world.customer(email=f"{uuid4().hex}@example.jp"), hours=90 + 3 * n,
+                         menus=(0, 1))
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    generic = _fields_through_graphql_core(monkeypatch)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        data, errors = await _answer(db, schema, world.staff, NESTED)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert not errors and len(data["customers"]["edges"]) == 5
+    below = {"ReservationEdge", "Reservation", "ReservationMenuLine", "Menu", "StaffMember", "PageInfo"}
+    assert "Customer.reservations" in generic and not [f for f in generic if f.split(".")[0] in below]
+    # the page, the reservation pages, their counts, menu lines, menus, stylists, the customers
+    assert len(statements) == 7, statements
+    monkeypatch.undo()
+    assert (data, errors) == await _answer(db, REFERENCE, world.staff, NESTED)
+
+
 async def test_a_customer_page_is_written_out_below_its_root(db: Database,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """A page of Core rows (schema.rows): ``totalCount`` counted by the page's own statement, the
+    """A page of Core rows (resolvers.runtime.rows): ``totalCount`` counted by the page's own statement, the
     edges, their cursors and nodes are written out directly; only the root field goes graphql-core's way."""
     world, _ = await _salon(db)
     query = """query { customers(first: 2) { totalCount pageInfo { hasNextPage endCursor }
@@ -223,7 +293,7 @@ async def test_an_unloaded_link_still_resolves_through_its_loader(db: Database) 
 async def test_a_repeated_document_reuses_its_converted_selection(db: Database,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The selection below a list is converted once per document, not on every request."""
-    from schema import selection
+    from resolvers.runtime import selection
 
     world, _ = await _salon(db)
     given: list[Any] = []

@@ -9,7 +9,8 @@ work on it unchanged, because they only read columns. The GraphQL types recognis
 their model as one of theirs (``schema.generate``: ``is_type_of``).
 
 A field that reads a column the view does not carry raises ``AttributeError``; the types'
-column tables (e.g. ``schema.types.customer.FIELD_COLUMNS``) make sure it carries every
+column maps (e.g. ``schema.types.customer.COLUMNS``, with the columns links and derived fields
+declare) make sure it carries every
 column the selection needs, and fall back to whole ORM rows for anything they do not know.
 """
 
@@ -44,7 +45,7 @@ def view(model: type, keys: tuple[str, ...]) -> type:
 
 @lru_cache(maxsize=128)
 def view_base(model: type) -> type:
-    """The common base of every view of ``model``: ``isinstance(obj, view_base(model))`` tells a view of it."""
+    """The common base of every view of ``model``: ``isinstance(obj, view_base(model))`` tells a view."""
     return type(f"{model.__name__}View", (), {"__slots__": (), MODEL: model})
 
 
@@ -65,7 +66,7 @@ def model_of(obj: Any) -> type | None:
 
 
 #: GraphQL type name → its column map: a link to such a type (``Reservation.customer``) loads only
-#: the columns the selection below it reads (``schema.prefetch``).
+#: the columns the selection below it reads (``resolvers.runtime.prefetch``).
 COLUMN_MAPS: dict[str, ColumnMap] = {}
 
 
@@ -83,6 +84,13 @@ class ColumnMap:
         self.fields = {**fields, "__typename": ()}
         self._keys: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         COLUMN_MAPS[type_name] = self
+
+    def declare(self, field: str, columns: tuple[str, ...]) -> None:
+        """Add the columns a field declared with them reads (``resolvers.runtime.fields.bind``)."""
+        if field in self.fields:
+            raise ValueError(f"{self.model.__name__} field {field} has its columns declared twice")
+        self.fields[field] = columns
+        self._keys.clear()
 
     def keys_for(self, fields: Iterable[str]) -> tuple[str, ...] | None:
         """The column keys (sorted, ``id`` included) the given GraphQL fields (camelCase) read, or None."""
@@ -104,7 +112,7 @@ class ColumnMap:
         return found
 
     def columns(self, keys: tuple[str, ...] | None) -> tuple[Any, ...] | None:
-        """The model's column attributes for ``keys``, in that order (for a Core ``select``); None for None."""
+        """The model's column attributes for ``keys``, in that order (for a Core ``select``), or None."""
         return None if keys is None else tuple(getattr(self.model, key) for key in keys)
 
     def view(self, keys: tuple[str, ...] | None) -> type | None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from strawberry.types.nodes import SelectedField
 
+from resolvers.runtime.hooks import field_nodes
+
 
 def children(selections: Iterable[Any]) -> dict[str, list[Any]]:
     """Field name → the selections under it, over every occurrence and fragment.
@@ -46,7 +48,7 @@ def selected(info: Any) -> list[Any]:
     For names and nesting only (what :func:`children` and :func:`path` read): argument values in
     the cached tree are those of the request that first converted it.
     """
-    node = info._raw_info.field_nodes[0]
+    node = field_nodes(info)[0]
     hit = _SELECTED.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]

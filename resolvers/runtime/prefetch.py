@@ -1,14 +1,12 @@
 """Fields whose value needs only the parent and the request: links, derived fields, and the prefetch.
 
-- A **link** (:func:`link`) is a field read through a dataloader, e.g. ``Reservation.customer``:
-  which loader, which key of the parent. Its resolver returns the value at once when the
-  request's loader already holds it, otherwise the loader's future (batched as before).
-- A **derived** field (:func:`derived`) is computed from the parent alone, e.g.
-  ``Reservation.statusLabel`` or ``Customer.phoneDisplay``.
-
-Both are registered in :data:`DIRECT`; the Strawberry resolver of such a field calls the
-registered function, and the executor (``resolvers/execution.py``) calls it directly, so a
-list of them is written out without graphql-core's and Strawberry's per-field machinery.
+A **link** is a field read through a dataloader, e.g. ``Reservation.customer``: which loader,
+which key of the parent. Its value is at once at hand when the request's loader already holds it,
+otherwise it is the loader's future (batched as before). A **derived** field is computed from the
+parent alone (``Reservation.statusLabel``). Both are declared where the field is
+(``resolvers.runtime.fields``) and registered here, by GraphQL type and field, when the schema
+is built: the executor (``resolvers/runtime/execution.py``) calls them directly, so a list of
+them is written out without graphql-core's and Strawberry's per-field machinery.
 
 A list resolver calls :func:`prefetch` with the rows it is about to return and the selection
 below them. Level by level it batches every linked field the query selected (the
@@ -24,54 +22,47 @@ from asyncio import Future
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from operator import attrgetter
 from typing import Any
 
-from schema.rows import COLUMN_MAPS
-from schema.selection import children
+from resolvers.runtime.hooks import field_nodes
+from resolvers.runtime.rows import COLUMN_MAPS
+from resolvers.runtime.selection import children
 
-#: (GraphQL type, field) → its link; filled as the type modules define their links.
+#: (GraphQL type, field) → its link; filled when the schema is built (``resolvers.runtime.fields``).
 LINKS: dict[tuple[str, str], Link] = {}
 
 #: (GraphQL type, field) → ``value(root, context)`` for every field whose value needs nothing but
-#: its parent and the request context: links and :func:`derived` fields. The executor
-#: (``resolvers/execution.py``) calls these directly, without Strawberry's per-field wrapping.
+#: its parent and the request context: links and derived fields. The executor
+#: (``resolvers/runtime/execution.py``) calls these directly, without Strawberry's per-field wrapping.
 DIRECT: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
 
 MISSING: Any = object()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Link:
     """A field whose value comes from ``loaders.<loader>.load(key(parent))``.
 
-    ``target``: the GraphQL type of the loaded objects (None for leaves), so that the prefetch
-    can go on below them. ``many``: the loader returns a list per key. ``then``: turns the
-    loaded value into the field's value (e.g. a caution into its memo). ``staff_only``: the
-    field is null for callers other than staff (and nothing is loaded for them).
+    ``then``: turns the loaded value into the field's value (e.g. a caution into its memo).
+    ``visible``: the action (``services.permissions``) a caller needs to see the field; for anyone
+    else it is null and nothing is loaded. Known once the schema is built: ``owner`` and ``field``
+    (where it is declared), ``target`` (the GraphQL type of the loaded objects, None for leaves and
+    for a ``then``), so that the prefetch can go on below them, and ``many`` (a list per key).
     """
 
-    owner: str
-    field: str
     loader: str
     key: Callable[[Any], Any]
+    then: Callable[[Any], Any] | None = None
+    visible: Any = None
+    owner: str = ""
+    field: str = ""
     target: str | None = None
     many: bool = False
-    then: Callable[[Any], Any] | None = None
-    staff_only: bool = False
     _getters: dict[tuple[str, ...] | None, Callable[[Any, Any], Any]] = dataclass_field(
         default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        _register(self.owner, self.field, self.value)
-        LINKS[(self.owner, self.field)] = self
-
-    def resolve(self, info: Any, root: Any) -> Any:
-        """The field's value, or an awaitable of it when the loader does not hold it yet."""
-        return self.value(root, info.context)
-
     def value(self, root: Any, context: Any) -> Any:
-        """:meth:`resolve` from the parent and the request context."""
+        """The field's value, or an awaitable of it when the loader does not hold it yet."""
         value = self.getter()(root, context)
         if value is not MISSING:
             return value
@@ -98,10 +89,10 @@ class Link:
 
 
 def _link_getter(link: Link, columns: tuple[str, ...] | None) -> Callable[[Any, Any], Any]:
-    key_of, name, then, staff_only, many = link.key, link.loader, link.then, link.staff_only, link.many
+    key_of, name, then, visible, many = link.key, link.loader, link.then, link.visible, link.many
 
     def now(root: Any, context: Any) -> Any:
-        if staff_only and not context.is_staff:
+        if visible is not None and not context.may(visible):
             return None
         key = key_of(root)
         if key is None:
@@ -128,29 +119,6 @@ def _narrow_columns(link: Link, fields: Any) -> tuple[str, ...] | None:
     return None if column_map is None else column_map.keys_for(tuple(fields))
 
 
-def derived(owner: str, field: str) -> Callable[[Callable[[Any, Any], Any]], Callable[[Any, Any], Any]]:
-    """Register ``value(root, context)`` as the value of a field computed from its parent alone
-    (a label, a formatted phone); the Strawberry resolver calls it, the executor calls it directly."""
-
-    def register(value: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        _register(owner, field, value)
-        return value
-
-    return register
-
-
-def _register(owner: str, field: str, value: Callable[[Any, Any], Any]) -> None:
-    if (owner, field) in DIRECT:
-        raise ValueError(f"{owner}.{field} is registered twice")
-    DIRECT[(owner, field)] = value
-
-
-def link(owner: str, field: str, loader: str, key: str | Callable[[Any], Any], **options: Any) -> Link:
-    """Declare a link; ``key`` is the parent's attribute name or a function of the parent."""
-    key_of = attrgetter(key) if isinstance(key, str) else key
-    return Link(owner, field, loader, key_of, **options)
-
-
 def loaded(loader: Any, key: Any) -> Any:
     """The value the loader already holds for ``key`` (filled ahead, or a settled load), or ``MISSING``."""
     values = getattr(loader, "values", None)
@@ -168,16 +136,28 @@ async def _after(future: Future[Any], then: Callable[[Any], Any]) -> Any:
     return then(await future)
 
 
+async def prefetch_together(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]
+                            ) -> None:
+    """:func:`prefetch` from a resolver that runs once per object of a list (``Customer.reservations``
+    on a page of customers): the parents of every such call of this field of the document are
+    gathered (a dataloader's batch) and prefetched in one go, one statement per field and level
+    whatever the list's length."""
+    together = info.context.loaders.together(
+        id(field_nodes(info)[0]), lambda objects: prefetch(info, owner, objects, selected))
+    await together.load_many(parents)
+
+
 async def prefetch(info: Any, owner: str, parents: Sequence[Any], selected: dict[str, list[Any]]) -> None:
     """Load every linked field of ``selected`` below ``parents`` (objects of GraphQL type ``owner``).
 
-    ``selected``: field name → selections below it (:func:`schema.selection.children` or ``path``).
+    ``selected``: field name → selections below it (:func:`resolvers.runtime.selection.children` or
+    ``path``).
     """
     if not parents:
         return
     for field, below in selected.items():
         found = LINKS.get((owner, field))
-        if found is None or (found.staff_only and not info.context.is_staff):
+        if found is None or (found.visible is not None and not info.context.may(found.visible)):
             continue
         loader = getattr(info.context.loaders, found.loader)
         columns = _narrow_columns(found, children(below)) if below else None

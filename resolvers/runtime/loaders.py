@@ -1,9 +1,9 @@
 """Per-request dataloaders: every relationship and derived list is one query per field, not per row.
 
-Each batch runs on the request's one read connection (:mod:`schema.reads`), in turn with
+Each batch runs on the request's one read connection (:mod:`resolvers.runtime.reads`), in turn with
 the other batches and root resolvers of the request. Rows come back as Core views of all their
-columns (:mod:`schema.rows`), not ORM instances; relationships are only reached through here.
-A list's prefetch (:mod:`schema.prefetch`) fills a loader's plain value map ahead, in one batch.
+columns (:mod:`resolvers.runtime.rows`), not ORM instances; relationships are only reached through here.
+A list's prefetch (:mod:`resolvers.runtime.prefetch`) fills a loader's plain value map ahead, in one batch.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from models import (
     Referral,
     Reservation,
     ReservationMenu,
+    StaffAccount,
     StaffMember,
     customer_inflow_routes,
 )
-from schema.prefetch import MISSING, loaded
-from schema.reads import RequestReads
-from schema.rows import column_keys, view
+from resolvers.runtime.prefetch import MISSING, loaded
+from resolvers.runtime.reads import RequestReads
+from resolvers.runtime.rows import column_keys, view
 from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
@@ -74,6 +75,7 @@ class Loaders:
         self._reads = reads
         self._db = reads.db
         self._narrowed: dict[tuple[str, tuple[str, ...]], Loader] = {}
+        self._together: dict[Any, Loader] = {}
 
     @cached_property
     def customer(self) -> Loader:
@@ -94,6 +96,11 @@ class Loaders:
     @cached_property
     def staff_member(self) -> Loader:
         return self._by_id(StaffMember)
+
+    @cached_property
+    def staff_account_name(self) -> Loader:
+        """``load(account id)`` → the account's id and display name only (never its password hash)."""
+        return self._one_by(StaffAccount, "id", ("display_name",))
 
     @cached_property
     def free_item(self) -> Loader:
@@ -152,6 +159,18 @@ class Loaders:
             found = await find_blacklist_matches(session, keys)
         return [found.get(key) for key in keys]
 
+    def together(self, key: Any, run: Callable[[list[Any]], Awaitable[None]]) -> Loader:
+        """A loader whose batch is ``run(objects)`` over every object loaded in one go, keyed by
+        ``key`` (``resolvers.runtime.prefetch.prefetch_together``); made on first use."""
+        loader = self._together.get(key)
+        if loader is None:
+            async def batch(objects: Sequence[Any]) -> list[None]:
+                await run(list(objects))
+                return [None] * len(objects)
+
+            loader = self._together[key] = self._loader(batch)
+        return loader
+
     def narrow(self, name: str, columns: tuple[str, ...]) -> Loader | None:
         """A loader like ``name`` whose rows carry only ``columns`` (a list's links read a few columns
         of each row, not all 47 of a customer), made on first use; None when ``name`` cannot narrow."""
@@ -168,7 +187,7 @@ class Loaders:
         return Loader(load_fn=batch)
 
     def _by_id(self, model: type[M]) -> Loader:
-        """``load(id)`` → the row (a view of all its columns, schema.rows) or None."""
+        """``load(id)`` → the row (a view of all its columns, resolvers.runtime.rows) or None."""
         return self._one_by(model, "id")
 
     def _one_by(self, model: type[M], key: str, columns: tuple[str, ...] | None = None) -> Loader:
@@ -202,33 +221,30 @@ class Loaders:
     def _page_by_customer(self) -> Loader:
         """``load((customer_id, offset, limit))`` → that page of the customer's reservations, newest first.
 
-        One query per distinct (offset, limit) for all customers of a list (a window per customer).
+        One query per distinct (offset, limit) for all customers of a list (a window per customer);
+        rows as views of all their columns (``resolvers.runtime.rows``).
         """
+        keys_of = column_keys(Reservation)
+        make = view(Reservation, keys_of)._make  # type: ignore[attr-defined]
+        customer_at = keys_of.index("customer_id")
 
-        async def batch(keys: Sequence[tuple[int, int, int]]) -> list[list[Reservation]]:
+        async def batch(keys: Sequence[tuple[int, int, int]]) -> list[list[Any]]:
             pages: dict[tuple[int, int], list[int]] = defaultdict(list)
             for customer_id, offset, limit in keys:
                 pages[(offset, limit)].append(customer_id)
-            found: dict[tuple[int, int, int], list[Reservation]] = defaultdict(list)
-            async with self._reads.session() as session:
-                for (offset, limit), ids in pages.items():
-                    rank = func.row_number().over(partition_by=Reservation.customer_id,
-                                                  order_by=(Reservation.start_at.desc(), Reservation.id.desc()))
-                    ranked = select(Reservation.id, rank.label("rn")).where(
-                        Reservation.customer_id.in_(ids)).subquery()
-                    rows = (await session.execute(
-                        select(Reservation, ranked.c.rn).join(ranked, ranked.c.id == Reservation.id)
-                        .where(ranked.c.rn > offset, ranked.c.rn <= offset + limit).order_by(ranked.c.rn)
-                    )).all()
-                    for reservation, _ in rows:
-                        found[(reservation.customer_id, offset, limit)].append(reservation)
+            found: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+            for (offset, limit), ids in pages.items():
+                size, parameters = _padded(ids)
+                parameters.update(low=offset, high=offset + limit)
+                for row in await self._reads.rows(_ranked_reservations(size), parameters):
+                    found[(row[customer_at], offset, limit)].append(make(row))
             return [found.get(key, []) for key in keys]
 
         return self._loader(batch)
 
     def _many_by(self, query: Select[Any]) -> Loader:
         """``load(key)`` → the second column of every row whose first column equals key, in query order
-        (an entity there comes as a view of its row, schema.rows)."""
+        (an entity there comes as a view of its row, resolvers.runtime.rows)."""
         rows_query, make = _as_rows(query)
 
         async def batch(keys: Sequence[int]) -> list[list[Any]]:
@@ -243,6 +259,19 @@ class Loaders:
             return [grouped.get(key, []) for key in keys]
 
         return self._loader(batch)
+
+
+@lru_cache(maxsize=64)
+def _ranked_reservations(size: int) -> Select[Any]:
+    """The reservations of ``size`` customers (``_padded``'s parameters), each customer's newest first,
+    numbered and cut to ``low < rank <= high``, every column of a reservation; built once per size."""
+    rank = func.row_number().over(partition_by=Reservation.customer_id,
+                                  order_by=(Reservation.start_at.desc(), Reservation.id.desc()))
+    keys = column_keys(Reservation)
+    ranked = (select(*(getattr(Reservation, key) for key in keys), rank.label("rank"))
+              .where(_keys_in(Reservation.customer_id, size)).subquery())
+    return (select(*(ranked.c[key] for key in keys))
+            .where(ranked.c.rank > bindparam("low"), ranked.c.rank <= bindparam("high")).order_by(ranked.c.rank))
 
 
 class Loader(DataLoader[Any, Any]):
@@ -287,7 +316,7 @@ def _as_rows(query: Select[Any]) -> tuple[Select[Any], Callable[[Any], Any] | No
 
 KEYS = "keys"
 #: Batches up to this many keys are padded to a power of two, each key a parameter of its own:
-#: about ten statements per loader, each compiled once (``models.driver_reads``) and prepared
+#: about ten statements per loader, each compiled once (SQLAlchemy's compiled cache) and prepared
 #: once by the driver. Larger batches use one expanding ``IN``, rendered per execution.
 MAX_PADDED = 1024
 
@@ -296,11 +325,26 @@ def _keyed_by(source: Any, attribute: str | None, keys: Sequence[int], columns: 
               ) -> tuple[Select[Any], dict[str, Any]]:
     """The statement and parameters of one batch: ``= :k0`` for one key (the common lookup),
     ``IN (:k0, …, :kN)`` with the key list padded (with its last key) to a power of two for more."""
+    size, parameters = _padded(keys)
+    return _keyed(source, attribute, size, columns), parameters
+
+
+def _padded(keys: Sequence[Any]) -> tuple[int, dict[str, Any]]:
+    """The key list's size as a statement takes it (0: an expanding list) and its parameters."""
     if len(keys) > MAX_PADDED:
-        return _keyed(source, attribute, 0, columns), {KEYS: list(keys)}
+        return 0, {KEYS: list(keys)}
     size = 1 << (len(keys) - 1).bit_length()
     padded = [*keys, *(keys[-1],) * (size - len(keys))]
-    return _keyed(source, attribute, size, columns), {f"k{n}": key for n, key in enumerate(padded)}
+    return size, {f"k{n}": key for n, key in enumerate(padded)}
+
+
+def _keys_in(column: Any, size: int) -> Any:
+    """``column`` among ``size`` key parameters (0: one expanding list)."""
+    if size == 0:
+        return column.in_(bindparam(KEYS, expanding=True))
+    if size == 1:
+        return column == bindparam("k0")
+    return column.in_([bindparam(f"k{n}") for n in range(size)])
 
 
 @lru_cache(maxsize=1024)
@@ -313,8 +357,4 @@ def _keyed(source: Any, attribute: str | None, size: int, columns: tuple[str, ..
     else:  # a model: the columns of its rows (views), as Core
         query = select(*(getattr(source, key) for key in columns or column_keys(source)))
         column = getattr(source, attribute or "id")
-    if size == 0:
-        return query.where(column.in_(bindparam(KEYS, expanding=True)))
-    if size == 1:
-        return query.where(column == bindparam("k0"))
-    return query.where(column.in_([bindparam(f"k{n}") for n in range(size)]))
+    return query.where(_keys_in(column, size))

@@ -8,10 +8,11 @@ import strawberry
 from starlette.requests import Request
 
 from models.db import Database
-from schema.loaders import Loaders
-from schema.reads import RequestReads
+from resolvers.runtime.loaders import Loaders
+from resolvers.runtime.reads import RequestReads
 from services.actor import Actor
 from services.config import Settings
+from services.permissions import Action, can
 
 
 @dataclass
@@ -31,12 +32,16 @@ class Context:
     token: str | None = None
     #: ``login`` calls made so far in this request: one is allowed (each costs an argon2 hash).
     logins: int = 0
-    #: Whether the caller is staff: the actor is fixed for the request, and staff-only fields ask
-    #: this for every row of a list.
-    is_staff: bool = field(init=False)
+    _allowed: dict[Action, bool] = field(init=False, default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        self.is_staff = self.actor is not None and self.actor.is_staff
+    def may(self, action: Action) -> bool:
+        """Whether the caller may do ``action`` (``services.permissions``), asked once per request:
+        a list asks it for every row of every field the permission table restricts."""
+        try:
+            return self._allowed[action]
+        except KeyError:
+            allowed = self._allowed[action] = can(self.actor, action)
+            return allowed
 
 
 Info = strawberry.Info[Context, None]

@@ -8,7 +8,7 @@ the generic type dispatch; Strawberry adds its own wrapping of every resolver (a
 conversion, its ``Info``, extension chaining). For a day of 100 reservations that is well
 over a thousand fields and most of the request's time.
 
-1. :func:`install_direct_resolvers` gives every field registered in ``schema.prefetch.DIRECT``
+1. :func:`install_direct_resolvers` gives every field registered in ``resolvers.runtime.prefetch.DIRECT``
    (links and derived fields: their value needs only the parent and the request context)
    that function as its graphql-core resolver, without Strawberry's wrapping. The
    Strawberry resolvers of those fields call the same function, so both ways agree.
@@ -18,20 +18,25 @@ over a thousand fields and most of the request's time.
    holds the value): the value is read and coerced to output, nothing else. Anything
    unusual (a null for a non-null field, a value the scalar refuses, an exception, a value
    still to be loaded) goes graphql-core's own way, which raises, locates the error and
-   awaits exactly as before.
+   awaits exactly as before. An object whose every field can be written so is written whole by
+   a plain loop over its compiled steps (:class:`Step`, :func:`_object_writer`).
+
+Strawberry runs a field's ``permission_classes`` and field extensions inside its own resolver
+wrapper, which a short way skips: :func:`install_direct_resolvers` refuses, at schema build, any
+field that would take a short way while it carries them (:class:`ShortWayError`, naming the
+field). Such a field keeps its Strawberry resolver and goes graphql-core's way, the object
+around it field by field.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from keyword import iskeyword
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLField,
     GraphQLObjectType,
     GraphQLResolveInfo,
-    GraphQLString,
     OperationDefinitionNode,
     VariableNode,
     is_leaf_type,
@@ -40,22 +45,52 @@ from graphql import (
     is_object_type,
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.limits import CACHE_SIZE, LRU
-from schema.prefetch import DIRECT, LINKS, MISSING
+from resolvers.limits import CACHE_SIZE
+from resolvers.runtime.hooks import (
+    BASIC_RESOLVER,
+    BaseExecutionContext,
+    definition,
+    graphql_schema,
+    python_enum,
+    resolver_function,
+)
+from resolvers.runtime.lru import LRU
+from resolvers.runtime.prefetch import DIRECT, LINKS, MISSING
 
-#: What Strawberry names the resolver of a basic field (an attribute read that ignores ``info``).
-BASIC_RESOLVER = "_get_basic_result"
+
+class ShortWayError(ValueError):
+    """A field that would skip Strawberry's resolver wrapper while it carries permissions or extensions."""
+
 
 def install_direct_resolvers(schema: Any) -> None:
-    """Resolve every ``DIRECT`` field with its function (see the module's docstring, 1)."""
-    types = schema._schema.type_map
+    """Resolve every ``DIRECT`` field with its function (see the module's docstring, 1), after
+    :func:`check_short_ways`."""
+    check_short_ways(schema)
+    types = graphql_schema(schema).type_map
     for (owner, name), value in DIRECT.items():
         field = types[owner].fields[name]  # a KeyError here: a registration names no real field
         if field.args:
             raise ValueError(f"{owner}.{name} takes arguments and cannot be resolved directly")
         field.resolve = _direct(value)
+
+
+def check_short_ways(schema: Any) -> None:
+    """Refuse a schema in which a field the executor answers without Strawberry's resolver wrapper
+    (a link, a derived field, a resolver with a ``now``) carries ``permission_classes`` or field
+    extensions: their check would be skipped. The error names the field."""
+    for graphql_type in graphql_schema(schema).type_map.values():
+        if not is_object_type(graphql_type) or graphql_type.name.startswith("__"):
+            continue
+        for name, field in graphql_type.fields.items():
+            declared = definition(field)
+            if declared is None or not declared.extensions:
+                continue
+            if (graphql_type.name, name) in DIRECT or _getter(graphql_type, name, field) is not None:
+                carried = "permission_classes" if declared.permission_classes else "extensions"
+                raise ShortWayError(
+                    f"{graphql_type.name}.{name} carries {carried}, which the executor's short way would "
+                    "skip: give it a plain Strawberry resolver, or move the rule into the field's value")
 
 
 def _direct(value: Any) -> Any:
@@ -73,9 +108,9 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     ``value(source, context)``, which answers ``MISSING`` when the value is not at hand.
     """
     if getattr(field.resolve, "__name__", "") == BASIC_RESOLVER:
-        definition = field.extensions.get("strawberry-definition")
-        if definition is not None and definition.default_resolver is getattr:
-            return definition.python_name
+        declared = definition(field)
+        if declared is not None and declared.default_resolver is getattr:
+            return declared.python_name
         basic = field.resolve
         return lambda source, context: basic(source, None)
     link = LINKS.get((parent_type.name, name))
@@ -85,9 +120,7 @@ def _getter(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> A
     if direct is not None:
         return direct
     # A Strawberry resolver that can tell its value when it is at hand (e.g. ``totalCount``).
-    definition = field.extensions.get("strawberry-definition")
-    resolver = getattr(definition, "base_resolver", None)
-    return getattr(getattr(resolver, "wrapped_func", None), "now", None)
+    return getattr(resolver_function(field), "now", None)
 
 
 #: Parsed operations (kept alive here, so their nodes' ids stay theirs) → the writers and steps
@@ -121,12 +154,6 @@ def _varies(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> bo
 #: A compiled object gives up: graphql-core completes that object its own way.
 FALLBACK: Any = object()
 LEAF, OBJECT, LIST = 0, 1, 2
-#: Built-in scalars whose output of a value of this exact class is the value itself: the writer
-#: skips their coercion for such values (an Int only within GraphQL's 32 bits).
-_AS_IS: dict[str, Any] = {"String": str, "Boolean": bool, "Int": int}
-#: ID's marker there: a str is written as it is, an int (a row id) as its digits.
-_ID = object()
-_AS_IS["ID"] = _ID
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -135,7 +162,7 @@ class _EnumNames(dict):
     after a loop over every value per call); ``cls`` is the Python enum."""
 
     def __init__(self, enum_type: Any) -> None:
-        self.cls = enum_type.wrapped_cls
+        self.cls = python_enum(enum_type)
         names = {}
         for member in self.cls:
             for name, value in enum_type.values.items():
@@ -145,14 +172,131 @@ class _EnumNames(dict):
         super().__init__(names)
 
 
-def _as_is(leaf_type: Any) -> Any:
-    """How the writer may write a value of ``leaf_type`` without its coercion, or None."""
-    if getattr(leaf_type, "wrapped_cls", None) is not None:  # Strawberry's enum type
-        return _EnumNames(leaf_type)
-    return _AS_IS.get(leaf_type.name)
+class Step(NamedTuple):
+    """How one field of an object is written: read, then converted.
+
+    ``attribute``: the parent's attribute to read (a basic field), else ``get(source, context)``,
+    which answers ``MISSING`` when the value is not at hand. ``as_is``: the class whose values are
+    written as they are (a ``str`` for String), else ``convert(value, context)`` writes a value
+    that is not None, or answers ``FALLBACK``.
+    """
+
+    key: str
+    attribute: str | None
+    get: Any
+    non_null: bool
+    as_is: type | None
+    convert: Any
 
 
-class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+def _value(step: Step, source: Any, context: Any) -> Any:
+    """The value of one compiled field of ``source``, written out, or ``FALLBACK``."""
+    value = getattr(source, step.attribute) if step.get is None else step.get(source, context)
+    if value is None:
+        return FALLBACK if step.non_null else None
+    if value is MISSING:
+        return FALLBACK
+    if value.__class__ is step.as_is:
+        return value
+    return step.convert(value, context)
+
+
+def _object_writer(steps: list[Step]) -> Any:
+    """The writer of one object: its fields in order, each read and converted by its step;
+    ``FALLBACK`` as soon as one cannot be written (graphql-core then completes the object)."""
+    steps = tuple(steps)
+
+    def write(source: Any, context: Any) -> Any:
+        out = {}
+        for key, attribute, get, non_null, as_is, convert in steps:
+            value = getattr(source, attribute) if get is None else get(source, context)
+            if value is None:
+                if non_null:
+                    return FALLBACK
+                out[key] = None
+            elif value.__class__ is as_is:
+                out[key] = value
+            elif value is MISSING:
+                return FALLBACK
+            else:
+                value = convert(value, context)
+                if value is FALLBACK:
+                    return FALLBACK
+                out[key] = value
+        return out
+
+    return write
+
+
+def _leaf(leaf_type: Any) -> tuple[type | None, Any]:
+    """``(as_is, convert)`` of a scalar or enum field: the class written as it is, and the
+    conversion of any other value (the type's own output coercion, checked)."""
+    coerce = leaf_type.coerce_output_value
+
+    def coerced(value: Any, context: Any) -> Any:
+        value = coerce(value)
+        return FALLBACK if value is None or value is Undefined else value
+
+    if python_enum(leaf_type) is not None:  # Strawberry's enum type
+        names = _EnumNames(leaf_type)
+        enum_class = names.cls
+
+        def enum(value: Any, context: Any) -> Any:
+            if value.__class__ is enum_class and value in names:
+                return names[value]
+            return coerced(value, context)
+
+        return None, enum
+    name = leaf_type.name
+    if name in ("String", "Boolean"):
+        return (str if name == "String" else bool), coerced
+    if name == "ID":
+        def identifier(value: Any, context: Any) -> Any:
+            return str(value) if value.__class__ is int else coerced(value, context)
+
+        return str, identifier
+    if name == "Int":
+        def integer(value: Any, context: Any) -> Any:
+            if value.__class__ is int and _INT_MIN <= value <= _INT_MAX:
+                return value
+            return coerced(value, context)
+
+        return None, integer
+    return None, coerced
+
+
+def _object(object_type: GraphQLObjectType, writer: Any) -> Any:
+    """The conversion of an object field's value: checked to be of its type, then written whole."""
+    is_type_of = object_type.is_type_of
+    if is_type_of is None:
+        return writer
+
+    def checked(value: Any, context: Any) -> Any:
+        return writer(value, context) if is_type_of(value, None) else FALLBACK
+
+    return checked
+
+
+def _list(item_non_null: bool, item_as_is: type | None, item_convert: Any) -> Any:
+    """The conversion of a list field's value: every item converted, nulls only where allowed."""
+
+    def items(value: Any, context: Any) -> Any:
+        out = []
+        for item in value:
+            if item is None:
+                if item_non_null:
+                    return FALLBACK
+            elif item.__class__ is not item_as_is:
+                item = item_convert(item, context)
+                if item is FALLBACK:
+                    return FALLBACK
+            out.append(item)
+        return out
+
+    return items
+
+
+class ExecutionContext(BaseExecutionContext):
     """Strawberry's execution context, with short ways for plain fields and whole plain objects."""
 
     #: Fields answered the short way and objects answered whole since start-up (tests read them).
@@ -182,10 +326,10 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return writer
 
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any, depth: int
-               ) -> list[tuple[Any, ...]] | None:
+               ) -> list[Step] | None:
         if depth > 12:
             return None
-        steps: list[tuple] = []
+        steps: list[Step] = []
         for response_name, field_details_list in grouped_field_set.items():
             step = self._step(parent_type, response_name, field_details_list, depth)
             if step is None:
@@ -194,7 +338,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return steps
 
     def _field_step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any
-                    ) -> tuple[Any, ...] | None:
+                    ) -> Step | None:
         """The step of one field of an object that cannot be written whole, compiled once."""
         key = (parent_type.name, tuple(id(d.node) for d in field_details_list))
         try:
@@ -204,16 +348,15 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return step
 
     def _step(self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any, depth: int
-              ) -> tuple[Any, ...] | None:
-        """``(response name, kind, getter, leaf type, non-null, below, as-is class)`` for a field the
-        short way can write (with everything below it), or None."""
+              ) -> Step | None:
+        """The :class:`Step` of a field the short way can write (with everything below it), or None."""
         node = field_details_list[0].node
         name = node.name.value
         # @include / @skip were applied when the fields were collected; any other directive: no.
         if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
             return None
         if name == "__typename":
-            return (response_name, LEAF, partial(_constant, parent_type.name), GraphQLString, True, None, str)
+            return Step(response_name, None, partial(_constant, parent_type.name), True, str, None)
         field = parent_type.fields.get(name)
         if field is None or field.args:
             return None
@@ -223,37 +366,36 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = is_non_null_type(field.type)
         kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
         if is_leaf_type(kind_type):
-            return (response_name, LEAF, get, kind_type, non_null, None, _as_is(kind_type))
+            return _made(response_name, get, non_null, *_leaf(kind_type))
         if is_object_type(kind_type):
-            below = self._child_writer(kind_type, field_details_list, depth)
-            if below is None:
+            writer = self._child_writer(kind_type, field_details_list, depth)
+            if writer is None:
                 return None
             link = LINKS.get((parent_type.name, name))
             if link is not None:  # read the rows the prefetch narrowed to this selection's columns
                 grouped_field_set, _, _ = self.collect_subfields(kind_type, field_details_list)
                 fields = [details[0].node.name.value for details in grouped_field_set.values()]
                 get = link.narrowed(fields) or get
-            return (response_name, OBJECT, get, kind_type, non_null, below, None)
+            return _made(response_name, get, non_null, None, _object(kind_type, writer))
         if not is_list_type(kind_type):
             return None
         item = kind_type.of_type
         item_non_null = is_non_null_type(item)
         item_type = item.of_type if item_non_null else item
         if is_leaf_type(item_type):
-            return (response_name, LIST, get, None, non_null, (LEAF, item_type, item_non_null, None), None)
+            return _made(response_name, get, non_null, None, _list(item_non_null, *_leaf(item_type)))
         if not is_object_type(item_type):
             return None
         writer = self._child_writer(item_type, field_details_list, depth)
         if writer is None:
             return None
-        return (response_name, LIST, get, None, non_null, (OBJECT, item_type, item_non_null, writer), None)
+        return _made(response_name, get, non_null, None, _list(item_non_null, None, _object(item_type, writer)))
 
     def _child_writer(self, object_type: GraphQLObjectType, field_details_list: Any, depth: int) -> Any:
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
-        writer = self._writer(object_type, grouped_field_set, depth + 1)
-        return None if writer is None else (object_type, writer)
+        return self._writer(object_type, grouped_field_set, depth + 1)
 
     def execute_fields(
         self,
@@ -286,7 +428,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 step = self._field_step(parent_type, response_name, field_details_list)
                 if step is not None:
                     try:
-                        value = _write_step(step, source_value, context)
+                        value = _value(step, source_value, context)
                     except Exception:  # noqa: BLE001 - graphql-core's path below raises it properly
                         value = FALLBACK
                     if value is not FALLBACK:
@@ -322,99 +464,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return get_results()
 
 
+def _made(key: str, get: Any, non_null: bool, as_is: type | None, convert: Any) -> Step:
+    """A step reading an attribute (``get`` a str: a basic field) or calling ``get``."""
+    if get.__class__ is str:
+        return Step(key, get, None, non_null, as_is, convert)
+    return Step(key, None, get, non_null, as_is, convert)
+
+
 def _constant(value: Any, source: Any, context: Any) -> Any:
     """A getter answering ``value`` whatever the object (``__typename``)."""
     return value
-
-
-def _complete(kind: int, value: Any, type_: Any, non_null: bool, below: Any, context: Any) -> Any:
-    """One leaf or object value written out, or ``FALLBACK``."""
-    if value is None:
-        return FALLBACK if non_null else None
-    if kind == LEAF:
-        coerced = type_.coerce_output_value(value)
-        return FALLBACK if coerced is None or coerced is Undefined else coerced
-    object_type, writer = below
-    if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
-        return FALLBACK
-    return writer(value, context)
-
-
-def _write_step(step: tuple, source: Any, context: Any) -> Any:
-    """The value of one compiled field of ``source``, written out, or ``FALLBACK``."""
-    _, kind, get, type_, non_null, below, _ = step
-    value = getattr(source, get) if get.__class__ is str else get(source, context)
-    if value is MISSING:
-        return FALLBACK
-    if kind != LIST:
-        return _complete(kind, value, type_, non_null, below, context)
-    if value is None:
-        return FALLBACK if non_null else None
-    item_kind, item_type, item_non_null, item_below = below
-    items = []
-    for item in value:
-        completed = _complete(item_kind, item, item_type, item_non_null, item_below, context)
-        if completed is FALLBACK:
-            return FALLBACK
-        items.append(completed)
-    return items
-
-
-def _object_writer(steps: list[tuple]) -> Any:
-    """The writer of one object from its compiled steps (see ``ExecutionContext._writer``).
-
-    Written as Python source and compiled, one statement block per field: a day's list writes
-    some 700 objects, and a loop over the steps cost more than the fields themselves. The code
-    does what :func:`_write_step` does, field by field; anything it cannot write returns
-    ``FALLBACK`` (graphql-core then completes the object its own way).
-    """
-    namespace: dict[str, Any] = {"FALLBACK": FALLBACK, "MISSING": MISSING, "Undefined": Undefined,
-                                 "write_step": _write_step}
-    lines = ["def write(source, context):", "    out = {}"]
-    for i, step in enumerate(steps):
-        response_name, kind, get, type_, non_null, below, as_is = step
-        key = repr(response_name)
-        namespace[f"get{i}"] = get
-        if get.__class__ is not str:
-            value = f"get{i}(source, context)"
-        elif get.isidentifier() and not iskeyword(get):
-            value = f"source.{get}"
-        else:
-            value = f"getattr(source, get{i})"
-        if kind == LIST:
-            namespace[f"step{i}"] = step
-            lines += [f"    v = write_step(step{i}, source, context)",
-                      "    if v is FALLBACK:", "        return FALLBACK",
-                      f"    out[{key}] = v"]
-            continue
-        lines += [f"    v = {value}", "    if v is None:",
-                  "        return FALLBACK" if non_null else f"        out[{key}] = None"]
-        if kind == OBJECT:
-            object_type, writer = below
-            namespace[f"write{i}"] = writer
-            if object_type.is_type_of is not None:
-                namespace[f"is{i}"] = object_type.is_type_of
-                lines += [f"    elif v is MISSING or not is{i}(v, None):", "        return FALLBACK"]
-            else:
-                lines += ["    elif v is MISSING:", "        return FALLBACK"]
-            lines += ["    else:", f"        v = write{i}(v, context)", "        if v is FALLBACK:",
-                      "            return FALLBACK", f"        out[{key}] = v"]
-            continue
-        if as_is is _ID:
-            lines += ["    elif v.__class__ is str:", f"        out[{key}] = v",
-                      "    elif v.__class__ is int:", f"        out[{key}] = str(v)"]
-        elif as_is is int:
-            lines += [f"    elif v.__class__ is int and {_INT_MIN} <= v <= {_INT_MAX}:", f"        out[{key}] = v"]
-        elif isinstance(as_is, _EnumNames):
-            namespace[f"enum{i}"], namespace[f"names{i}"] = as_is.cls, as_is
-            lines += [f"    elif v.__class__ is enum{i} and v in names{i}:", f"        out[{key}] = names{i}[v]"]
-        elif as_is is not None:
-            namespace[f"as_is{i}"] = as_is
-            lines += [f"    elif v.__class__ is as_is{i}:", f"        out[{key}] = v"]
-        namespace[f"coerce{i}"] = type_.coerce_output_value
-        lines += ["    elif v is MISSING:", "        return FALLBACK", "    else:",
-                  f"        v = coerce{i}(v)", "        if v is None or v is Undefined:",
-                  "            return FALLBACK", f"        out[{key}] = v"]
-    lines.append("    return out")
-    exec(compile("\n".join(lines), "<writer>", "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace["write"]
