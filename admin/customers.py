@@ -12,17 +12,17 @@ from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
-from admin.auth import current_actor
-from admin.base import JapaneseModelView, write_transaction
+from admin.base import JapaneseModelView
 from admin.display import JST, format_date
-from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags
+from admin.mutation import mutate
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (
     Customer,
@@ -34,9 +34,10 @@ from models import (
     Occupation,
 )
 from services import customers as customer_service
+from services.actor import Actor
 from services.customer_fields import FIELDS, REQUIRED_BY_MODE, Mode
 from services.customer_search import free_text_clause, order_columns
-from services.errors import DomainError
+from services.ids import require_id
 from services.normalize import format_phone
 from services.permissions import Action
 
@@ -288,29 +289,24 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         return ""
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                return await customer_service.create_customer(session, service_data(data), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> Customer:
+            return await customer_service.create_customer(session, service_data(data), actor)
+
+        return await mutate(self, request, perform)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                return await customer_service.update_customer(session, int(pk), service_data(data), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> Customer:
+            return await customer_service.update_customer(session, require_id(pk, "お客様"), service_data(data),
+                                                          actor)
+
+        return await mutate(self, request, perform)
 
     def row_label(self, model: Customer) -> str:
         """A customer as the front desk names one: 「山田 花子 様（お客様番号 000629）」."""
         return f"{model.full_name} 様（お客様番号 {model.customer_no}）"
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                await customer_service.delete_customer(session, int(pk), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> None:
+            await customer_service.delete_customer(session, require_id(pk, "お客様"), actor)
+
+        await mutate(self, request, perform)
