@@ -116,7 +116,7 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     start_at = request.start_at
     end_at = request.end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
     if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
     warnings = await rules.bookable_customer(session, request.customer_id, actor)
@@ -211,5 +211,5 @@ async def _new_slot(session: AsyncSession, reservation: Reservation, change: Res
     else:
         end_at = start_at + (reservation.end_at - reservation.start_at)
     if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
     return start_at, end_at, staff_id, menus
