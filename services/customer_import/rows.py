@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from models import Gender
-from services.customer_import.columns import BY_KEY, FREE_ITEM_PREFIX, IGNORE
+from services.customer_import.columns import BY_KEY, FIELD_COLUMN, FREE_ITEM_PREFIX, IGNORE
 from services.customer_import.masters import MasterList, Masters, name_key
 from services.customer_import.template import NOTE_MARK
 from services.customer_import.validation import clean_row
@@ -27,10 +27,6 @@ GENDERS = {name_key(g.label): g.value for g in Gender} | {
                                       "不明": Gender.UNANSWERED}.items()}
 YES = {name_key(w) for w in ("可", "○", "◯", "〇", "はい", "yes", "true", "1", "許可", "希望", "する")}
 NO = {name_key(w) for w in ("不可", "×", "✕", "いいえ", "no", "false", "0", "拒否", "不要", "しない")}
-#: Service field → the import column that carries it (for naming the column of an error).
-FIELD_COLUMN = {"address_line": "address", "occupation_id": "occupation",
-                "first_visit_motive_id": "first_visit_motive", "inflow_route_ids": "inflow_routes",
-                "prefecture": "postal_code", "city": "postal_code"}
 
 
 @dataclass
@@ -90,6 +86,8 @@ class RowConverter:
 
     def _column_of(self, error: FieldError) -> str:
         key = FIELD_COLUMN.get(error.field or "", error.field or "")
+        if key not in self.header_of and key in ("prefecture", "city"):
+            key = "postal_code"  # filled from the postal code when the file has no column for it
         if key not in self.header_of and key in ("last_name", "first_name"):
             key = "full_name" if "full_name" in self.header_of else key
         if key not in self.header_of and key in ("last_name_kana", "first_name_kana"):

@@ -308,3 +308,22 @@ async def test_the_list_marks_by_the_stored_flag_and_reads_memos_only_for_flagge
     assert "❗" in first and "施術中の私語が多い" in first and "⛔" not in first
     assert "⛔" in second and "無断キャンセル3回" in second and "❗" not in second
     assert "❗" not in third and "⛔" not in third
+
+
+async def test_the_customer_form_has_every_settable_field_with_the_registrys_label(db):
+    """A field added to services.customer_fields is on the admin form and reaches the service."""
+    from admin.customers import FREE_ITEM_PREFIX, build_customer_form, service_data
+    from models import FreeItem, FreeItemChoice
+    from services.customer_fields import FIELDS, SETTABLE
+
+    async with db.transaction() as session:
+        session.add(FreeItem(position=1, name="髪質", choices=[FreeItemChoice(name="普通")]))
+    form_class, free_item_ids = await build_customer_form(db.sessionmaker)
+    form = form_class()
+    on_form = [f.name for f in form if not f.name.startswith(FREE_ITEM_PREFIX)]
+    assert on_form == [n for n in SETTABLE if n != "free_item_choice_ids"]
+    assert [f.name for f in form if f.name.startswith(FREE_ITEM_PREFIX)] == [
+        f"{FREE_ITEM_PREFIX}{i}" for i in free_item_ids]
+    for name in on_form:
+        assert form[name].label.text.startswith(FIELDS[name].label)
+    assert list(service_data({})) == list(SETTABLE)

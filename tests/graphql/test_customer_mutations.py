@@ -444,3 +444,18 @@ async def test_delete_of_an_unknown_customer_is_not_found(gql, manager_token):
     result = (await gql(DELETE, {"input": {"id": "999"}}, token=manager_token))["deleteCustomer"]
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "NOT_FOUND")]
+
+
+# --------------------------------------------------------------------------- the inputs from the registry
+
+@pytest.mark.parametrize("input_type", ["CreateCustomerInput", "UpdateCustomerInput"])
+def test_the_customer_inputs_carry_every_settable_field_with_the_registrys_label(input_type):
+    """A field added to services.customer_fields reaches the API; one left out of an input fails here."""
+    from schema.inputs import customer as inputs
+    from services.customer_fields import FIELDS, SETTABLE
+
+    definition = getattr(inputs, input_type).__strawberry_definition__
+    fields = {f.python_name: f for f in definition.fields if f.python_name != "id"}
+    assert list(fields) == list(SETTABLE)
+    for name, field in fields.items():
+        assert field.description.startswith(f"{FIELDS[name].label} ({FIELDS[name].about}")

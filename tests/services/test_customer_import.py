@@ -61,8 +61,8 @@ async def test_template_has_headers_required_marks_notes_example_and_choice_list
     workbook = openpyxl.load_workbook(io.BytesIO(await template(db)))
     sheet = workbook["顧客情報"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:11] == ["お客様番号", "姓*", "名*", "セイ", "メイ", "電話番号", "メールアドレス", "生年月日",
-                            "性別", "郵便番号", "住所"]
+    assert headers[:13] == ["お客様番号", "姓*", "名*", "セイ", "メイ", "電話番号", "メールアドレス", "生年月日",
+                            "性別", "郵便番号", "都道府県", "市区町村", "住所"]
     assert "流入経路" in headers and headers[-1] == "髪質"
     assert all(str(c.value).startswith("※") for c in sheet[2])
     assert [c.value for c in sheet[3]][1:3] == ["山田", "花子"]
@@ -82,7 +82,7 @@ async def test_template_round_trip_three_rows_are_three_successes(db):
         session.add(InflowRoute(name="Instagram"))
     filled = fill_template(await template(db), [
         [None, "佐藤", "一郎", "ｻﾄｳ", "いちろう", "０９０−１１１１−２２２２", "ichiro@example.jp", "S50.1.1", "男性",
-         "1500041", None, "Instagram"],
+         "1500041", *[None] * 11, "Instagram"],
         [None, "鈴木", "花", "スズキ", "ハナ", 9022223333, "Hana@Example.jp", datetime(1990, 4, 1), "女性"],
         [None, "高橋", "実", None, None, None, None, "平成2年4月1日"],
     ])
@@ -301,3 +301,17 @@ def test_the_import_reaches_into_no_private_names_of_other_modules():
                 found += [f"{path.name}:{node.lineno} import {a.name}"
                           for a in node.names if a.name.startswith("_")]
     assert found == []
+
+
+def test_the_import_has_a_column_for_every_settable_field_with_the_registrys_label():
+    """A field added to services.customer_fields gets an import column (or a test says why not)."""
+    from services.customer_fields import FIELDS, SETTABLE
+    from services.customer_import.columns import BY_KEY, CELLS
+
+    assert set(CELLS) == set(SETTABLE)
+    for name, cell in CELLS.items():
+        if cell is None:  # one column per free item
+            continue
+        column = BY_KEY[cell.key or name]
+        assert column.header == FIELDS[name].label
+        assert FIELDS[name].hint in column.note
