@@ -81,7 +81,7 @@ COLUMNS = ColumnMap(models.Customer, {
     "last_menu": ("last_menu_id",),
     "is_caution": ("is_caution",),
     "caution_memo": ("is_caution",),  # the memo is loaded only for a caution customer
-    "is_blacklisted": ("is_blacklisted",),
+    "is_blacklisted": ("has_blacklist_entry",),
     **dict.fromkeys(("attributes", "inflow_routes", "free_item_values", "blacklist_match", "referred_by",
                      "referred", "reservations"), ()),
 }, "Customer")
@@ -131,7 +131,7 @@ def is_caution(root: models.Customer, context: Context) -> bool | None:
 
 @derived("Customer", "isBlacklisted")
 def is_blacklisted(root: models.Customer, context: Context) -> bool | None:
-    return bool(root.is_blacklisted) if context.is_staff else None
+    return bool(root.has_blacklist_entry) if context.is_staff else None
 
 
 @model_type(models.Customer, include=CUSTOMER_COLUMNS, description="顧客 (customer, SPEC §1)")

@@ -150,7 +150,7 @@ _FIELD_LIST: tuple[CustomerField, ...] = (
     _other("last_menu_id", "最終利用メニュー", Role.DERIVED),
     _other("average_visit_interval_days", "平均来店間隔(日)", Role.DERIVED),
     _other("is_caution", "要注意人物", Role.DERIVED),
-    _other("is_blacklisted", "ブラックリスト", Role.DERIVED),
+    _other("has_blacklist_entry", "ブラックリスト登録あり", Role.DERIVED),
     _other("created_at", "作成日時", Role.SYSTEM),
     _other("updated_at", "更新日時", Role.SYSTEM),
     _input("attributes", "顧客属性", Kind.TAGS, column=False, max_length=100, about="attributes",
