@@ -95,7 +95,7 @@ async def classify(session: AsyncSession, chunk: list[tuple[int, Converted]], se
         values = converted.values
         if values is None:
             columns = "、".join(dict.fromkeys(i.column for i in converted.issues if i.column))
-            results.append(RowResult(number, ERROR, columns, issue_text(converted.issues)))
+            results.append(RowResult(number, ERROR, columns, issue_text(converted.issues), name=converted.name))
             continue
         name = f"{values.get('last_name') or ''} {values.get('first_name') or ''}".strip()
         result = _match(number, values, by_phone, by_email, seen, previously, headers)

@@ -16,9 +16,10 @@ from typing import Any
 from models import Gender
 from services.customer_import.columns import BY_KEY, FIELD_COLUMN, FREE_ITEM_PREFIX, IGNORE
 from services.customer_import.masters import MasterList, Masters, name_key
+from services.customer_import.sheet_xml import Formula
 from services.customer_import.template import NOTE_MARK
 from services.customer_import.validation import clean_row
-from services.errors import FieldError
+from services.errors import Collector, DomainError, ErrorCode, FieldError
 
 LIST_SEPARATORS = re.compile(r"[、,，/／;；\n]+")
 GENDERS = {name_key(g.label): g.value for g in Gender} | {
@@ -39,6 +40,7 @@ class Issue:
 class Converted:
     values: dict[str, Any] | None  # cleaned values when the row is valid
     issues: list[Issue]
+    name: str = ""  # the name as typed in the file
 
 
 class RowConverter:
@@ -66,23 +68,42 @@ class RowConverter:
         return False
 
     def convert(self, cells: tuple[Any, ...]) -> Converted:
-        issues: list[Issue] = []
+        """The row's cleaned values, or every problem of it at once (each on its column)."""
+        problems = Collector()
         data: dict[str, Any] = {}
         for index, key in self.pairs:
             cell = cells[index] if index < len(cells) else None
-            if isinstance(cell, str) and len(cell) > self.max_cell_chars:
-                issues.append(Issue(self.headers[index], f"{self.max_cell_chars:,}文字を超える値は取り込めません。"))
-                continue
-            try:
-                self._put(data, key, cell)
-            except _CellError as exc:
-                issues.append(Issue(self.headers[index], str(exc)))
-        if issues:
-            return Converted(None, issues)
+            problems.run(self._cell, data, key, cell, self.headers[index])
+        unread = {e.field for e in problems.errors}
         values, errors = clean_row(data)
-        if errors:
-            return Converted(None, [Issue(self._column_of(e), e.message) for e in errors])
-        return Converted(values, [])
+        for error in errors:
+            column = self._column_of(error)
+            if column not in unread:  # a cell that could not be read is not also "missing"
+                problems.add(column, error.code, error.message)
+        order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+        issues = [Issue(e.field or "", e.message)  # in the file's column order
+                  for e in sorted(problems.errors, key=lambda e: order.get(e.field or "", len(order)))]
+        return Converted(None if issues else values, issues, self._typed_name(cells))
+
+    def _cell(self, data: dict[str, Any], key: str, cell: Any, header: str) -> None:
+        if isinstance(cell, Formula):
+            raise DomainError(ErrorCode.INVALID, f"{header}が数式のため取り込めません（{cell[:40]}）。値を入力してください。",
+                              header)
+        if isinstance(cell, str) and len(cell) > self.max_cell_chars:
+            raise DomainError(ErrorCode.INVALID, f"{self.max_cell_chars:,}文字を超える値は取り込めません。", header)
+        try:
+            self._put(data, key, cell)
+        except _CellError as exc:
+            raise DomainError(ErrorCode.INVALID, str(exc), header) from exc
+
+    def _typed_name(self, cells: tuple[Any, ...]) -> str:
+        """The row's name as the file has it (姓 名, or the one 氏名 column), for the results."""
+        def typed(key: str) -> str:
+            index = next((i for i, k in self.pairs if k == key), None)
+            return _text(cells[index]) if index is not None and index < len(cells) else ""
+
+        name = f"{typed('last_name')} {typed('first_name')}".strip() or typed("full_name")
+        return name[:100]
 
     def _column_of(self, error: FieldError) -> str:
         key = FIELD_COLUMN.get(error.field or "", error.field or "")

@@ -104,3 +104,40 @@ async def test_an_upload_over_the_size_limit_is_refused_before_parsing(manager, 
                                        files={"file": ("big.xlsx", b"PK\x03\x04" + b"\0" * (limit + 1_000_001))})
     assert response.status_code == 413 and "大きすぎます" in response.text
     assert await count(db, CustomerImport) == 0
+
+
+FORMULA = '=CONCATENATE("VIP","会員")'
+
+
+async def test_a_formula_and_every_other_problem_of_a_row_are_shown_with_its_name(manager, db):
+    data = xlsx([["姓*", "名*", "電話番号", "メールアドレス", "備考"],
+                 ["山田", "花子", "12345", "not-an-email", FORMULA],
+                 ["佐藤", "一郎", "090-1111-2222", "", "メモ"]])
+    result = await upload(manager, "formula.xlsx", data)
+    assert result.status_code == 200 and "成功 1件" in result.text and "データエラー 1件" in result.text
+    row = re.search(r"<tr><td>2</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", result.text)
+    assert row is not None, result.text[-3000:]
+    name, column, message = row.groups()
+    assert name == "山田 花子" and column == "電話番号、メールアドレス、備考"
+    assert "備考が数式のため取り込めません" in message and "電話番号" in message and "メールアドレス" in message
+    async with db.sessionmaker() as session:
+        assert set((await session.scalars(select(Customer.last_name))).all()) == {"佐藤"}
+
+
+async def test_a_file_one_row_over_the_limit_is_refused_at_once(manager, db):
+    from tests.import_files import many_rows
+
+    response = await upload(manager, "big.xlsx", many_rows(100_001, declared=False))
+    assert response.status_code == 400
+    assert re.search(r'id="import-error">([^<]+)<', response.text).group(1) == (
+        "行数が多すぎます（上限 100,000 行）。ファイルを分けて取り込んでください。")
+    assert await count(db) == 0 and await count(db, CustomerImport) == 0
+
+
+async def test_random_bytes_named_xlsx_are_told_they_are_not_an_excel_file(manager, db):
+    from tests.import_files import NOT_EXCEL, RANDOM_BYTES
+
+    response = await upload(manager, "customers.xlsx", RANDOM_BYTES)
+    message = re.search(r'id="import-error">([^<]+)<', response.text).group(1)
+    assert response.status_code == 400 and message.startswith(NOT_EXCEL) and "CSV" not in message
+    assert await count(db) == 0 and await count(db, CustomerImport) == 0

@@ -104,3 +104,45 @@ async def test_a_file_sent_as_json_instead_of_an_upload_is_refused_clearly(clien
     assert response.json()["data"]["importCustomers"]["errors"] == [
         {"field": "file", "code": "INVALID", "message": "ファイルはmultipart形式のアップロードで送ってください。"}]
     assert await count(db, CustomerImport) == 0
+
+
+ROWS = """
+mutation Import($input: ImportCustomersInput!) {
+  importCustomers(input: $input) {
+    result { successCount errorCount rows { row outcome column message name } }
+    errors { field code message }
+  }
+}
+"""
+FORMULA = '=CONCATENATE("VIP","会員")'
+
+
+async def test_a_formula_and_every_other_problem_of_a_row_come_back_with_its_name(client, manager_token, db):
+    data = xlsx([["姓*", "名*", "電話番号", "性別", "備考"], ["山田", "花子", "12345", "不明な性", FORMULA],
+                 ["佐藤", "一郎", "090-1111-2222", "男性", "メモ"]])
+    operations = {"query": ROWS, "variables": {"input": {"file": None}}}
+    response = await client.post("/graphql", headers={"Authorization": f"Bearer {manager_token}"}, data={
+        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": ("customers.xlsx", data, "application/octet-stream")})
+    payload = response.json()["data"]["importCustomers"]
+    assert payload["errors"] == []
+    bad = payload["result"]["rows"][0]
+    assert (bad["row"], bad["outcome"], bad["name"]) == (2, "DATA_ERROR", "山田 花子")
+    assert bad["column"] == "電話番号、性別、備考"
+    assert "備考が数式のため取り込めません" in bad["message"] and "性別は" in bad["message"]
+    assert "電話番号" in bad["message"]
+    assert (payload["result"]["successCount"], payload["result"]["errorCount"]) == (1, 1)
+    async with db.sessionmaker() as session:
+        assert set((await session.scalars(select(Customer.last_name))).all()) == {"佐藤"}
+
+
+@pytest.mark.parametrize("kind", ["random bytes", "one row over the limit"])
+async def test_not_excel_and_too_many_rows_are_refused_in_japanese(client, manager_token, db, kind):
+    from tests.import_files import NOT_EXCEL, RANDOM_BYTES, many_rows
+
+    data, expected = {"random bytes": (RANDOM_BYTES, NOT_EXCEL),
+                      "one row over the limit": (many_rows(100_001, declared=True), "行数が多すぎます（上限 100,000 行）。")}[kind]
+    errors = (await post_upload(client, manager_token, data)).json()["data"]["importCustomers"]["errors"]
+    assert errors[0]["code"] in ("INVALID_FILE", "FILE_TOO_LARGE") and errors[0]["message"].startswith(expected)
+    assert "CSV" not in errors[0]["message"]
+    assert await count(db) == 0 and await count(db, CustomerImport) == 0

@@ -118,11 +118,11 @@ async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
         ["木村", "拓", "キムラ", "タク", "", "", "H31.5.1", "", ""],                                         # 9 date
         ["林", "檎", "", "", "", "", "", "不明な性", ""],                                                  # 10 gender
         ["森", "林", "", "", "", "", "", "", "チラシ"],                                                     # 11 route
-        ["=1+2", "式", "", "", "", "", "", "", ""],                                                       # 12 text
+        ["=1+2", "式", "", "", "", "", "", "", ""],                                                       # 12 formula
     ])
     report = await run(db, data)
     assert outcomes(report) == {2: "success", 3: "error", 4: "error", 5: "existing", 6: "existing",
-                                7: "existing", 9: "error", 10: "error", 11: "error", 12: "success"}
+                                7: "existing", 9: "error", 10: "error", 11: "error", 12: "error"}
     by_row = {r.row: r for r in report.results}
     assert (by_row[3].column, by_row[3].message) == ("姓*", "姓を入力してください。")
     assert by_row[4].column == "電話番号" and "電話番号" in by_row[4].message
@@ -132,10 +132,12 @@ async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
     assert by_row[9].column == "生年月日"
     assert by_row[10].column == "性別" and "女性" in by_row[10].message
     assert by_row[11].column == "流入経路" and "チラシ" in by_row[11].message
-    assert (report.success_count, report.error_count, report.existing_count) == (2, 5, 3)
+    assert (by_row[12].column, by_row[12].name) == ("姓*", "=1+2 式")
+    assert by_row[12].message == "姓*が数式のため取り込めません（=1+2）。値を入力してください。"
+    assert (report.success_count, report.error_count, report.existing_count) == (1, 6, 3)
     async with db.sessionmaker() as session:
         names = set((await session.scalars(select(Customer.last_name))).all())
-    assert names == {"既存", "山田", "=1+2"}  # the formula's text is data, never evaluated
+    assert names == {"既存", "山田"}  # a formula is never evaluated nor stored
 
 
 async def test_dry_run_writes_no_customer_and_confirm_imports_exactly_it(db):
@@ -259,8 +261,9 @@ async def test_results_workbook_lists_every_row_and_neutralises_formulas(db):
     sheet = openpyxl.load_workbook(io.BytesIO(importer.results_workbook(report.results))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["行", "結果", "列", "内容", "お客様番号", "氏名"]
-    assert rows[1][:2] == [2, "成功"] and rows[1][5] == "'=HYPERLINK(1) 花子"
-    assert rows[2][:3] == [3, "データエラー", "姓*"]
+    # The formula row is refused, and the name as typed (the formula's text) is written inert.
+    assert rows[1][:3] == [2, "データエラー", "姓*"] and rows[1][5] == "'=HYPERLINK(1) 花子"
+    assert rows[2][:3] == [3, "データエラー", "姓*"] and rows[2][5] == "x"
 
 
 async def test_imported_visit_counts_are_what_the_figures_writer_computes(db):
