@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import (
     AuditLog,
@@ -28,6 +28,7 @@ from services.config import Settings
 from services.customer_import.template import CHOICES_SHEET
 from services.errors import DomainError, ErrorCode
 from tests.import_files import fill_template, xlsx
+from tests.factories import count_rows
 
 SYSTEM = Actor.system("test")
 SETTINGS = Settings()
@@ -38,11 +39,6 @@ async def run(db, data: bytes, name: str = "customers.xlsx", **kwargs) -> import
     async with db.transaction() as session:
         return await importer.import_customers(session, SYSTEM, importer.Upload(name, data),
                                                settings=kwargs.pop("settings", SETTINGS), **kwargs)
-
-
-async def count(db, model=Customer) -> int:
-    async with db.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)))
 
 
 async def template(db) -> bytes:
@@ -98,7 +94,7 @@ async def test_template_round_trip_three_rows_are_three_successes(db):
     assert rows[0].prefecture == "東京都" and rows[0].registration_path == RegistrationPath.IMPORT
     assert rows[1].email_key == "hana@example.jp"
     assert {r.customer_no for r in report.results} == {c.customer_no for c in rows}
-    assert await count(db, AuditLog) == 3
+    assert await count_rows(db, AuditLog) == 3
 
 
 async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
@@ -144,11 +140,11 @@ async def test_dry_run_writes_no_customer_and_confirm_imports_exactly_it(db):
     data = xlsx([HEADERS, ["山田", "花子", "", "", "09012345678", "", "", "", ""], ["", "", "", "", "1", "", "", "", ""]])
     preview = await run(db, data, dry_run=True)
     assert preview.status == ImportStatus.PREVIEW and outcomes(preview) == {2: "success", 3: "error"}
-    assert await count(db) == 0 and await count(db, AuditLog) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, AuditLog) == 0
     async with db.transaction() as session:
         done = await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
                                                preview_id=preview.import_id)
-    assert outcomes(done) == outcomes(preview) and await count(db) == 1
+    assert outcomes(done) == outcomes(preview) and await count_rows(db) == 1
     with pytest.raises(DomainError) as again:  # the kept file is dropped once registered
         async with db.transaction() as session:
             await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
@@ -168,7 +164,7 @@ async def test_confirm_refuses_when_rows_changed_since_the_dry_run(db):
             await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
                                             preview_id=preview.import_id)
     assert "2行目: 成功→すでに存在する顧客" in changed.value.message
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_same_file_twice_creates_nothing_the_second_time(db):
@@ -179,7 +175,7 @@ async def test_same_file_twice_creates_nothing_the_second_time(db):
     assert outcomes(first) == {2: "success", 3: "success"}
     assert outcomes(second) == {2: "existing", 3: "existing"}
     assert second.results[1].customer_no == first.results[1].customer_no
-    assert await count(db) == 2
+    assert await count_rows(db) == 2
     async with db.sessionmaker() as session:
         logs = (await session.scalars(select(CustomerImport).order_by(CustomerImport.id))).all()
     assert [(log.success_count, log.existing_count) for log in logs] == [(2, 0), (0, 2)]
@@ -196,7 +192,7 @@ async def test_csv_from_another_system_with_a_mapping_that_is_kept(db, encoding,
             "A002,佐藤,サトウ,,,,\r\n")
     data = bom + text.encode(encoding)
     first = await run(db, data, "export.csv", encoding=choice)
-    assert first.needs_mapping and first.status == ImportStatus.PREVIEW and await count(db) == 0
+    assert first.needs_mapping and first.status == ImportStatus.PREVIEW and await count_rows(db) == 0
     assert first.mapping == ["customer_no", "full_name", "full_name_kana", "phone", "email", "birth_date", ""]
     assert outcomes(first) == {2: "success", 3: "error"}
     assert first.results[1].column == "お名前、フリガナ" and "空白" in first.results[1].message
@@ -216,7 +212,7 @@ async def test_csv_in_the_wrong_chosen_encoding_is_a_clear_error(db):
     with pytest.raises(DomainError) as refused:
         await run(db, data, "x.csv", encoding="utf-8")
     assert refused.value.code == ErrorCode.INVALID_FILE and "UTF-8" in refused.value.message
-    assert await count(db) == 0 and await count(db, CustomerImport) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, CustomerImport) == 0
 
 
 async def test_mapping_errors_are_reported(db):
@@ -230,7 +226,7 @@ async def test_mapping_errors_are_reported(db):
     with pytest.raises(DomainError) as unknown:
         await run(db, data, "x.csv", mapping=["last_name", "password_hash"])
     assert unknown.value.field == "mapping"
-    assert await count(db, CustomerImport) == 0
+    assert await count_rows(db, CustomerImport) == 0
 
 
 async def test_long_cells_are_row_errors_and_limits_are_settings(db):
@@ -242,7 +238,7 @@ async def test_long_cells_are_row_errors_and_limits_are_settings(db):
     with pytest.raises(DomainError) as too_many:
         await run(db, data, settings=small)
     assert too_many.value.code == ErrorCode.FILE_TOO_LARGE and "1 行" in too_many.value.message
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_staff_may_not_import(db):

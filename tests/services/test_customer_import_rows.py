@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import AuditLog, Customer
 from services import customer_import as importer
@@ -17,6 +17,7 @@ from services.customer_import.columns import COLUMNS
 from services.customer_import.rows import RowConverter
 from services.errors import DomainError, ErrorCode
 from tests.import_files import NOT_EXCEL, RANDOM_BYTES, many_rows, xlsx
+from tests.factories import count_rows
 
 SYSTEM = Actor.system("test")
 FORMULA = '=CONCATENATE("VIP","会員")'
@@ -40,15 +41,10 @@ async def run(db, data: bytes, name: str = "customers.xlsx", settings: Settings 
                                                settings=settings or Settings())
 
 
-async def count(db, model=Customer) -> int:
-    async with db.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)))
-
-
 async def refusal(db, data: bytes, name: str = "customers.xlsx", settings: Settings | None = None) -> DomainError:
     with pytest.raises(DomainError) as caught:
         await run(db, data, name, settings)
-    assert await count(db) == 0 and await count(db, AuditLog) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, AuditLog) == 0
     return caught.value
 
 
@@ -70,7 +66,7 @@ async def test_a_formula_in_any_column_is_a_data_error_naming_that_column(db):
         assert result.message == (f"{column.template_header}が数式のため取り込めません（{FORMULA}）。"
                                   "値を入力してください。")
     # Only the good row is written; not even the good cells of a row with a formula.
-    assert await count(db) == 1 and report.success_count == 1 and report.error_count == len(TEMPLATE)
+    assert await count_rows(db) == 1 and report.success_count == 1 and report.error_count == len(TEMPLATE)
 
 
 async def test_a_formula_in_notes_as_found_is_refused_and_nothing_of_the_row_is_written(db):
@@ -79,7 +75,7 @@ async def test_a_formula_in_notes_as_found_is_refused_and_nothing_of_the_row_is_
     [result] = report.results
     assert (result.outcome, result.column, result.name) == (importer.ERROR, "備考", "山田 花子")
     assert "備考が数式のため取り込めません" in result.message
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 async def test_text_that_only_starts_with_an_equals_sign_is_data(db):
@@ -114,7 +110,7 @@ async def test_a_bad_row_reports_every_problem_at_once_with_its_name_as_typed(db
     for fragment in ("性別は", "システム導入前来店回数は", "備考が数式", "セイ", "電話番号", "メールアドレス",
                      "生年月日", "郵便番号"):
         assert fragment in result.message, (fragment, result.message)
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 async def test_an_unreadable_name_cell_is_not_also_reported_missing(db):
