@@ -146,15 +146,21 @@ def _forbid(*_: Any) -> None:
     raise ForbiddenXml("DTD or entity declarations are not allowed")
 
 
-def iter_sheet_rows(source: IO[bytes], shared_strings: Any, date_styles: set[int], epoch: datetime
-                    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) for every row present in the sheet, in file order."""
-    handler = _SheetParser(shared_strings, date_styles, epoch)
+def _parser() -> Any:
+    """An expat parser that refuses a DTD and every entity (as defusedxml does)."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
     parser.ExternalEntityRefHandler = _forbid
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def iter_sheet_rows(source: IO[bytes], shared_strings: Any, date_styles: set[int], epoch: datetime
+                    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) for every row present in the sheet, in file order."""
+    handler = _SheetParser(shared_strings, date_styles, epoch)
+    parser = _parser()
     parser.buffer_text = True
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
@@ -182,11 +188,7 @@ def last_row_number(source: IO[bytes]) -> int:
             number = attrs.get("r", "")
             last = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else last + 1
 
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartDoctypeDeclHandler = _forbid
-    parser.EntityDeclHandler = _forbid
-    parser.ExternalEntityRefHandler = _forbid
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = _parser()
     parser.StartElementHandler = start
     while True:
         chunk = source.read(CHUNK)
