@@ -65,7 +65,7 @@ async def _create_manager(login_id: str, password: str | None, name: str) -> int
 
 async def _check_figures(fix: bool) -> int:
     """Recompute every customer's figures from scratch; list each difference (and rewrite them with --fix)."""
-    from services.booking.figures import find_differences, rewrite_figures
+    from services.customer_stats.check import find_differences, rewrite_figures
 
     db = _db()
     try:

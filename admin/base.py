@@ -8,8 +8,6 @@ Display helpers live in :mod:`admin.display`, forms in :mod:`admin.forms`, error
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
 from sqladmin import ModelView
@@ -21,31 +19,18 @@ from sqlalchemy.orm import ColumnProperty, RelationshipProperty, selectinload
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from admin.auth import current_actor
 from admin.display import DETAIL_TYPE_FORMATTERS, TYPE_FORMATTERS, enum_label_formatter, yen_formatter
-from admin.errors import AdminError, japanese_errors
+from admin.errors import japanese_errors
 from admin.forms import JapaneseConverter, JapaneseForm
+from admin.mutation import mutate
 from admin.names import remember_staff_names, staff_columns, staff_name_cell
-from models.db import WRITE_OPTION
 from models.types import LabeledEnum
 from services import masters
+from services.actor import Actor
 from services.customer_search import check_free_text
 from services.errors import DomainError
+from services.ids import parse_id
 from services.permissions import Action, check
-
-MAX_ID = 2**63 - 1
-
-
-@asynccontextmanager
-async def write_transaction(session_maker: Any) -> AsyncIterator[AsyncSession]:
-    """A write transaction on sqladmin's session maker (BEGIN IMMEDIATE on SQLite, see models.db).
-
-    sqladmin reads with deferred transactions; services that write (and lock customers) need this."""
-    engine = session_maker.kw["bind"]
-    async with session_maker(bind=engine.execution_options(**{WRITE_OPTION: True})) as session, \
-            session.begin():
-        yield session
-
 
 def _labels_from_comments(model: type) -> dict[str, str]:
     mapper = sa_inspect(model)
@@ -165,8 +150,7 @@ class JapaneseModelView(ModelView):
             except NotImplementedError:
                 continue
             if python_type is int:
-                text = str(identifier).strip()
-                if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+                if parse_id(identifier) is None:
                     raise HTTPException(status_code=404, detail="データが見つかりません。")
         return super()._stmt_by_identifier(identifier)
 
@@ -210,14 +194,15 @@ class JapaneseModelView(ModelView):
     async def insert_model(self, request: Request, data: dict) -> Any:
         query = Query(self)
         obj = query._get_model_object(data)
-        try:
-            # Hooks run before the write lock is taken (they may read in sessions of their own).
-            await self.on_model_change(data, obj, True, request)
-            async with write_transaction(self.session_maker) as session:
-                obj = await query._set_attributes_async(session, obj, data)
-                await masters.save_master(session, current_actor(request), obj, created=True, changes=data)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        # Hooks run before the write lock is taken (they may read in sessions of their own).
+        await self.on_model_change(data, obj, True, request)
+
+        async def perform(session: AsyncSession, actor: Actor) -> Any:
+            saved = await query._set_attributes_async(session, obj, data)
+            await masters.save_master(session, actor, saved, created=True, changes=data)
+            return saved
+
+        obj = await mutate(self, request, perform)
         query._store_after_change_response(request, await self.after_model_change(data, obj, True, request))
         return obj
 
@@ -227,37 +212,38 @@ class JapaneseModelView(ModelView):
         stmt = self._stmt_by_identifier(pk)
         for relation in self._form_relations:
             stmt = stmt.options(selectinload(relation))
-        try:
-            # Hooks (on_model_change) may read in sessions of their own, which SQLite's write lock
-            # would block: they see the row as it is, before the write transaction, and may refuse.
-            async with self.session_maker() as session:
-                current = (await session.scalars(stmt)).first()
-            if current is None:
+        # Hooks (on_model_change) may read in sessions of their own, which SQLite's write lock
+        # would block: they see the row as it is, before the write transaction, and may refuse.
+        async with self.session_maker() as session:
+            current = (await session.scalars(stmt)).first()
+        if current is None:
+            raise HTTPException(status_code=404, detail="データが見つかりません。")
+        await self.on_model_change(data, current, False, request)
+
+        async def perform(session: AsyncSession, actor: Actor) -> Any:
+            obj = (await session.scalars(stmt)).first()
+            if obj is None:
                 raise HTTPException(status_code=404, detail="データが見つかりません。")
-            await self.on_model_change(data, current, False, request)
-            async with write_transaction(self.session_maker) as session:
-                obj = (await session.scalars(stmt)).first()
-                if obj is None:
-                    raise HTTPException(status_code=404, detail="データが見つかりません。")
-                obj = await query._set_attributes_async(session, obj, data)
-                await masters.save_master(session, current_actor(request), obj, created=False, changes=data)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+            obj = await query._set_attributes_async(session, obj, data)
+            await masters.save_master(session, actor, obj, created=False, changes=data)
+            return obj
+
+        obj = await mutate(self, request, perform)
         query._store_after_change_response(request, await self.after_model_change(data, obj, False, request))
         return obj
 
     @japanese_errors
     async def delete_model(self, request: Request, pk: Any) -> None:
-        try:
-            async with write_transaction(self.session_maker) as session:
-                obj = (await session.scalars(self._stmt_by_identifier(str(pk)))).first()
-                if obj is None:
-                    return
+        async def perform(session: AsyncSession, actor: Actor) -> Any:
+            obj = (await session.scalars(self._stmt_by_identifier(str(pk)))).first()
+            if obj is not None:
                 await self.on_model_delete(obj, request)
-                await masters.delete_master(session, current_actor(request), obj)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
-        await self.after_model_delete(obj, request)
+                await masters.delete_master(session, actor, obj)
+            return obj
+
+        obj = await mutate(self, request, perform)
+        if obj is not None:
+            await self.after_model_delete(obj, request)
 
 
 class ReadOnlyView(JapaneseModelView):

@@ -18,11 +18,11 @@ from starlette.responses import Response
 from admin.base import ReadOnlyView
 from admin.display import datetime_cell, format_datetime
 from admin.csrf import FIELD_NAME, current_token
-from admin.flag_views import parse_id
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.reservation_views import post_reservation_operation
 from models import Reservation, ReservationStatus
 from services import booking
+from services.ids import parse_id
 
 STATES = [("unpaid", "未払い"), ("paid", "受領済み"), ("waived", "取り消し済み")]
 

@@ -12,17 +12,17 @@ from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
-from admin.auth import current_actor
-from admin.base import JapaneseModelView, write_transaction
+from admin.base import JapaneseModelView
 from admin.display import JST, format_date
-from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
+from admin.mutation import mutate
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (
     Customer,
@@ -35,23 +35,27 @@ from models import (
 )
 from services import customers as customer_service
 from services import flags
-from services.customer_fields import FIELDS, REQUIRED_BY_MODE, Mode
+from services.actor import Actor
+from services.customer_fields import FIELDS, REQUIRED_BY_MODE, SETTABLE, CustomerField, Kind, Mode
 from services.customer_search import free_text_clause, order_columns
-from services.errors import DomainError
+from services.ids import require_id
 from services.normalize import format_phone
 from services.permissions import Action
 
-#: Labels and the required marks come from the customer field registry: the create form marks what a
-#: full registration requires; the edit form the names and what the customer already has.
-LABELS = {name: spec.label for name, spec in FIELDS.items()}
+#: Every settable field of the customer field registry is on the form, in the registry's order, with
+#: its label, what to type and an example; the required marks are the registry's too: the create form
+#: marks what a full registration requires, the edit form the names and what the customer already has.
 REQUIRED = REQUIRED_BY_MODE[Mode.FULL]
 ALWAYS_REQUIRED = REQUIRED_BY_MODE[Mode.UPDATE]
-TEXT_FIELDS = (
-    "customer_no", "last_name", "first_name", "last_name_kana", "first_name_kana", "phone", "email",
-    "birth_date", "postal_code", "prefecture", "city", "address_line", "notes",
-)
-BOOL_FIELDS = ("mail_ok", "phone_ok", "dm_ok")
+SINGLE_LINE = (Kind.CUSTOMER_NO, Kind.NAME, Kind.KANA, Kind.PHONE, Kind.EMAIL, Kind.DATE, Kind.POSTAL_CODE,
+               Kind.LINE_TEXT)
+TEXT_FIELDS = tuple(n for n in SETTABLE if FIELDS[n].kind in (*SINGLE_LINE, Kind.NOTES))
+BOOL_FIELDS = tuple(n for n in SETTABLE if FIELDS[n].kind is Kind.BOOL)
 FREE_ITEM_PREFIX = "free_item_"
+#: The masters a reference field chooses from (free-item choices are one select per free item).
+MASTERS: dict[str, Any] = {"occupation_id": (Occupation, Occupation.sort_order),
+                           "first_visit_motive_id": (FirstVisitMotive, FirstVisitMotive.sort_order),
+                           "inflow_route_ids": (InflowRoute, InflowRoute.sort_order)}
 #: Sortable list columns → services.customer_search order keys (or plain columns).
 SORT_KEYS = {
     "customer_no": "customer_no",
@@ -63,13 +67,17 @@ SORT_KEYS = {
 }
 
 
-def _text(label: str, description: str | None = None, placeholder: str | None = None, *,
-          key: str = "") -> StringField:
+def _sentence(text: str) -> str:
+    return f"{text}。" if text and not text.endswith(("。", "）")) else text
+
+
+def _text(spec: CustomerField) -> StringField:
     render_kw = {"class": "form-control", **NO_BROWSER_CHECK}
-    if placeholder:
-        render_kw["placeholder"] = placeholder
-    validators = [RequiredMark()] if key in REQUIRED else []
-    return StringField(label, description=description, render_kw=render_kw, validators=validators)
+    if spec.example:
+        render_kw["placeholder"] = spec.example
+    validators = [RequiredMark()] if spec.name in REQUIRED else []
+    return StringField(spec.label, description=_sentence(spec.hint) or None, render_kw=render_kw,
+                       validators=validators)
 
 
 def _select(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> SelectField:
@@ -77,69 +85,71 @@ def _select(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> Select
                        render_kw={"class": "form-control"}, **kwargs)
 
 
+async def _field(spec: CustomerField, session_maker: Any, free_items: list[FreeItem]) -> dict[str, Any]:
+    """The form field(s) of one registry field (free-item choices: one select per free item)."""
+    kind, label = spec.kind, spec.label
+    if kind in SINGLE_LINE:
+        return {spec.name: _text(spec)}
+    if kind is Kind.NOTES:
+        return {spec.name: TextAreaField(label, description=_sentence(spec.hint) or None,
+                                         render_kw={"class": "form-control", "rows": 3})}
+    if kind is Kind.ENUM:
+        return {spec.name: SelectField(label, choices=Gender.choices(), coerce=enum_coerce(Gender),
+                                       default=Gender[spec.default], render_kw={"class": "form-control"})}
+    if kind is Kind.BOOL:
+        return {spec.name: BooleanField(f"{label}可", default=spec.default, render_kw={"class": "form-check-input"})}
+    if kind is Kind.COUNT:
+        return {spec.name: IntegerField(label, default=spec.default, validators=[v.Optional()],
+                                        render_kw={"class": "form-control"})}
+    if kind is Kind.TAGS:
+        return {spec.name: TextAreaField(label, description=f"1行に1つ（{spec.hint}）",
+                                         render_kw={"class": "form-control", "rows": 3})}
+    if spec.name == "free_item_choice_ids":
+        return {f"{FREE_ITEM_PREFIX}{item.id}": _select(f"フリー項目{item.position}: {item.name}",
+                                                        [(str(c.id), c.name) for c in item.choices])
+                for item in free_items}
+    choices = await choices_of(session_maker, *MASTERS[spec.name])
+    if kind is Kind.REF_LIST:
+        return {spec.name: CheckboxListField(label, coerce=int, choices=choices,
+                                             description="当てはまるものをすべて選んでください。")}
+    return {spec.name: _select(label, choices)}
+
+
 async def build_customer_form(session_maker: Any) -> tuple[type[JapaneseForm], list[int]]:
     """The create/edit form with today's masters as choices (and the free-item ids it offers)."""
     async with session_maker() as session:
-        free_items = (await session.scalars(
+        free_items = list((await session.scalars(
             select(FreeItem).where(FreeItem.active.is_(True)).options(selectinload(FreeItem.choices))
             .order_by(FreeItem.position)
-        )).all()
-    fields: dict[str, Any] = {
-        "customer_no": _text(LABELS["customer_no"], "空欄のときは自動で採番します（半角英数字）。"),
-        "last_name": _text(LABELS["last_name"], key="last_name"),
-        "first_name": _text(LABELS["first_name"], key="first_name"),
-        "last_name_kana": _text(LABELS["last_name_kana"], "全角カタカナ（ひらがな・半角カナは自動で変換）",
-                                key="last_name_kana"),
-        "first_name_kana": _text(LABELS["first_name_kana"], key="first_name_kana"),
-        "phone": _text(LABELS["phone"], "ハイフンや全角数字も入力できます。", "090-1234-5678", key="phone"),
-        "email": _text(LABELS["email"], key="email"),
-        "birth_date": _text(LABELS["birth_date"], "和暦も入力できます（例: 平成2年4月1日、H2.4.1）。",
-                            "1990-04-01"),
-        "gender": SelectField(LABELS["gender"], choices=Gender.choices(), coerce=enum_coerce(Gender),
-                              default=Gender.UNANSWERED, render_kw={"class": "form-control"}),
-        "postal_code": _text(LABELS["postal_code"], "7桁の郵便番号から都道府県・市区町村を補完します。",
-                             "100-0001"),
-        "prefecture": _text(LABELS["prefecture"]),
-        "city": _text(LABELS["city"]),
-        "address_line": _text(LABELS["address_line"]),
-        "occupation_id": _select(LABELS["occupation_id"], await choices_of(
-            session_maker, Occupation, Occupation.sort_order)),
-        "first_visit_motive_id": _select(LABELS["first_visit_motive_id"], await choices_of(
-            session_maker, FirstVisitMotive, FirstVisitMotive.sort_order)),
-        "inflow_route_ids": CheckboxListField(
-            LABELS["inflow_route_ids"], coerce=int,
-            choices=await choices_of(session_maker, InflowRoute, InflowRoute.sort_order),
-            description="当てはまるものをすべて選んでください。"),
-        "attributes": TextAreaField(LABELS["attributes"], description="1行に1つ（例: 車椅子の方、お子様と一緒にご来店）",
-                                    render_kw={"class": "form-control", "rows": 3}),
-    }
-    for item in free_items:
-        fields[f"{FREE_ITEM_PREFIX}{item.id}"] = _select(
-            f"フリー項目{item.position}: {item.name}", [(str(c.id), c.name) for c in item.choices])
-    fields["notes"] = TextAreaField(LABELS["notes"], render_kw={"class": "form-control", "rows": 3})
-    for key in BOOL_FIELDS:
-        fields[key] = BooleanField(f"{LABELS[key]}可", default=True, render_kw={"class": "form-check-input"})
-    fields["pre_system_visit_count"] = IntegerField(
-        LABELS["pre_system_visit_count"], default=0, validators=[v.Optional()],
-        render_kw={"class": "form-control"})
+        )).all())
+    fields: dict[str, Any] = {}
+    for name in SETTABLE:
+        fields.update(await _field(FIELDS[name], session_maker, free_items))
     return type("CustomerForm", (JapaneseForm,), fields), [item.id for item in free_items]
 
 
 def service_data(form_data: dict[str, Any]) -> dict[str, Any]:
-    """The form's values as the ``data`` dict of services.customers."""
-    data: dict[str, Any] = {key: form_data.get(key) or "" for key in TEXT_FIELDS}
-    data["gender"] = form_data.get("gender") or Gender.UNANSWERED
-    data["occupation_id"] = form_data.get("occupation_id")
-    data["first_visit_motive_id"] = form_data.get("first_visit_motive_id")
-    for key in BOOL_FIELDS:
-        data[key] = bool(form_data.get(key))
-    data["pre_system_visit_count"] = form_data.get("pre_system_visit_count") or 0
-    data["attributes"] = [line.strip() for line in re.split(r"[\r\n]+", form_data.get("attributes") or "")
-                          if line.strip()]
-    data["inflow_route_ids"] = [int(i) for i in form_data.get("inflow_route_ids") or []]
-    data["free_item_choice_ids"] = [
-        int(value) for key, value in form_data.items() if key.startswith(FREE_ITEM_PREFIX) and value]
-    return data
+    """The form's values as the ``data`` dict of services.customers: every settable field."""
+    return {name: _form_value(FIELDS[name], form_data) for name in SETTABLE}
+
+
+def _form_value(spec: CustomerField, form_data: dict[str, Any]) -> Any:
+    value = form_data.get(spec.name)
+    if spec.kind in (*SINGLE_LINE, Kind.NOTES):
+        return value or ""
+    if spec.kind is Kind.ENUM:
+        return value or Gender[spec.default]
+    if spec.kind is Kind.BOOL:
+        return bool(value)
+    if spec.kind is Kind.COUNT:
+        return value or spec.default
+    if spec.kind is Kind.TAGS:
+        return [line.strip() for line in re.split(r"[\r\n]+", value or "") if line.strip()]
+    if spec.name == "free_item_choice_ids":
+        return [int(v) for key, v in form_data.items() if key.startswith(FREE_ITEM_PREFIX) and v]
+    if spec.kind is Kind.REF_LIST:
+        return [int(i) for i in value or []]
+    return value
 
 
 def _phone_cell(model: Customer, attribute: str) -> str:
@@ -293,29 +303,24 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         return ""
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                return await customer_service.create_customer(session, service_data(data), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> Customer:
+            return await customer_service.create_customer(session, service_data(data), actor)
+
+        return await mutate(self, request, perform)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                return await customer_service.update_customer(session, int(pk), service_data(data), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> Customer:
+            return await customer_service.update_customer(session, require_id(pk, "お客様"), service_data(data),
+                                                          actor)
+
+        return await mutate(self, request, perform)
 
     def row_label(self, model: Customer) -> str:
         """A customer as the front desk names one: 「山田 花子 様（お客様番号 000629）」."""
         return f"{model.full_name} 様（お客様番号 {model.customer_no}）"
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        actor = current_actor(request)
-        try:
-            async with write_transaction(self.session_maker) as session:
-                await customer_service.delete_customer(session, int(pk), actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> None:
+            await customer_service.delete_customer(session, require_id(pk, "お客様"), actor)
+
+        await mutate(self, request, perform)

@@ -10,45 +10,27 @@ from sqladmin import expose
 from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.fields import AjaxSelectField
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from wtforms import TextAreaField
 
-from admin.auth import current_actor
-from admin.base import JapaneseModelView, write_transaction
+from admin.base import JapaneseModelView
 from admin.display import datetime_cell, memo_cell, wrapping
 from admin.errors import AdminError
 from admin.forms import JapaneseForm
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
+from admin.mutation import message_page, mutate, operate
 from admin.widgets import NO_BROWSER_CHECK, RequiredMark
 from models import BlacklistEntry, Caution, Customer
 from services import flags as flag_service
+from services.actor import Actor
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode, NotFound
+from services.ids import parse_id, require_id
 
 CUSTOMERS = "顧客管理"
 MAX_FORM_BYTES = 20_000
-
-
-async def message_page(view, request: Request, title: str, messages: list[str], back_url: str,
-                 status_code: int = 400, back_label: str = "戻る") -> Response:
-    return await view.templates.TemplateResponse(
-        request, "salon/message.html",
-        {"title": title, "messages": messages, "back_url": back_url, "back_label": back_label},
-        status_code=status_code)
-
-
-def status_for(exc: DomainError) -> int:
-    if exc.code == ErrorCode.PERMISSION_DENIED:
-        return 403
-    if exc.code == ErrorCode.NOT_FOUND:
-        return 404
-    return 400
-
-
-def parse_id(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 class CustomerLoader(QueryAjaxModelLoader):
@@ -133,37 +115,26 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
         return AdminError.from_domain(request, exc)
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        raw = data.get("customer")
-        customer_id = parse_id(raw)
-        try:
+        async def perform(session: AsyncSession, actor: Actor) -> Any:
+            raw = data.get("customer")
+            customer_id = parse_id(raw)
             if raw not in (None, "", "__None") and customer_id is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "お客様が見つかりません。", "customer_id")
-            async with write_transaction(self.session_maker) as session:
-                return await flag_service.add_flag(session, self.kind, customer_id, data.get("memo"),
-                                                   current_actor(request))
-        except DomainError as exc:
-            raise self._refusal(request, exc) from exc
+                raise NotFound("お客様", "customer_id")
+            return await flag_service.add_flag(session, self.kind, customer_id, data.get("memo"), actor)
+
+        return await mutate(self, request, perform, refusal=self._refusal)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        entry_id = parse_id(pk)
-        try:
-            if entry_id is None:
-                raise NotFound(f"{self.kind.label}の登録")
-            async with write_transaction(self.session_maker) as session:
-                return await flag_service.update_flag(session, self.kind, entry_id, data.get("memo"),
-                                                      current_actor(request))
-        except DomainError as exc:
-            raise self._refusal(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> Any:
+            return await flag_service.update_flag(session, self.kind, require_id(pk, f"{self.kind.label}の登録"), data.get("memo"), actor)
+
+        return await mutate(self, request, perform, refusal=self._refusal)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        entry_id = parse_id(pk)
-        try:
-            if entry_id is None:
-                raise NotFound(f"{self.kind.label}の登録")
-            async with write_transaction(self.session_maker) as session:
-                await flag_service.remove_flag(session, self.kind, entry_id, current_actor(request))
-        except DomainError as exc:
-            raise self._refusal(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> None:
+            await flag_service.remove_flag(session, self.kind, require_id(pk, f"{self.kind.label}の登録"), actor)
+
+        await mutate(self, request, perform, refusal=self._refusal)
 
 
 def _caution_customer_cell(model: Any, attribute: str, request: Request) -> Markup:
@@ -201,14 +172,10 @@ class BlacklistAdmin(_FlagAdmin, model=BlacklistEntry):
         async with request.form(max_files=0, max_fields=10) as form:
             entry_id = parse_id(form.get("entry_id"))
             memo = str(form.get("memo") or "")
-        try:
+        async def perform(session: AsyncSession, actor: Actor) -> None:
             if entry_id is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "このお客様に一致するブラックリスト登録が見つかりません。",
                                   "entry_id")
-            async with write_transaction(self.session_maker) as session:
-                await flag_service.clear_blacklist_match(session, customer_id, entry_id,
-                                                         current_actor(request), memo)
-        except DomainError as exc:
-            return await message_page(self, request, "ブラックリスト一致の解除", [e.message for e in exc.errors], back,
-                                status_for(exc))
-        return RedirectResponse(back, status_code=303)
+            await flag_service.clear_blacklist_match(session, customer_id, entry_id, actor, memo)
+
+        return await operate(self, request, perform, title="ブラックリスト一致の解除", back=back)

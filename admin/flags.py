@@ -1,7 +1,7 @@
 """The ❗ caution mark (and the blacklist note) on every admin list that shows a customer.
 
 Whether a customer is a caution / blacklisted is its stored flag (``customers.is_caution`` /
-``is_blacklisted``); the memos of the flagged customers of the page are fetched in one query
+``has_blacklist_entry``); the memos of the flagged customers of the page are fetched in one query
 each and kept on ``request.state`` for the (synchronous) column formatters: no query per row,
 none at all when nobody on the page is flagged.
 """
@@ -36,10 +36,10 @@ async def remember_flags(session_maker: Any, request: Request, customers: Iterab
     matches: dict[int, BlacklistMatch] = getattr(request.state, "blacklist_matches", {})
     if loaded or ids:
         async with session_maker() as session:
-            flags = {c.id: (c.is_caution, c.is_blacklisted) for c in loaded.values()}
+            flags = {c.id: (c.is_caution, c.has_blacklist_entry) for c in loaded.values()}
             if ids:
-                flags.update({r.id: (r.is_caution, r.is_blacklisted) for r in await session.execute(
-                    select(Customer.id, Customer.is_caution, Customer.is_blacklisted).where(Customer.id.in_(ids)))})
+                flags.update({r.id: (r.is_caution, r.has_blacklist_entry) for r in await session.execute(
+                    select(Customer.id, Customer.is_caution, Customer.has_blacklist_entry).where(Customer.id.in_(ids)))})
             flagged = [i for i, (caution, _) in flags.items() if caution]
             if flagged:
                 rows = await session.execute(

@@ -8,33 +8,38 @@ are POST forms carrying the CSRF token.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime, time
 from typing import Any
 
 from sqladmin import expose
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import StringField, TextAreaField
 
-from admin.auth import current_actor
-from admin.base import write_transaction
 from admin.display import JST
 from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
-from admin.flag_views import CustomerLoader, customer_picker, parse_id
+from admin.flag_views import CustomerLoader, customer_picker
+from admin.mutation import mutate
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
 from services import booking
+from services.actor import Actor
 from services.errors import DomainError, ErrorCode, FieldError
+from services.ids import parse_id
 
 #: The booking service's field names → this form's.
 FORM_FIELDS = {"customerId": "customer", "startAt": "start_date", "endAt": "start_time", "menuIds": "menu_ids",
                "staffId": "staff_member_id", "memo": "memo"}
+#: A form field that could not be read → the service's field it reached the service as (missing).
+UNREAD = {"start_date": "startAt", "start_time": "startAt", "menu_ids": "menuIds", "customer": "customerId"}
 STAFF_CHANNELS = [c for c in ReservationChannel if c != ReservationChannel.SITE]
 #: Refusals about who the customer is, not about what was typed: shown once, above the form, rather
 #: than both there and under the お客様 field.
@@ -77,11 +82,26 @@ def _pass_on_warnings(request: Request, booked: booking.Booked) -> Any:
     return booked.reservation
 
 
-def _ids(values: Any) -> list[int]:
+def _ids(values: Any) -> tuple[list[int], list[FieldError]]:
     ids = [parse_id(v) for v in values or []]
     if any(i is None for i in ids):
-        raise DomainError(ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。", "menuIds")
-    return [i for i in ids if i is not None]
+        return [], [FieldError("menu_ids", ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。")]
+    return [i for i in ids if i is not None], []
+
+
+async def _with_form_problems(problems: list[FieldError], call: Awaitable[booking.Booked]) -> booking.Booked:
+    """The service's answer, with what the form could not read reported beside the service's problems.
+
+    A day, time or menu the form could not read reaches the service as missing; the form's own
+    words for it replace the service's, so every problem of the form is shown at once."""
+    try:
+        booked = await call
+    except DomainError as exc:
+        unread = {UNREAD.get(p.field or "") for p in problems}
+        raise DomainError.many(problems + [e for e in exc.errors if e.field not in unread]) from exc
+    if problems:
+        raise DomainError.many(problems)
+    return booked
 
 
 class ReservationAdmin(ReservationListBase, model=Reservation):
@@ -143,47 +163,41 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         return self._stmt_by_identifier(request.path_params["pk"]).options(selectinload(Reservation.items))
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        try:
+        async def perform(session: AsyncSession, actor: Actor) -> booking.Booked:
+            # The form's own text (day, time, the picker's and checkboxes' values) is parsed here;
+            # whether a customer and menus were chosen and exist is the booking service's rule.
             start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
             raw_customer = data.get("customer")
             customer_id = parse_id(raw_customer)
-            if raw_customer in (None, "", "__None"):
-                problems.insert(0, FieldError("customer", ErrorCode.REQUIRED, "お客様を選んでください。"))
-            elif customer_id is None:
+            if raw_customer not in (None, "", "__None") and customer_id is None:
                 problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
-            if not data.get("menu_ids"):
-                problems.append(FieldError("menu_ids", ErrorCode.REQUIRED, "メニューを1つ以上選んでください。"))
-            if problems:
-                raise DomainError.many(problems)
+            menu_ids, menu_problems = _ids(data.get("menu_ids"))
             channel = data.get("channel") or ReservationChannel.PHONE.value
             if channel not in {c.value for c in STAFF_CHANNELS}:
-                raise DomainError(ErrorCode.INVALID, "予約経路が正しくありません。", "channel")
+                problems.append(FieldError("channel", ErrorCode.INVALID, "予約経路が正しくありません。"))
             request_ = booking.BookingRequest(
-                customer_id=customer_id, start_at=start_at, menu_ids=_ids(data.get("menu_ids")),
-                staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
+                customer_id=customer_id, start_at=start_at, menu_ids=menu_ids,
+                staff_member_id=parse_id(data.get("staff_member_id")),
+                channel=ReservationChannel(channel) if not problems else ReservationChannel.PHONE,
                 memo=data.get("memo"), tentative=bool(data.get("tentative")))
-            async with write_transaction(self.session_maker) as session:
-                booked = await booking.create_reservation(session, request_, current_actor(request))
-        except DomainError as exc:
-            raise _refusal(request, exc) from exc
-        return _pass_on_warnings(request, booked)
+            return await _with_form_problems(problems + menu_problems, booking.create_reservation(
+                session, request_, actor))
+
+        return _pass_on_warnings(request, await mutate(self, request, perform, refusal=_refusal))
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        try:
+        async def perform(session: AsyncSession, actor: Actor) -> booking.Booked:
             reservation_id = parse_id(pk)
-            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
             if reservation_id is None:
-                problems.append(FieldError(None, ErrorCode.NOT_FOUND, "予約が見つかりません。"))
-            if problems:
-                raise DomainError.many(problems)
+                raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
+            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+            menu_ids, menu_problems = _ids(data.get("menu_ids"))
             change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
-                                        menu_ids=_ids(data.get("menu_ids")))
-            async with write_transaction(self.session_maker) as session:
-                booked = await booking.reschedule_reservation(session, reservation_id, change,
-                                                              current_actor(request))
-        except DomainError as exc:
-            raise _refusal(request, exc) from exc
-        return _pass_on_warnings(request, booked)
+                                        menu_ids=menu_ids)
+            return await _with_form_problems(problems + menu_problems, booking.reschedule_reservation(
+                session, reservation_id, change, actor))
+
+        return _pass_on_warnings(request, await mutate(self, request, perform, refusal=_refusal))
 
     # ------------------------------------------------------------------ status changes (POST only)
 

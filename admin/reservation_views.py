@@ -12,18 +12,20 @@ from typing import Any
 from markupsafe import Markup
 from sqladmin.filters import ForeignKeyFilter, StaticValuesFilter
 from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from admin.auth import current_actor
-from admin.base import JapaneseModelView, write_transaction
+from admin.base import JapaneseModelView
 from admin.display import JST, datetime_cell, format_datetime, format_day, wrapping
-from admin.flag_views import message_page, parse_id, status_for
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
+from admin.mutation import operate
 from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
+from services.actor import Actor
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode
+from services.ids import parse_id
 
 RESERVATIONS = "予約"
 
@@ -175,14 +177,12 @@ async def post_reservation_operation(view: Any, request: Request, operations: di
     """
     async with request.form(max_files=0, max_fields=10) as form:
         operation = operations.get(str(form.get("operation") or ""))
-    try:
+
+    async def perform(session: AsyncSession, actor: Actor) -> None:
         if reservation_id is None:
             raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
         if operation is None:
             raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
-        async with write_transaction(view.session_maker) as session:
-            await operation(session, reservation_id, current_actor(request))
-    except DomainError as exc:
-        return await message_page(view, request, title, [e.message for e in exc.errors], back,
-                                  status_for(exc), back_label)
-    return RedirectResponse(back, status_code=303)
+        await operation(session, reservation_id, actor)
+
+    return await operate(view, request, perform, title=title, back=back, back_label=back_label)

@@ -9,18 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from sqladmin.fields import BooleanField, SelectField
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from wtforms import PasswordField, StringField
 from wtforms import validators as v
 
-from admin.auth import current_actor
 from admin.base import JapaneseModelView
 from admin.display import format_datetime
-from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
+from admin.mutation import mutate
 from models import StaffAccount, StaffMember, StaffRole
 from services import auth, login_throttle
-from services.errors import DomainError
+from services.actor import Actor
+from services.ids import require_id
 from services.permissions import Action
 
 CREATE_FIELDS = ["login_id", "display_name", "password", "role", "staff_member_id", "active"]
@@ -111,32 +112,27 @@ class StaffAccountAdmin(JapaneseModelView, model=StaffAccount):
                 "active": obj.active, "locked": obj.is_locked}
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        try:
-            actor = current_actor(request)
-            async with self.session_maker() as session, session.begin():
-                return await auth.create_staff_account(
-                    session, login_id=data["login_id"] or "", password=data["password"] or "",
-                    display_name=data.get("display_name") or "", role=data["role"],
-                    staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
-                    actor=actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> StaffAccount:
+            return await auth.create_staff_account(
+                session, login_id=data["login_id"] or "", password=data["password"] or "",
+                display_name=data.get("display_name") or "", role=data["role"],
+                staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
+                actor=actor)
+
+        return await mutate(self, request, perform)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        try:
-            actor = current_actor(request)
-            async with self.session_maker() as session, session.begin():
-                return await auth.update_staff_account(
-                    session, int(pk), display_name=data.get("display_name") or "", role=data["role"],
-                    staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
-                    locked=bool(data.get("locked")), new_password=data.get("new_password") or "",
-                    clear_login_limits=bool(data.get("clear_login_limits")), actor=actor)
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> StaffAccount:
+            return await auth.update_staff_account(
+                session, require_id(pk, "スタッフアカウント"), display_name=data.get("display_name") or "", role=data["role"],
+                staff_member_id=data.get("staff_member_id"), active=bool(data.get("active")),
+                locked=bool(data.get("locked")), new_password=data.get("new_password") or "",
+                clear_login_limits=bool(data.get("clear_login_limits")), actor=actor)
+
+        return await mutate(self, request, perform)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        try:
-            async with self.session_maker() as session, session.begin():
-                await auth.delete_staff_account(session, int(pk), current_actor(request))
-        except DomainError as exc:
-            raise AdminError.from_domain(request, exc) from exc
+        async def perform(session: AsyncSession, actor: Actor) -> None:
+            await auth.delete_staff_account(session, require_id(pk, "スタッフアカウント"), actor)
+
+        await mutate(self, request, perform)

@@ -98,7 +98,7 @@ class Salon:
         async with self.db.sessionmaker() as s:
             self.customer_ids = list((await s.scalars(select(Customer.id).where(
                 Customer.withdrawn_at.is_(None), Customer.has_unpaid_cancel_fee.is_(False),
-                Customer.is_blacklisted.is_(False)))).all())
+                Customer.has_blacklist_entry.is_(False)))).all())
             self.staff_ids = list((await s.scalars(select(StaffMember.id).where(StaffMember.active))).all())
             self.menu_ids = list((await s.scalars(select(Menu.id).where(Menu.active))).all())
             self.reservations = await s.scalar(select(func.count()).select_from(Reservation))

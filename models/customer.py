@@ -1,7 +1,7 @@
 """顧客: the customer record, its many-valued parts, referrals and withdrawals.
 
 The statistic columns (visit_count … has_unpaid_cancel_fee) are derived from
-reservations, and is_caution / is_blacklisted from the caution and blacklist entries, by
+reservations, and is_caution / has_blacklist_entry from the caution and blacklist entries, by
 ``services.customer_stats``; they are never edited by hand.
 """
 
@@ -126,8 +126,10 @@ class Customer(TimestampMixin, Base):
     # transaction of every change: lists and searches read a column, not a join per customer.
     is_caution: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
                                              comment="要注意人物")
-    is_blacklisted: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
-                                                 comment="ブラックリスト")
+    # Its own entry only: whether booking refuses the customer (a match with a listed person counts
+    # too) is services.flags.find_blacklist_match's answer, not this flag.
+    has_blacklist_entry: Mapped[bool] = mapped_column(default=False, server_default="0", index=True,
+                                                      comment="ブラックリスト登録あり")
     # Who this customer is for the blacklist's person match (services.flags): the normalised kana
     # name, phone digits and real e-mail as registered or as staff last set them. A customer's own
     # edit on the reservation site leaves them, so no customer can move in or out of a match by

@@ -10,6 +10,7 @@ from resolvers.errors import graphql_error
 from resolvers.runtime.context import Info
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, PermissionDenied, Unauthenticated
+from services.ids import parse_id
 from services.permissions import Action, can
 
 
@@ -32,12 +33,8 @@ def may_read_customer(actor: Actor, customer_id: int) -> bool:
     return can(actor, Action.READ_CUSTOMER, customer_id)
 
 
-def to_int(value: object) -> int | None:
-    """A GraphQL ``ID`` as a database id, or None when it cannot be one."""
-    text = str(value).strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+#: A GraphQL ``ID`` as a database id, or None when it cannot be one (the one rule of every door).
+to_int = parse_id
 
 
 def id_or_not_found(value: object, what: str, field: str) -> int:

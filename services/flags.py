@@ -10,7 +10,7 @@ count as an e-mail match. A manager can clear a false match for one customer and
 entry (:func:`clear_blacklist_match`); a later entry that matches is a new question.
 
 Whether a customer is a caution / blacklisted is the existence of its own row; lists read
-the copy on ``customers`` (``is_caution`` / ``is_blacklisted``), which every add and remove
+the copy on ``customers`` (``is_caution`` / ``has_blacklist_entry``), which every add and remove
 here rewrites in the same transaction, under the customer lock
 (``customer_stats.refresh_customer_flags``).
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 import struct
 import zipfile
 from typing import Any
@@ -73,6 +74,9 @@ def lying_size(data: bytes, name: str, size: int) -> bytes:
 
 
 SHEET = "xl/worksheets/sheet1.xml"
+#: What a file of random bytes named .xlsx is told (not that it is a renamed CSV).
+NOT_EXCEL = "Excelファイルではありません（拡張子は .xlsx ですが、中身は別の形式か壊れたデータです）。"
+RANDOM_BYTES = random.Random(12).randbytes(20_000)
 SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -105,6 +109,7 @@ def hostile_files() -> dict[str, tuple[str, bytes, str]]:
                                 else workbook_xml.replace(b"<sheet ", b'<sheet state="hidden" '))
     return {
         "not a zip": ("customers.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "Excelファイルではありません"),
+        "random bytes": ("customers.xlsx", RANDOM_BYTES, NOT_EXCEL),
         "old xls": ("customers.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".xlsx"),
         "csv renamed": ("customers.xlsx", "姓,名\r\n山田,花子\r\n".encode("cp932"), "CSV"),
         "truncated": ("customers.xlsx", good[:middle], "壊れて"),
@@ -119,3 +124,13 @@ def hostile_files() -> dict[str, tuple[str, bytes, str]]:
         "only hidden sheets": ("customers.xlsx", all_hidden, "表示されているシートがありません"),
         "binary csv": ("customers.csv", b"\x00\x01\x02" * 100, "CSV"),
     }
+
+
+@functools.lru_cache(maxsize=4)
+def many_rows(data_rows: int, *, declared: bool) -> bytes:
+    """An .xlsx with a header and ``data_rows`` rows under it, with or without its <dimension>."""
+    dimension = f'<dimension ref="A1:B{data_rows + 1}"/>' if declared else ""
+    sheet = (f'<worksheet {SHEET_NS}>{dimension}<sheetData>{inline_row(1, ["姓", "名"])}'
+             + "".join(inline_row(n, ["山田", f"花子{n}"]) for n in range(2, data_rows + 2))
+             + "</sheetData></worksheet>").encode()
+    return replace_member(xlsx([["姓", "名"]]), SHEET, sheet)

@@ -55,3 +55,27 @@ def test_a_refused_file_exits_with_its_reason(settings, tmp_path, capsys):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert cli.main(["import-customers", str(path)]) == 1
     assert ".xlsx" in capsys.readouterr().out and customers(settings) == 0
+
+
+def test_a_formula_row_is_a_data_error_with_its_name_and_nothing_of_it_is_written(settings, tmp_path, capsys):
+    path = tmp_path / "formula.xlsx"
+    path.write_bytes(xlsx([["姓*", "名*", "電話番号", "備考"], ["山田", "花子", "12345", '=CONCATENATE("VIP","会員")'],
+                           ["佐藤", "一郎", "090-1111-2222", ""]]))
+    assert cli.main(["import-customers", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2行目（山田 花子）" in out and "備考が数式のため取り込めません" in out and "電話番号" in out
+    assert customers(settings) == 1
+
+
+@pytest.mark.parametrize("kind", ["random bytes", "one row over the limit"])
+def test_not_excel_and_too_many_rows_exit_with_the_reason(settings, tmp_path, capsys, kind):
+    from tests.import_files import NOT_EXCEL, RANDOM_BYTES, many_rows
+
+    data, expected = {"random bytes": (RANDOM_BYTES, NOT_EXCEL),
+                      "one row over the limit": (many_rows(100_001, declared=False), "行数が多すぎます")}[kind]
+    path = tmp_path / "customers.xlsx"
+    path.write_bytes(data)
+    assert cli.main(["import-customers", str(path)]) == 1
+    out = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
+    assert expected.replace(" ", "") in out.replace(" ", "") and "CSV" not in out
+    assert customers(settings) == 0

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 import models
 from models.base import UTCDateTime
 from models.db import create_engine
-from services.booking.figures import find_differences
+from services.customer_stats.check import find_differences
 from services.customer_fields.registry import FIELDS
 from services.migrate import alembic_config, upgrade
 
@@ -179,11 +179,38 @@ async def test_0008_stores_the_flags_and_clamps_huge_pre_system_visit_counts(emp
 
     async with AsyncSession(empty_engine) as session:
         rows = {r.id: r for r in await session.execute(
-            sa.select(models.Customer.id, models.Customer.is_caution, models.Customer.is_blacklisted,
+            sa.select(models.Customer.id, models.Customer.is_caution, models.Customer.has_blacklist_entry,
                       models.Customer.pre_system_visit_count, models.Customer.visit_count))}
-        assert {i: (r.is_caution, r.is_blacklisted) for i, r in rows.items()} == {
+        assert {i: (r.is_caution, r.has_blacklist_entry) for i, r in rows.items()} == {
             1: (True, False), 2: (False, True), 3: (True, True), 4: (False, False),
             5: (False, False), 6: (False, False), 7: (False, False)}
         assert {i: (r.pre_system_visit_count, r.visit_count) for i, r in rows.items() if i >= 5} == {
             5: (limit, limit + 1), 6: (limit, limit), 7: (limit, limit)}
         assert await find_differences(session) == []
+
+
+# --------------------------------------------------------------------------- 0009: has_blacklist_entry
+
+async def test_0009_renames_the_own_entry_flag_and_keeps_it_both_ways(empty_engine: AsyncEngine) -> None:
+    await upgrade(empty_engine, "0008")
+    async with empty_engine.begin() as conn:
+        await conn.execute(sa.insert(_CUSTOMERS_0007), [_customer_0007(1), _customer_0007(2)])
+        await conn.execute(text("UPDATE customers SET is_blacklisted = :yes WHERE id = 2"), {"yes": True})
+
+    await upgrade(empty_engine)
+    async with empty_engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT id, has_blacklist_entry FROM customers ORDER BY id"))).all()
+        assert [(i, bool(flag)) for i, flag in rows] == [(1, False), (2, True)]
+        columns = await conn.run_sync(lambda c: [col["name"] for col in inspect(c).get_columns("customers")])
+        assert "is_blacklisted" not in columns
+
+    def _down(connection) -> None:
+        cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0008")
+
+    async with empty_engine.begin() as conn:
+        await conn.run_sync(_down)
+    async with empty_engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT id, is_blacklisted FROM customers ORDER BY id"))).all()
+        assert [(i, bool(flag)) for i, flag in rows] == [(1, False), (2, True)]

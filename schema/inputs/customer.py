@@ -1,4 +1,8 @@
-"""Customer inputs: the list filter, its sort order and the mutation inputs (explicit, never generated).
+"""Customer inputs: the list filter, its sort order and the mutation inputs.
+
+The registration and change inputs are built from the customer field registry
+(``services.customer_fields``): a settable field, its label and what it holds are written there
+once, and a field added there is in the API (a test fails when one is missing).
 
 Fields the service validates (names, kana, phone …) are nullable here on purpose:
 a missing value comes back as a ``UserError`` with a Japanese message, not as a
@@ -7,9 +11,13 @@ GraphQL validation error a salon frontend cannot show.
 
 from __future__ import annotations
 
+import enum
+from typing import Any, get_origin
+
 import strawberry
 
 from schema.enums import CustomerOrderField, Gender, OrderDirection
+from services.customer_fields import FIELDS, SETTABLE, CustomerField, Kind
 
 
 @strawberry.input(
@@ -42,106 +50,55 @@ class CustomerOrder:
     direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="方向 (direction)")
 
 
-@strawberry.input(description="顧客登録 (new customer, SPEC §1; the number is allocated when omitted)")
-class CreateCustomerInput:
-    customer_no: str | None = strawberry.field(
-        default=None, description="お客様番号 (letters and digits; empty = next number)"
-    )
-    last_name: str | None = strawberry.field(default=None, description="姓 (family name; required)")
-    first_name: str | None = strawberry.field(default=None, description="名 (given name; required)")
-    last_name_kana: str | None = strawberry.field(
-        default=None, description="セイ (katakana; hiragana and half-width kana are converted; required)"
-    )
-    first_name_kana: str | None = strawberry.field(
-        default=None, description="メイ (katakana; hiragana and half-width kana are converted; required)"
-    )
-    phone: str | None = strawberry.field(
-        default=None, description="電話番号 (any format, full-width digits ok; required)"
-    )
-    email: str | None = strawberry.field(
-        default=None, description="メールアドレス (unique among active customers; required)"
-    )
-    birth_date: str | None = strawberry.field(
-        default=None, description="生年月日 (1990-04-01, 1990年4月1日, 平成2年4月1日 or H2.4.1)"
-    )
-    gender: Gender = strawberry.field(default=Gender.UNANSWERED, description="性別 (gender)")
-    postal_code: str | None = strawberry.field(
-        default=None, description="郵便番号 (seven digits; fills prefecture and city when they are empty)"
-    )
-    prefecture: str | None = strawberry.field(default=None, description="都道府県 (prefecture)")
-    city: str | None = strawberry.field(default=None, description="市区町村 (city)")
-    address_line: str | None = strawberry.field(default=None, description="住所 (rest of the address)")
-    occupation_id: strawberry.ID | None = strawberry.field(default=None, description="職業 (occupation)")
-    first_visit_motive_id: strawberry.ID | None = strawberry.field(
-        default=None, description="初回来店動機 (first-visit motive)"
-    )
-    notes: str | None = strawberry.field(default=None, description="備考 (notes)")
-    mail_ok: bool = strawberry.field(default=True, description="メール配信 (e-mail allowed)")
-    phone_ok: bool = strawberry.field(default=True, description="電話連絡 (phone calls allowed)")
-    dm_ok: bool = strawberry.field(default=True, description="DM配信 (direct mail allowed)")
-    pre_system_visit_count: int = strawberry.field(
-        default=0, description="システム導入前来店回数 (visits before the system)"
-    )
-    attributes: list[str] = strawberry.field(default_factory=list, description="顧客属性 (attributes)")
-    inflow_route_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="流入経路 (inflow routes)"
-    )
-    free_item_choice_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="フリー項目の選択肢 (one choice per free item)"
-    )
+_TEXT = (Kind.CUSTOMER_NO, Kind.NAME, Kind.KANA, Kind.PHONE, Kind.EMAIL, Kind.DATE, Kind.POSTAL_CODE,
+         Kind.LINE_TEXT, Kind.NOTES)
+#: The GraphQL type of each kind of settable field (as sent on registration).
+_TYPES: dict[Kind, Any] = {**dict.fromkeys(_TEXT, str | None), Kind.REF: strawberry.ID | None,
+                           Kind.REF_LIST: list[strawberry.ID], Kind.TAGS: list[str], Kind.BOOL: bool,
+                           Kind.COUNT: int}
+_ENUMS: dict[str, type[enum.Enum]] = {"gender": Gender}
 
 
-@strawberry.input(description="顧客情報の変更 (only the fields given change; null clears a field)")
-class UpdateCustomerInput:
-    id: strawberry.ID = strawberry.field(description="顧客ID (customer id)")
-    customer_no: str | None = strawberry.field(
-        default=strawberry.UNSET, description="お客様番号 (customer number)"
-    )
-    last_name: str | None = strawberry.field(default=strawberry.UNSET, description="姓 (family name)")
-    first_name: str | None = strawberry.field(default=strawberry.UNSET, description="名 (given name)")
-    last_name_kana: str | None = strawberry.field(default=strawberry.UNSET, description="セイ (katakana)")
-    first_name_kana: str | None = strawberry.field(default=strawberry.UNSET, description="メイ (katakana)")
-    phone: str | None = strawberry.field(default=strawberry.UNSET, description="電話番号 (phone)")
-    email: str | None = strawberry.field(default=strawberry.UNSET, description="メールアドレス (e-mail)")
-    birth_date: str | None = strawberry.field(
-        default=strawberry.UNSET, description="生年月日 (1990-04-01, 平成2年4月1日, H2.4.1 …)"
-    )
-    gender: Gender | None = strawberry.field(
-        default=strawberry.UNSET, description="性別 (gender; null = UNANSWERED)"
-    )
-    postal_code: str | None = strawberry.field(default=strawberry.UNSET, description="郵便番号 (postal code)")
-    prefecture: str | None = strawberry.field(default=strawberry.UNSET, description="都道府県 (prefecture)")
-    city: str | None = strawberry.field(default=strawberry.UNSET, description="市区町村 (city)")
-    address_line: str | None = strawberry.field(default=strawberry.UNSET, description="住所 (address)")
-    occupation_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="職業 (occupation)"
-    )
-    first_visit_motive_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="初回来店動機 (first-visit motive)"
-    )
-    notes: str | None = strawberry.field(default=strawberry.UNSET, description="備考 (notes)")
-    mail_ok: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="メール配信 (e-mail allowed; null is refused)"
-    )
-    phone_ok: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="電話連絡 (phone calls allowed; null is refused)"
-    )
-    dm_ok: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="DM配信 (direct mail allowed; null is refused)"
-    )
-    pre_system_visit_count: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="システム導入前来店回数 (visits before the system; null is refused)",
-    )
-    attributes: list[str] | None = strawberry.field(
-        default=strawberry.UNSET, description="顧客属性 (replaces the list)"
-    )
-    inflow_route_ids: list[strawberry.ID] | None = strawberry.field(
-        default=strawberry.UNSET, description="流入経路 (replaces the list)"
-    )
-    free_item_choice_ids: list[strawberry.ID] | None = strawberry.field(
-        default=strawberry.UNSET, description="フリー項目の選択肢 (replaces the values)"
-    )
+def _create_field(spec: CustomerField) -> tuple[Any, Any]:
+    """A field of the registration input: its type, its default and its description, from the registry."""
+    if spec.kind is Kind.ENUM:
+        annotation: Any = _ENUMS[spec.name]
+        default: Any = annotation[spec.default]
+    else:
+        annotation, default = _TYPES[spec.kind], spec.default
+    description = f"{spec.label} ({spec.about}{'; required' if spec.required_on_full else ''})"
+    if isinstance(get_origin(annotation) or annotation, type) and issubclass(get_origin(annotation) or annotation,
+                                                                              list):
+        return annotation, strawberry.field(default_factory=list, description=description)
+    return annotation, strawberry.field(default=default, description=description)
+
+
+def _update_field(spec: CustomerField) -> tuple[Any, Any]:
+    """A field of the change input: optional, UNSET when not given, null as the registry allows."""
+    annotation = _ENUMS[spec.name] if spec.kind is Kind.ENUM else _TYPES[spec.kind]
+    refused = "; null is refused" if not spec.nullable else f"; null = {spec.default}" if spec.default else ""
+    replaced = "; replaces the list" if not spec.column else ""
+    return annotation | None, strawberry.field(default=strawberry.UNSET,
+                                               description=f"{spec.label} ({spec.about}{refused}{replaced})")
+
+
+def _input(name: str, description: str, fields: dict[str, tuple[Any, Any]]) -> type:
+    namespace: dict[str, Any] = {"__annotations__": {}, "__module__": __name__, "__doc__": description}
+    for key, (annotation, field) in fields.items():
+        namespace["__annotations__"][key] = annotation
+        namespace[key] = field
+    return strawberry.input(name=name, description=description)(type(name, (), namespace))
+
+
+#: 顧客登録: one field per settable customer field of the registry, in its order.
+CreateCustomerInput = _input(
+    "CreateCustomerInput", "顧客登録 (new customer, SPEC §1; the number is allocated when omitted)",
+    {name: _create_field(FIELDS[name]) for name in SETTABLE})
+#: 顧客情報の変更: the id, then every settable field, optional.
+UpdateCustomerInput = _input(
+    "UpdateCustomerInput", "顧客情報の変更 (only the fields given change; null clears a field)",
+    {"id": (strawberry.ID, strawberry.field(description="顧客ID (customer id)")),
+     **{name: _update_field(FIELDS[name]) for name in SETTABLE}})
 
 
 @strawberry.input(description="顧客の削除 (managers only; refused while it has history, LINE or referrals)")

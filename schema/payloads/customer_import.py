@@ -28,7 +28,7 @@ class ImportRowResult:
     column: str = strawberry.field(description="列 (the column(s) at fault, as headed in the file)")
     message: str = strawberry.field(description="内容 (Japanese reason)")
     customer_no: str = strawberry.field(description="お客様番号 (created, or the existing customer's)")
-    name: str = strawberry.field(description="氏名 (as cleaned)")
+    name: str = strawberry.field(description="氏名 (as cleaned; on a data error, as typed in the file)")
 
 
 @strawberry.type(description="一括登録の結果 (result of an import or a dry run)")

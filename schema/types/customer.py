@@ -138,7 +138,7 @@ class Customer:
         then=lambda caution: caution.memo if caution is not None else None, visible=Action.READ_STAFF_FIELDS,
         description="要注意人物メモ (caution memo; staff only, null otherwise)")
     is_blacklisted: bool | None = derived(
-        lambda c: bool(c.is_blacklisted), columns=("is_blacklisted",), visible=Action.READ_STAFF_FIELDS,
+        lambda c: bool(c.has_blacklist_entry), columns=("has_blacklist_entry",), visible=Action.READ_STAFF_FIELDS,
         description="ブラックリスト (blacklisted; staff only, null otherwise)")
     blacklist_match: BlacklistMatch | None = link(
         Loaders.blacklist_match_by_customer, visible=Action.READ_STAFF_FIELDS,

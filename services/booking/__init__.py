@@ -4,9 +4,9 @@
 - :mod:`.rules`: who may book what, worded per channel (the customer site's masked answer)
 - :mod:`.booking`: create and reschedule
 - :mod:`.status`: confirm, prepayment, visit, no-show, cancellations, the cancellation fee
-- :mod:`.figures`: the customer figures recomputed from scratch, to check the stored ones
 
 Every write locks (customers → stylists → reservation), refreshes the customer's figures
+(``services.customer_stats``, which also holds their from-scratch check)
 and records one audit row in the caller's transaction; nothing commits here.
 """
 

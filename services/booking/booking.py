@@ -98,12 +98,15 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
                              now: datetime | None = None) -> Booked:
     """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction."""
     now = now or utcnow()
-    if request.customer_id is None:
-        raise DomainError(ErrorCode.REQUIRED, "お客様を選んでください。", "customerId")
-    if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
-        raise NotFound("お客様", "customerId")  # never reveal that another customer exists
-    check(actor, Action.BOOK, request.customer_id)
-    memo, problems = _memo(request.memo)
+    problems: list[FieldError] = []
+    if request.customer_id is None:  # reported with the input's other problems
+        problems.append(FieldError("customerId", ErrorCode.REQUIRED, "お客様を選んでください。"))
+    else:
+        if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
+            raise NotFound("お客様", "customerId")  # never reveal that another customer exists
+        check(actor, Action.BOOK, request.customer_id)
+    memo, memo_problems = _memo(request.memo)
+    problems += memo_problems
     problems += rules.check_period(request.start_at, request.end_at, now, actor)
     menus, menu_problems = await rules.active_menus(session, list(request.menu_ids))
     problems += menu_problems + await rules.active_staff(session, request.staff_member_id)
@@ -113,7 +116,7 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     start_at = request.start_at
     end_at = request.end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
     if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
     warnings = await rules.bookable_customer(session, request.customer_id, actor)
@@ -208,5 +211,5 @@ async def _new_slot(session: AsyncSession, reservation: Reservation, change: Res
     else:
         end_at = start_at + (reservation.end_at - reservation.start_at)
     if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
+        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
     return start_at, end_at, staff_id, menus

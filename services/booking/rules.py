@@ -23,6 +23,8 @@ SLOT_FULL_MESSAGE = "申し訳ございませんが、ご希望の時間帯は�
 UNPAID_FEE_WARNING = "このお客様には未払いのキャンセル料があります。"
 MAX_MENUS = 10
 MAX_DURATION = timedelta(hours=24)
+#: The 24-hour rule in words, for every place that refuses a booking longer than MAX_DURATION.
+TOO_LONG = "予約の長さは24時間以内にしてください。"
 #: How far ahead the customer site may book (staff may enter anything within the bounds below).
 CUSTOMER_HORIZON = timedelta(days=366)
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -51,7 +53,7 @@ def check_period(start_at: datetime | None, end_at: datetime | None, now: dateti
     if end_at is not None and end_at <= start_at:
         problems.append(FieldError("endAt", ErrorCode.INVALID, "終了日時は開始日時より後にしてください。"))
     elif end_at is not None and end_at - start_at > MAX_DURATION:
-        problems.append(FieldError("endAt", ErrorCode.INVALID, "予約の長さは24時間以内にしてください。"))
+        problems.append(FieldError("endAt", ErrorCode.INVALID, TOO_LONG))
     return problems
 
 

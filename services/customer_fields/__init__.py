@@ -35,7 +35,7 @@ everywhere (it is not text and no database can store it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
 from services.customer_fields.registry import (
@@ -78,37 +78,16 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-@dataclass
-class CustomerInput:
-    """One customer's data as a caller sends it; a field left ``UNSET`` is not given."""
+def _given(self: Any) -> dict[str, Any]:
+    """The fields that were given, as a dict."""
+    return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not UNSET}
 
-    customer_no: Any = UNSET
-    last_name: Any = UNSET
-    first_name: Any = UNSET
-    last_name_kana: Any = UNSET
-    first_name_kana: Any = UNSET
-    phone: Any = UNSET
-    email: Any = UNSET
-    birth_date: Any = UNSET
-    gender: Any = UNSET
-    postal_code: Any = UNSET
-    prefecture: Any = UNSET
-    city: Any = UNSET
-    address_line: Any = UNSET
-    occupation_id: Any = UNSET
-    first_visit_motive_id: Any = UNSET
-    notes: Any = UNSET
-    mail_ok: Any = UNSET
-    phone_ok: Any = UNSET
-    dm_ok: Any = UNSET
-    pre_system_visit_count: Any = UNSET
-    attributes: Any = UNSET
-    inflow_route_ids: Any = UNSET
-    free_item_choice_ids: Any = UNSET
 
-    def given(self) -> dict[str, Any]:
-        """The fields that were given, as a dict."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not UNSET}
+#: One customer's data as a caller sends it: a field per settable field of the registry, ``UNSET``
+#: when not given.
+CustomerInput = make_dataclass(
+    "CustomerInput", [(name, Any, field(default=UNSET)) for name in SETTABLE],
+    namespace={"given": _given, "__doc__": "One customer's data as a caller sends it; UNSET = not given."})
 
 
 @dataclass(frozen=True)

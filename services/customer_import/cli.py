@@ -69,6 +69,7 @@ def _summary(console: Console, report: ImportReport, dry_run: bool) -> None:
     for outcome in (ERROR, EXISTING):
         rows = report.rows(outcome)
         for r in rows[:SHOWN]:
-            console.print(f"  {r.row}行目 [{OUTCOME_LABELS[outcome]}] {r.column} {r.message}")
+            who = f"（{r.name}）" if r.name else ""
+            console.print(f"  {r.row}行目{who} [{OUTCOME_LABELS[outcome]}] {r.column} {r.message}")
         if len(rows) > SHOWN:
             console.print(f"  ほか{len(rows) - SHOWN}行 (--results で全行を出力できます)")

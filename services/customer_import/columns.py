@@ -1,5 +1,9 @@
 """The import's columns: template headers, what each takes, and how a file's headers map to them.
 
+A column per settable customer field, with the registry's label (the header), hint and example
+(``services.customer_fields``); what only the import knows (other systems' headers, how a cell
+writes a list or a yes/no) is in :data:`CELLS`.
+
 A column *key* is what a mapping names: a customer field (``last_name`` …), a master looked up
 by name (``inflow_routes`` …), one of the store's free items (``free_item:<id>``), a combined
 name column from another system (``full_name`` 「山田 花子」, split at the first space), or
@@ -13,6 +17,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 
+from services.customer_fields import FIELDS, REQUIRED_BY_MODE, SETTABLE, CustomerField, Kind, Mode
 from services.errors import DomainError, ErrorCode
 
 IGNORE = ""
@@ -35,41 +40,71 @@ class Column:
         return f"{self.header}*" if self.required else self.header
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """What only the import knows about a customer field's column (label, hint and example are the
+    registry's): the mapping's key where the cell names a master rather than an id, other systems'
+    headers for it, how a cell writes it, and the template's width."""
+
+    key: str | None = None
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+    width: int = 14
+
+
+_MANY = "複数は「、」区切り"
+#: One entry per settable customer field (a test fails when one is missing); None for the free-item
+#: choices, which are one column per free item (:func:`free_item_column`).
+CELLS: dict[str, _Cell | None] = {
+    "customer_no": _Cell(aliases=("顧客番号", "会員番号", "顧客id", "顧客コード", "カルテ番号", "会員no", "顧客no"),
+                         width=12),
+    "last_name": _Cell(aliases=("苗字", "名字", "氏", "姓(漢字)", "lastname", "last name", "family name"), width=10),
+    "first_name": _Cell(aliases=("名(漢字)", "firstname", "first name", "given name"), width=10),
+    "last_name_kana": _Cell(aliases=("姓カナ", "姓(カナ)", "姓フリガナ", "フリガナ(姓)", "せい", "姓ふりがな",
+                                     "ふりがな(姓)"), width=10),
+    "first_name_kana": _Cell(aliases=("名カナ", "名(カナ)", "名フリガナ", "フリガナ(名)", "めい", "名ふりがな",
+                                      "ふりがな(名)"), width=10),
+    "phone": _Cell(aliases=("電話", "tel", "携帯電話", "携帯番号", "携帯", "電話番号1", "phone", "連絡先"),
+                   note="重複の判断に使います", width=16),
+    "email": _Cell(aliases=("メール", "e-mail", "email", "mail", "pcメール", "携帯メール", "メールアドレス1"),
+                   note="重複の判断に使います", width=24),
+    "birth_date": _Cell(aliases=("誕生日", "birthday", "生年月日(西暦)"), width=12),
+    "gender": _Cell(aliases=("sex", "gender"), width=8),
+    "postal_code": _Cell(aliases=("〒", "郵便", "zip", "郵便番号(7桁)"), width=10),
+    "prefecture": _Cell(aliases=("県", "都道府県名"), width=10),
+    "city": _Cell(aliases=("市町村", "市区町村名"), width=12),
+    "address_line": _Cell(key="address", aliases=("住所1", "address", "番地", "住所(番地)"), width=24),
+    "occupation_id": _Cell(key="occupation", aliases=("ご職業",), width=12),
+    "first_visit_motive_id": _Cell(key="first_visit_motive", aliases=("来店動機",), width=14),
+    "notes": _Cell(aliases=("メモ", "特記事項", "備考欄"), width=24),
+    "mail_ok": _Cell(aliases=("メール配信可否", "メルマガ"), width=10),
+    "phone_ok": _Cell(aliases=("電話連絡可否",), width=10),
+    "dm_ok": _Cell(aliases=("dm", "dm配信可否", "dm送付"), width=10),
+    "pre_system_visit_count": _Cell(aliases=("来店回数", "導入前来店回数"), width=12),
+    "attributes": _Cell(aliases=("属性", "タグ"), note=_MANY, width=18),
+    "inflow_route_ids": _Cell(key="inflow_routes", aliases=("来店経路", "来店きっかけ", "媒体", "集客経路"),
+                              note=_MANY, width=16),
+    "free_item_choice_ids": None,
+}
+
+
+def _note(spec: CustomerField, cell: _Cell) -> str:
+    parts = ["必須" if spec.name in REQUIRED_BY_MODE[Mode.IMPORT] else "", spec.hint, cell.note]
+    if spec.kind is Kind.BOOL:
+        parts.append(f"可・不可(空欄は{'可' if spec.default else '不可'})")
+    return "。".join(p for p in parts if p)
+
+
+def _field_column(name: str, cell: _Cell) -> Column:
+    spec = FIELDS[name]
+    return Column(cell.key or name, spec.label, _note(spec, cell), spec.example,
+                  required=name in REQUIRED_BY_MODE[Mode.IMPORT], aliases=cell.aliases, width=cell.width)
+
+
+#: Service field → the import column that carries it (for naming the column of an error).
+FIELD_COLUMN = {name: cell.key for name, cell in CELLS.items() if cell is not None and cell.key}
 COLUMNS: tuple[Column, ...] = (
-    Column("customer_no", "お客様番号", "半角英数字。空欄なら自動で採番します", "",
-           aliases=("顧客番号", "会員番号", "顧客id", "顧客コード", "カルテ番号", "会員no", "顧客no"), width=12),
-    Column("last_name", "姓", "必須。漢字・カタカナなど", "山田", True,
-           aliases=("苗字", "名字", "氏", "姓(漢字)", "lastname", "last name", "family name"), width=10),
-    Column("first_name", "名", "必須。漢字・カタカナなど", "花子", True,
-           aliases=("名(漢字)", "firstname", "first name", "given name"), width=10),
-    Column("last_name_kana", "セイ", "全角カタカナ(ひらがな・半角カナも可)", "ヤマダ",
-           aliases=("姓カナ", "姓(カナ)", "姓フリガナ", "フリガナ(姓)", "せい", "姓ふりがな", "ふりがな(姓)"),
-           width=10),
-    Column("first_name_kana", "メイ", "全角カタカナ(ひらがな・半角カナも可)", "ハナコ",
-           aliases=("名カナ", "名(カナ)", "名フリガナ", "フリガナ(名)", "めい", "名ふりがな", "ふりがな(名)"),
-           width=10),
-    Column("phone", "電話番号", "ハイフン可。重複の判断に使います", "090-1234-5678",
-           aliases=("電話", "tel", "携帯電話", "携帯番号", "携帯", "電話番号1", "phone", "連絡先"), width=16),
-    Column("email", "メールアドレス", "重複の判断に使います", "hanako@example.jp",
-           aliases=("メール", "e-mail", "email", "mail", "pcメール", "携帯メール", "メールアドレス1"), width=24),
-    Column("birth_date", "生年月日", "1990/4/1・H2.4.1・平成2年4月1日など", "1990/4/1",
-           aliases=("誕生日", "birthday", "生年月日(西暦)"), width=12),
-    Column("gender", "性別", "女性・男性・その他・未回答", "女性", aliases=("sex", "gender"), width=8),
-    Column("postal_code", "郵便番号", "7桁。都道府県・市区町村を補います", "150-0041",
-           aliases=("〒", "郵便", "zip", "郵便番号(7桁)"), width=10),
-    Column("address", "住所", "番地・建物名など", "神南1-2-3",
-           aliases=("住所1", "address", "番地", "住所(番地)"), width=24),
-    Column("inflow_routes", "流入経路", "選択肢から。複数は「、」区切り", "",
-           aliases=("来店経路", "来店きっかけ", "媒体", "集客経路"), width=16),
-    Column("occupation", "職業", "選択肢から", "", aliases=("ご職業",), width=12),
-    Column("first_visit_motive", "初回来店動機", "選択肢から", "", aliases=("来店動機",), width=14),
-    Column("attributes", "顧客属性", "複数は「、」区切り", "", aliases=("属性", "タグ"), width=18),
-    Column("notes", "備考", "趣味・お飲み物の好みなど", "", aliases=("メモ", "特記事項", "備考欄"), width=24),
-    Column("mail_ok", "メール配信", "可・不可(空欄は可)", "", aliases=("メール配信可否", "メルマガ"), width=10),
-    Column("phone_ok", "電話連絡", "可・不可(空欄は可)", "", aliases=("電話連絡可否",), width=10),
-    Column("dm_ok", "DM配信", "可・不可(空欄は可)", "", aliases=("dm", "dm配信可否", "dm送付"), width=10),
-    Column("pre_system_visit_count", "システム導入前来店回数", "0以上の整数", "",
-           aliases=("来店回数", "導入前来店回数"), width=12),
+    *(_field_column(name, cell) for name in SETTABLE if (cell := CELLS[name]) is not None),
     Column("full_name", "氏名", "姓と名を空白で区切った1列(他システムのCSV用)",
            aliases=("お名前", "顧客名", "名前", "お客様名", "氏名(漢字)"), in_template=False),
     Column("full_name_kana", "氏名カナ", "セイとメイを空白で区切った1列(他システムのCSV用)",

@@ -29,15 +29,17 @@ from models import (
 from services import customers as customer_service
 from services import normalize
 from services.actor import Actor
+from services.customer_fields import FIELDS, SCALAR_FIELDS, Kind
 from services.customer_import.rows import Converted, Issue, RowConverter
 
 SUCCESS, ERROR, EXISTING = "success", "error", "existing"
 OUTCOME_LABELS = {SUCCESS: "成功", ERROR: "データエラー", EXISTING: "すでに存在する顧客"}
-#: Defaults of a customer row the file did not fill (the model's own defaults, for a multi-row INSERT).
+#: Defaults of a customer row the file did not fill, for a multi-row INSERT: the registry's (a new
+#: customer's value of a field not given) and empty kana (as a phone-only registration stores it).
 DEFAULTS: dict[str, Any] = {key: None for key in customer_service.FIELD_LABELS} | {
-    "last_name_kana": "", "first_name_kana": "", "gender": Gender.UNANSWERED, "mail_ok": True,
-    "phone_ok": True, "dm_ok": True, "pre_system_visit_count": 0,
-}
+    "last_name_kana": "", "first_name_kana": ""} | {
+    name: Gender[FIELDS[name].default] if FIELDS[name].kind is Kind.ENUM else FIELDS[name].default
+    for name in SCALAR_FIELDS if FIELDS[name].default is not None}
 
 
 @dataclass
@@ -95,7 +97,7 @@ async def classify(session: AsyncSession, chunk: list[tuple[int, Converted]], se
         values = converted.values
         if values is None:
             columns = "、".join(dict.fromkeys(i.column for i in converted.issues if i.column))
-            results.append(RowResult(number, ERROR, columns, issue_text(converted.issues)))
+            results.append(RowResult(number, ERROR, columns, issue_text(converted.issues), name=converted.name))
             continue
         name = f"{values.get('last_name') or ''} {values.get('first_name') or ''}".strip()
         result = _match(number, values, by_phone, by_email, seen, previously, headers)

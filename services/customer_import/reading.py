@@ -1,7 +1,8 @@
 """Reading an uploaded .xlsx or .csv into a header and a stream of numbered rows.
 
-Rows are streamed (never the whole sheet in memory) and counted: a sheet longer than
-``import_max_rows`` stops with a clear error wherever its <dimension> says it ends. Formula
+Rows are streamed (never the whole sheet in memory) and counted: a table with more than
+``import_max_rows`` data rows below its header is refused by its declared <dimension>, else by a
+count of its rows taken before any row is converted (a second or so for the limit). Formula
 cells come back as their text (``data_only=False``): nothing is evaluated and no cached result
 chosen by the file's author is trusted. Hidden sheets are never read.
 """
@@ -26,7 +27,7 @@ from openpyxl.xml.functions import fromstring
 
 from services.config import Settings
 from services.customer_import.columns import MAX_COLUMNS
-from services.customer_import.sheet_xml import ForbiddenXml, iter_sheet_rows
+from services.customer_import.sheet_xml import ForbiddenXml, iter_sheet_rows, last_row_number
 from services.customer_import.safety import CSV, XLSX, check_xlsx_archive, file_error, sniff
 from services.errors import DomainError, ErrorCode
 
@@ -83,15 +84,21 @@ def _open_xlsx(data: bytes, settings: Settings) -> Table:
     source = None
     try:
         sheet = _visible_sheet(workbook)
+        part = _sheet_part(reader, sheet.title)
+        # The row limit, as early as the file allows: the sheet's declared <dimension> (Excel
+        # always writes it) before anything is read, then its rows counted before any is converted.
         declared = sheet.max_row
         if declared is not None and declared > settings.import_max_rows + HEADER_SEARCH_ROWS:
             raise too_many_rows(settings)
         # openpyxl knows the workbook (shared strings, date styles, epoch, which part is the sheet);
         # the rows are streamed by sheet_xml, which reads every row present whatever the sheet's
         # <dimension> claims.
-        source = reader.archive.open(_sheet_part(reader, sheet.title))
+        source = reader.archive.open(part)
         rows = _guarded(iter_sheet_rows(source, reader.shared_strings, date_styles, workbook.epoch), settings)
         header_row, headers = _find_header(rows)
+        if declared is not None and declared - header_row > settings.import_max_rows:
+            raise too_many_rows(settings)
+        _check_row_count(_counted(reader.archive, part), header_row, settings)
     except BaseException:
         if source is not None:
             source.close()
@@ -103,6 +110,14 @@ def _open_xlsx(data: bytes, settings: Settings) -> Table:
         workbook.close()
 
     return Table(XLSX, headers, header_row, rows, close=close)
+
+
+def _counted(archive: zipfile.ZipFile, part: str) -> int:
+    try:
+        with archive.open(part) as source:
+            return last_row_number(source)
+    except Exception as exc:  # noqa: BLE001 - an untrusted file may break the parser in any way
+        raise _broken(exc) from exc
 
 
 def _date_styles(archive: zipfile.ZipFile) -> set[int]:
@@ -154,9 +169,13 @@ def _open_csv(data: bytes, settings: Settings, encoding: str | None) -> Table:
         raise file_error("CSVファイルではありません（文字以外のデータが含まれています）。")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    # Counted before any row is converted (the C parser takes a fraction of a second for the limit).
+    last = sum(1 for _ in _guarded(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1),
+                                   settings))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = _guarded(enumerate(reader, start=1), settings)
     header_row, headers = _find_header(rows)
+    _check_row_count(last, header_row, settings)
     return Table(CSV, headers, header_row, rows, encoding=used)
 
 
@@ -226,6 +245,12 @@ def _find_header(rows: Iterator[tuple[int, Row]]) -> tuple[int, list[str]]:
 
 def _header_text(value: Any) -> str:
     return "" if value is None else str(value).strip()[:100]
+
+
+def _check_row_count(last_row: int, header_row: int, settings: Settings) -> None:
+    """Refuse a table with more data rows below its header than the limit."""
+    if last_row - header_row > settings.import_max_rows:
+        raise too_many_rows(settings)
 
 
 def too_many_rows(settings: Settings) -> DomainError:

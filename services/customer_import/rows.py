@@ -14,11 +14,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from models import Gender
-from services.customer_import.columns import BY_KEY, FREE_ITEM_PREFIX, IGNORE
+from services.customer_import.columns import BY_KEY, FIELD_COLUMN, FREE_ITEM_PREFIX, IGNORE
 from services.customer_import.masters import MasterList, Masters, name_key
+from services.customer_import.sheet_xml import Formula
 from services.customer_import.template import NOTE_MARK
 from services.customer_import.validation import clean_row
-from services.errors import FieldError
+from services.errors import Collector, DomainError, ErrorCode, FieldError
 
 LIST_SEPARATORS = re.compile(r"[、,，/／;；\n]+")
 GENDERS = {name_key(g.label): g.value for g in Gender} | {
@@ -27,10 +28,6 @@ GENDERS = {name_key(g.label): g.value for g in Gender} | {
                                       "不明": Gender.UNANSWERED}.items()}
 YES = {name_key(w) for w in ("可", "○", "◯", "〇", "はい", "yes", "true", "1", "許可", "希望", "する")}
 NO = {name_key(w) for w in ("不可", "×", "✕", "いいえ", "no", "false", "0", "拒否", "不要", "しない")}
-#: Service field → the import column that carries it (for naming the column of an error).
-FIELD_COLUMN = {"address_line": "address", "occupation_id": "occupation",
-                "first_visit_motive_id": "first_visit_motive", "inflow_route_ids": "inflow_routes",
-                "prefecture": "postal_code", "city": "postal_code"}
 
 
 @dataclass
@@ -43,6 +40,7 @@ class Issue:
 class Converted:
     values: dict[str, Any] | None  # cleaned values when the row is valid
     issues: list[Issue]
+    name: str = ""  # the name as typed in the file
 
 
 class RowConverter:
@@ -70,26 +68,47 @@ class RowConverter:
         return False
 
     def convert(self, cells: tuple[Any, ...]) -> Converted:
-        issues: list[Issue] = []
+        """The row's cleaned values, or every problem of it at once (each on its column)."""
+        problems = Collector()
         data: dict[str, Any] = {}
         for index, key in self.pairs:
             cell = cells[index] if index < len(cells) else None
-            if isinstance(cell, str) and len(cell) > self.max_cell_chars:
-                issues.append(Issue(self.headers[index], f"{self.max_cell_chars:,}文字を超える値は取り込めません。"))
-                continue
-            try:
-                self._put(data, key, cell)
-            except _CellError as exc:
-                issues.append(Issue(self.headers[index], str(exc)))
-        if issues:
-            return Converted(None, issues)
+            problems.run(self._cell, data, key, cell, self.headers[index])
+        unread = {e.field for e in problems.errors}
         values, errors = clean_row(data)
-        if errors:
-            return Converted(None, [Issue(self._column_of(e), e.message) for e in errors])
-        return Converted(values, [])
+        for error in errors:
+            column = self._column_of(error)
+            if column not in unread:  # a cell that could not be read is not also "missing"
+                problems.add(column, error.code, error.message)
+        order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+        issues = [Issue(e.field or "", e.message)  # in the file's column order
+                  for e in sorted(problems.errors, key=lambda e: order.get(e.field or "", len(order)))]
+        return Converted(None if issues else values, issues, self._typed_name(cells))
+
+    def _cell(self, data: dict[str, Any], key: str, cell: Any, header: str) -> None:
+        if isinstance(cell, Formula):
+            raise DomainError(ErrorCode.INVALID, f"{header}が数式のため取り込めません（{cell[:40]}）。値を入力してください。",
+                              header)
+        if isinstance(cell, str) and len(cell) > self.max_cell_chars:
+            raise DomainError(ErrorCode.INVALID, f"{self.max_cell_chars:,}文字を超える値は取り込めません。", header)
+        try:
+            self._put(data, key, cell)
+        except _CellError as exc:
+            raise DomainError(ErrorCode.INVALID, str(exc), header) from exc
+
+    def _typed_name(self, cells: tuple[Any, ...]) -> str:
+        """The row's name as the file has it (姓 名, or the one 氏名 column), for the results."""
+        def typed(key: str) -> str:
+            index = next((i for i, k in self.pairs if k == key), None)
+            return _text(cells[index]) if index is not None and index < len(cells) else ""
+
+        name = f"{typed('last_name')} {typed('first_name')}".strip() or typed("full_name")
+        return name[:100]
 
     def _column_of(self, error: FieldError) -> str:
         key = FIELD_COLUMN.get(error.field or "", error.field or "")
+        if key not in self.header_of and key in ("prefecture", "city"):
+            key = "postal_code"  # filled from the postal code when the file has no column for it
         if key not in self.header_of and key in ("last_name", "first_name"):
             key = "full_name" if "full_name" in self.header_of else key
         if key not in self.header_of and key in ("last_name_kana", "first_name_kana"):

@@ -11,6 +11,7 @@ that lies about its size yields truncated XML, which the reader reports as a bro
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 from dataclasses import dataclass
@@ -57,11 +58,34 @@ def sniff(data: bytes, filename: str, settings: Settings) -> Sniffed:
             raise file_error("拡張子は .csv ですが、中身はExcel(.xlsx)などのファイルです。")
         return Sniffed(XLSX)
     if name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise file_error("拡張子は .xlsx ですが、Excelファイルではありません（CSVなどの名前を変えたファイル）。"
-                         "CSVは拡張子を .csv にして取り込んでください。")
+        if looks_like_text(data):
+            raise file_error("拡張子は .xlsx ですが、Excelファイルではありません（CSVなどの名前を変えたファイル）。"
+                             "CSVは拡張子を .csv にして取り込んでください。")
+        raise file_error("Excelファイルではありません（拡張子は .xlsx ですが、中身は別の形式か壊れたデータです）。"
+                         "Excelで開けることを確かめ、「.xlsx」形式で保存したファイルを選んでください。")
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
         return Sniffed(CSV)
     raise file_error("取り込めるのはExcel(.xlsx)とCSV(.csv)のファイルです。")
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Whether the start of ``data`` reads as text (a CSV or TSV under another name).
+
+    Text here is what decode_csv accepts: a UTF-16 BOM, or UTF-8 / CP932 without NUL bytes and
+    with no control characters but tabs and line ends."""
+    sample = data[:4096]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            # The sample may end inside a character: a decoder that is not told it is final waits.
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(ch) < 32 and ch not in "\t\r\n" or ch == "\x7f" for ch in text)
+    return False
 
 
 def check_xlsx_archive(data: bytes, settings: Settings) -> None:

@@ -7,8 +7,9 @@ so a 10,000-row import spends its time on the customers rather than on the XML.
 
 Safety is the same as defusedxml's: a DTD (and with it every entity trick) is refused outright, and
 the input arrives in 64 kB pieces from a zip member whose size was checked before (safety.py).
-Formulas are returned as their text (「=SUM(A1:A3)」), never evaluated; a shared formula's dependants
-get the text of the formula they share.
+Formulas are returned as their text (「=SUM(A1:A3)」) in a :class:`Formula`, never evaluated, so that
+the import can refuse them (a text cell that merely starts with 「=」 is a plain str); a shared
+formula's dependants get the text of the formula they share.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ CHUNK = 65_536
 MAX_COLUMN = 200
 #: Local names of the elements read (the namespace is stripped: some writers prefix it, x:row).
 ROW, CELL, VALUE, FORMULA, TEXT, INLINE = "row", "c", "v", "f", "t", "is"
+
+
+class Formula(str):
+    """A cell that holds a formula, as its text (「=CONCATENATE("VIP","会員")」)."""
 
 
 class ForbiddenXml(ValueError):
@@ -109,8 +114,8 @@ class _SheetParser:
             if self.formula:
                 if self.formula_si is not None:
                     self.shared_formulas.setdefault(self.formula_si, self.formula)
-                return "=" + self.formula
-            return "=" + self.shared_formulas.get(self.formula_si or "", "")
+                return Formula("=" + self.formula)
+            return Formula("=" + self.shared_formulas.get(self.formula_si or "", ""))
         if self.inline is not None:
             return "".join(self.inline)
         value = self.value
@@ -141,15 +146,21 @@ def _forbid(*_: Any) -> None:
     raise ForbiddenXml("DTD or entity declarations are not allowed")
 
 
-def iter_sheet_rows(source: IO[bytes], shared_strings: Any, date_styles: set[int], epoch: datetime
-                    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) for every row present in the sheet, in file order."""
-    handler = _SheetParser(shared_strings, date_styles, epoch)
+def _parser() -> Any:
+    """An expat parser that refuses a DTD and every entity (as defusedxml does)."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
     parser.ExternalEntityRefHandler = _forbid
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def iter_sheet_rows(source: IO[bytes], shared_strings: Any, date_styles: set[int], epoch: datetime
+                    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) for every row present in the sheet, in file order."""
+    handler = _SheetParser(shared_strings, date_styles, epoch)
+    parser = _parser()
     parser.buffer_text = True
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
@@ -162,3 +173,25 @@ def iter_sheet_rows(source: IO[bytes], shared_strings: Any, date_styles: set[int
             handler.ready.clear()
         if not chunk:
             return
+
+
+def last_row_number(source: IO[bytes]) -> int:
+    """The number of the sheet's last row element (its ``r``, else its position), reading nothing else.
+
+    A counting pass for the row limit, before the rows are read for their values: expat with one
+    callback costs a fraction of what reading the cells does."""
+    last = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal last
+        if name.rpartition(" ")[2] == ROW:
+            number = attrs.get("r", "")
+            last = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else last + 1
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    while True:
+        chunk = source.read(CHUNK)
+        parser.Parse(chunk, not chunk)
+        if not chunk:
+            return last

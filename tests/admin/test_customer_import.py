@@ -7,20 +7,16 @@ import re
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Customer, CustomerImport
 from tests.admin.helpers import csrf_from
 from tests.import_files import fill_template, hostile_files, xlsx
+from tests.factories import count_rows
 
 PAGE = "/admin/customer-import"
 HEADERS = ["姓*", "名*", "セイ", "メイ", "電話番号", "メールアドレス"]
 HOSTILE = hostile_files()
-
-
-async def count(db, model=Customer) -> int:
-    async with db.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)))
 
 
 async def upload(client, name: str, data: bytes, mode: str = "import", encoding: str = "auto"):
@@ -46,17 +42,17 @@ async def test_manager_downloads_the_template_and_imports_it_back(manager, db):
     assert result.status_code == 200
     assert "インポートできました。" in result.text and "成功 3件" in result.text
     assert "データエラー 0件" in result.text and "すでに存在する顧客 0件" in result.text
-    assert 'id="notice-ok"' in result.text and await count(db) == 3
+    assert 'id="notice-ok"' in result.text and await count_rows(db) == 3
 
 
 async def test_dry_run_then_register(manager, db):
     data = xlsx([HEADERS, ["山田", "花子", "", "", "09012345678", ""], ["", "名のみ", "", "", "", ""]])
     preview = await upload(manager, "a.xlsx", data, mode="dry_run")
     assert "確認結果（まだ登録していません）" in preview.text and "成功 1件" in preview.text
-    assert "姓を入力してください。" in preview.text and await count(db) == 0
+    assert "姓を入力してください。" in preview.text and await count_rows(db) == 0
     action = re.search(r'action="([^"]+/confirm)"', preview.text).group(1)
     done = await manager.http.post(action, data={"csrf_token": csrf_from(preview.text)}, follow_redirects=True)
-    assert "インポートできました。" in done.text and await count(db) == 1
+    assert "インポートできました。" in done.text and await count_rows(db) == 1
     import_id = int(action.removesuffix("/confirm").rsplit("/", 1)[1])
     sheet = openpyxl.load_workbook(io.BytesIO((await manager.get(f"{PAGE}/{import_id}/results.xlsx")).content)).active
     assert [c.value for c in sheet[3]][:3] == [3, "データエラー", "姓*"]
@@ -67,12 +63,12 @@ async def test_dry_run_then_register(manager, db):
 async def test_csv_mapping_step_is_shown_and_remap_is_kept(manager, db):
     data = "番号,氏,名前,備考欄\r\n1,山田,花子,メモ\r\n".encode("cp932")
     preview = await upload(manager, "old.csv", data)  # インポート on a new layout only previews it
-    assert "列の対応" in preview.text and await count(db) == 0
+    assert "列の対応" in preview.text and await count_rows(db) == 0
     action = re.search(r'action="([^"]+/remap)"', preview.text).group(1)
     remapped = await manager.http.post(action, data={
         "csrf_token": csrf_from(preview.text), "map_0": "customer_no", "map_1": "last_name",
         "map_2": "first_name", "map_3": "notes"}, follow_redirects=True)
-    assert "成功 1件" in remapped.text and await count(db) == 0, re.findall(r"import-error\">([^<]+)<|badge[^>]+>([^<]+)<", remapped.text)
+    assert "成功 1件" in remapped.text and await count_rows(db) == 0, re.findall(r"import-error\">([^<]+)<|badge[^>]+>([^<]+)<", remapped.text)
     confirm = re.search(r'action="([^"]+/confirm)"', remapped.text).group(1)
     await manager.http.post(confirm, data={"csrf_token": csrf_from(remapped.text)})
     async with db.sessionmaker() as session:
@@ -93,7 +89,7 @@ async def test_hostile_files_get_a_japanese_error_and_write_nothing(manager, db,
     response = await upload(manager, name, data)
     assert response.status_code == 400, response.text[:500]
     assert fragment in re.search(r'id="import-error">([^<]+)<', response.text).group(1)
-    assert await count(db) == 0 and await count(db, CustomerImport) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, CustomerImport) == 0
     assert (await client.get("/healthz")).json()["status"] == "ok"
 
 
@@ -103,4 +99,41 @@ async def test_an_upload_over_the_size_limit_is_refused_before_parsing(manager, 
     response = await manager.http.post(f"{PAGE}/upload", data={"csrf_token": csrf_from(page.text)},
                                        files={"file": ("big.xlsx", b"PK\x03\x04" + b"\0" * (limit + 1_000_001))})
     assert response.status_code == 413 and "大きすぎます" in response.text
-    assert await count(db, CustomerImport) == 0
+    assert await count_rows(db, CustomerImport) == 0
+
+
+FORMULA = '=CONCATENATE("VIP","会員")'
+
+
+async def test_a_formula_and_every_other_problem_of_a_row_are_shown_with_its_name(manager, db):
+    data = xlsx([["姓*", "名*", "電話番号", "メールアドレス", "備考"],
+                 ["山田", "花子", "12345", "not-an-email", FORMULA],
+                 ["佐藤", "一郎", "090-1111-2222", "", "メモ"]])
+    result = await upload(manager, "formula.xlsx", data)
+    assert result.status_code == 200 and "成功 1件" in result.text and "データエラー 1件" in result.text
+    row = re.search(r"<tr><td>2</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", result.text)
+    assert row is not None, result.text[-3000:]
+    name, column, message = row.groups()
+    assert name == "山田 花子" and column == "電話番号、メールアドレス、備考"
+    assert "備考が数式のため取り込めません" in message and "電話番号" in message and "メールアドレス" in message
+    async with db.sessionmaker() as session:
+        assert set((await session.scalars(select(Customer.last_name))).all()) == {"佐藤"}
+
+
+async def test_a_file_one_row_over_the_limit_is_refused_at_once(manager, db):
+    from tests.import_files import many_rows
+
+    response = await upload(manager, "big.xlsx", many_rows(100_001, declared=False))
+    assert response.status_code == 400
+    assert re.search(r'id="import-error">([^<]+)<', response.text).group(1) == (
+        "行数が多すぎます（上限 100,000 行）。ファイルを分けて取り込んでください。")
+    assert await count_rows(db) == 0 and await count_rows(db, CustomerImport) == 0
+
+
+async def test_random_bytes_named_xlsx_are_told_they_are_not_an_excel_file(manager, db):
+    from tests.import_files import NOT_EXCEL, RANDOM_BYTES
+
+    response = await upload(manager, "customers.xlsx", RANDOM_BYTES)
+    message = re.search(r'id="import-error">([^<]+)<', response.text).group(1)
+    assert response.status_code == 400 and message.startswith(NOT_EXCEL) and "CSV" not in message
+    assert await count_rows(db) == 0 and await count_rows(db, CustomerImport) == 0

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from models import (
     AuditLog,
@@ -19,7 +19,7 @@ from models import (
 )
 from services import flags
 from services.customer_stats import refresh_customer_flags
-from tests.factories import SYSTEM, add_customer
+from tests.factories import SYSTEM, add_customer, count_rows
 
 HANAKO = {
     "last_name": "山田", "first_name": "花子", "last_name_kana": "ヤマダ", "first_name_kana": "ハナコ",
@@ -33,11 +33,6 @@ FORM = {
     "occupation_id": "__None", "first_visit_motive_id": "__None", "attributes": "車椅子の方\nお子様と一緒にご来店",
     "notes": "コーヒー好き", "mail_ok": "y", "phone_ok": "y", "pre_system_visit_count": "2",
 }
-
-
-async def count(db, model=Customer) -> int:
-    async with db.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(model))
 
 
 async def account_id(db, login_id: str) -> int:
@@ -136,13 +131,13 @@ async def test_forms_offer_only_editable_fields(manager, db):
 
 
 async def test_create_with_a_bad_phone_shows_the_japanese_error_and_writes_nothing(manager, db):
-    before = await count(db), await count(db, AuditLog)
+    before = await count_rows(db), await count_rows(db, AuditLog)
     response = await manager.submit("/admin/customer/create", {**FORM, "phone": "12-34"})
     assert response.status_code == 400
     assert "電話番号の形式が正しくありません。" in response.text
     assert 'value="12-34"' in response.text and 'value="佐藤"' in response.text  # values kept
     assert re.search(r'name="phone"[^>]*is-invalid|is-invalid[^>]*name="phone"', response.text)
-    assert (await count(db), await count(db, AuditLog)) == before
+    assert (await count_rows(db), await count_rows(db, AuditLog)) == before
 
 
 async def test_create_reports_every_bad_field(manager, db):
@@ -152,7 +147,7 @@ async def test_create_reports_every_bad_field(manager, db):
     assert response.status_code == 400
     assert "セイは全角カタカナで入力してください。" in response.text
     assert "メールアドレスの形式が正しくありません。" in response.text
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 async def test_create_goes_through_the_service_and_is_audited(manager, db):
@@ -176,7 +171,7 @@ async def test_duplicate_email_is_refused(manager, db):
     response = await manager.submit("/admin/customer/create", FORM)
     assert response.status_code == 400
     assert "このメールアドレスは既に他のお客様が登録しています。" in response.text
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 # ----------------------------------------------------------------------------- edit
@@ -233,7 +228,7 @@ async def test_staff_cannot_delete_customers(staff, db):
     customer = await add_customer(db, **HANAKO)
     response = await staff.delete("customer", customer.id)
     assert response.status_code == 403
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
     details = await staff.get(f"/admin/customer/details/{customer.id}")
     assert "delete?pks" not in details.text
     assert "fa-trash" not in (await staff.get("/admin/customer/list")).text
@@ -253,14 +248,14 @@ async def test_customer_with_a_reservation_is_not_deleted(manager, db):
                                 channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED))
     response = await manager.delete("customer", customer.id)
     assert "来店・予約履歴があるお客様は削除できません。" in await page_after(manager, response)
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_manager_deletes_a_customer_without_history(manager, db):
     customer = await add_customer(db, **HANAKO)
     response = await manager.delete("customer", customer.id)
     assert f"山田 花子 様（お客様番号 {customer.customer_no}）を削除しました。" in await page_after(manager, response)
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
     async with db.sessionmaker() as session:
         assert await session.scalar(select(AuditLog.action).where(AuditLog.action == "delete")) == "delete"
 
@@ -270,7 +265,7 @@ async def test_form_level_checks_are_japanese_too(manager, db):
                                                                "gender": "ROBOT"})
     assert response.status_code == 400
     assert "無効な整数です。" in response.text and "選択肢が正しくありません。" in response.text
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 def _memo_read(statement: str) -> bool:
@@ -308,3 +303,22 @@ async def test_the_list_marks_by_the_stored_flag_and_reads_memos_only_for_flagge
     assert "❗" in first and "施術中の私語が多い" in first and "⛔" not in first
     assert "⛔" in second and "無断キャンセル3回" in second and "❗" not in second
     assert "❗" not in third and "⛔" not in third
+
+
+async def test_the_customer_form_has_every_settable_field_with_the_registrys_label(db):
+    """A field added to services.customer_fields is on the admin form and reaches the service."""
+    from admin.customers import FREE_ITEM_PREFIX, build_customer_form, service_data
+    from models import FreeItem, FreeItemChoice
+    from services.customer_fields import FIELDS, SETTABLE
+
+    async with db.transaction() as session:
+        session.add(FreeItem(position=1, name="髪質", choices=[FreeItemChoice(name="普通")]))
+    form_class, free_item_ids = await build_customer_form(db.sessionmaker)
+    form = form_class()
+    on_form = [f.name for f in form if not f.name.startswith(FREE_ITEM_PREFIX)]
+    assert on_form == [n for n in SETTABLE if n != "free_item_choice_ids"]
+    assert [f.name for f in form if f.name.startswith(FREE_ITEM_PREFIX)] == [
+        f"{FREE_ITEM_PREFIX}{i}" for i in free_item_ids]
+    for name in on_form:
+        assert form[name].label.text.startswith(FIELDS[name].label)
+    assert list(service_data({})) == list(SETTABLE)

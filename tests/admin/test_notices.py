@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Customer, InflowRoute, Menu
 from services import customers as svc
 from services.actor import Actor
 from tests import factories
 from tests.admin.test_customers import FORM, HANAKO
+from tests.factories import count_rows
 
 
 async def add_customer(db, **overrides):
@@ -19,11 +20,6 @@ async def add_customer(db, **overrides):
     return await factories.add_customer(db, **{**HANAKO, **overrides})
 
 PHISHING = "システムエラー：http://evil.example にアクセスしてください"
-
-
-async def count(db, model) -> int:
-    async with db.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(model))
 
 
 def alerts(html: str) -> list[str]:
@@ -90,7 +86,7 @@ async def test_saving_a_customer_says_so(staff, db):
 async def test_a_refused_form_says_nothing_was_saved(manager, db):
     response = await manager.submit("/admin/customer/create", {**FORM, "phone": "0120-12"})
     assert response.status_code == 400
-    assert "登録しました" not in response.text and await count(db, Customer) == 0
+    assert "登録しました" not in response.text and await count_rows(db, Customer) == 0
     assert alerts((await manager.get("/admin/customer/list")).text) == []
 
 
@@ -112,7 +108,7 @@ async def test_deleting_names_the_customer(manager, db):
     response = await delete_url(manager, "customer", str(customer.id))
     page = await manager.get(response.text)
     assert alerts(page.text) == [f"山田 花子 様（お客様番号 {customer.customer_no}）を削除しました。"]
-    assert await count(db, Customer) == 0
+    assert await count_rows(db, Customer) == 0
 
 
 async def test_deleting_several_counts_them(manager, db):
@@ -120,7 +116,7 @@ async def test_deleting_several_counts_them(manager, db):
     second = await add_customer(db, last_name="鈴木", phone="09011112222", email="suzuki@example.jp")
     response = await delete_url(manager, "customer", f"{first.id},{second.id}")
     assert alerts((await manager.get(response.text)).text) == ["2件を削除しました。"]
-    assert await count(db, Customer) == 0
+    assert await count_rows(db, Customer) == 0
 
 
 async def test_a_row_already_gone_is_reported_in_japanese(manager, db):
@@ -134,7 +130,7 @@ async def test_a_delete_without_rows_is_refused_in_japanese(manager, db):
     await add_customer(db)
     response = await delete_url(manager, "customer", "")
     assert alerts((await manager.get(response.text)).text) == ["削除するデータが選択されていません。"]
-    assert await count(db, Customer) == 1
+    assert await count_rows(db, Customer) == 1
 
 
 async def test_after_a_delete_the_list_keeps_its_search_but_not_an_error(manager, db):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import (
     AuditLog,
@@ -29,11 +29,6 @@ from models.db import Database
 from services import auth
 from services.customer_stats import refresh_customer_flags, refresh_customer_stats
 from tests import factories
-
-
-async def count(db: Database, model: Any = Customer) -> int:
-    async with db.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)))
 
 
 async def audit_rows(db: Database, action: str) -> list[AuditLog]:
@@ -71,14 +66,10 @@ class Given:
                                                    if isinstance(o, (Caution, BlacklistEntry))])
 
     async def menu(self, name: str, **kw: Any) -> Menu:
-        menu = Menu(name=name, price=kw.pop("price", 5000), **kw)
-        await self.rows(menu)
-        return menu
+        return await factories.add_menu(self.db, name, **kw)
 
     async def staff_member(self, name: str, **kw: Any) -> StaffMember:
-        member = StaffMember(name=name, **kw)
-        await self.rows(member)
-        return member
+        return await factories.add_staff_member(self.db, name, **kw)
 
     async def occupation(self, name: str, **kw: Any) -> Occupation:
         occupation = Occupation(name=name, **kw)

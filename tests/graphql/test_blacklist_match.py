@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, update
 
 from models import AuditLog, BlacklistEntry, BlacklistMatchClearance, Customer
-from tests.graphql.conftest import count
+from tests.factories import count_rows
 
 MATCH = """
 query($id: ID!) { customer(id: $id) { customerNo isBlacklisted
@@ -68,7 +68,7 @@ async def test_manager_clears_a_false_match(gql, given, manager_token, staff_tok
                                        "memo": "生年月日が違う別人"}}, token=manager_token)
     assert data["clearBlacklistMatch"] == {
         "customer": {"customerNo": newcomer.customer_no, "blacklistMatch": None}, "errors": []}
-    assert await count(given.db, BlacklistMatchClearance) == 1
+    assert await count_rows(given.db, BlacklistMatchClearance) == 1
     data = await gql(MATCH, {"id": str(newcomer.id)}, token=staff_token)
     assert data["customer"]["blacklistMatch"] is None
 
@@ -77,7 +77,7 @@ async def test_clearing_is_refused_and_writes_nothing(gql, given, staff_token):
     listed, entry, newcomer = await _listed_and_newcomer(given)
     customer_token = await given.customer_token(newcomer)
     good = {"customerId": str(newcomer.id), "entryId": str(entry.id)}
-    logs = await count(given.db, AuditLog)
+    logs = await count_rows(given.db, AuditLog)
     cases = [
         (staff_token, good, "PERMISSION_DENIED", None),
         (customer_token, good, "PERMISSION_DENIED", None),
@@ -91,8 +91,8 @@ async def test_clearing_is_refused_and_writes_nothing(gql, given, staff_token):
         else:
             errors = body["data"]["clearBlacklistMatch"]["errors"]
             assert [(e["code"], e["field"]) for e in errors] == [(code, field)], errors
-    assert await count(given.db, BlacklistMatchClearance) == 0
-    assert await count(given.db, AuditLog) == logs
+    assert await count_rows(given.db, BlacklistMatchClearance) == 0
+    assert await count_rows(given.db, AuditLog) == logs
 
 
 async def test_bad_input_gives_a_japanese_error_and_writes_nothing(gql, given, manager_token):
@@ -109,4 +109,4 @@ async def test_bad_input_gives_a_japanese_error_and_writes_nothing(gql, given, m
         assert [(e["code"], e["field"]) for e in errors] == [(code, field)]
         assert errors[0]["message"].endswith("。")
         assert data["clearBlacklistMatch"]["customer"] is None
-    assert await count(given.db, BlacklistMatchClearance) == 0
+    assert await count_rows(given.db, BlacklistMatchClearance) == 0

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from models import Customer
-from tests.graphql.conftest import audit_rows, count
+from tests.factories import count_rows
+from tests.graphql.conftest import audit_rows
 from tests.graphql.test_customer_mutations import CREATE, GOOD_INPUT, UPDATE
 
 LIST = "{ customers(first: 50) { totalCount edges { node { customerNo visitCount } } } }"
@@ -40,7 +41,7 @@ async def test_create_refuses_a_pre_system_visit_count_out_of_range(gql, staff_t
                         token=staff_token))["createCustomer"]
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("preSystemVisitCount", "INVALID")]
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 @pytest.mark.parametrize(("field", "limit"), [
@@ -76,7 +77,7 @@ async def test_invisible_characters_in_identifying_fields_are_refused(gql, staff
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [(field, code)]
     assert "使用できない文字" in result["errors"][0]["message"] or code != "INVALID"
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 async def test_free_text_loses_control_characters_but_keeps_newlines(gql, staff_token, db):

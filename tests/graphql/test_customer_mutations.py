@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditLog, Customer, Referral
-from tests.graphql.conftest import audit_rows, count
+from tests.factories import count_rows
+from tests.graphql.conftest import audit_rows
 
 CREATE = """
 mutation Create($input: CreateCustomerInput!) {
@@ -94,7 +95,7 @@ async def test_create_normalises_and_returns_the_customer(gql, given, staff_toke
     assert customer["freeItemValues"] == [{"choice": {"name": "普通"}}]
     assert customer["mailOk"] is True and customer["isPhoneOnly"] is False
     assert (customer["preSystemVisitCount"], customer["visitCount"]) == (3, 3)
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_create_writes_an_audit_row_with_the_staff_account(gql, staff_token, db, session):
@@ -196,7 +197,7 @@ async def test_create_reports_bad_input_and_writes_nothing(
 
     assert result["customer"] is None
     assert {"field": field, "code": code, "message": message} in result["errors"]
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
     assert await audit_rows(db, "create") == []
 
 
@@ -208,7 +209,7 @@ async def test_create_reports_every_problem_at_once(gql, staff_token, db):
         ("phone", "INVALID_PHONE"),
         ("email", "INVALID_EMAIL"),
     }
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
 
 
 async def test_create_refuses_a_duplicate_email_case_insensitively(gql, given, staff_token, db):
@@ -223,7 +224,7 @@ async def test_create_refuses_a_duplicate_email_case_insensitively(gql, given, s
             "message": "このメールアドレスは既に他のお客様が登録しています。",
         }
     ]
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_create_refuses_a_duplicate_customer_number(gql, given, staff_token, db):
@@ -238,7 +239,7 @@ async def test_create_refuses_a_duplicate_customer_number(gql, given, staff_toke
             "message": "お客様番号「A131」は既に使われています。",
         }
     ]
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_create_needs_a_staff_token(gql, given, db):
@@ -252,7 +253,7 @@ async def test_create_needs_a_staff_token(gql, given, db):
         {"field": None, "code": "UNAUTHENTICATED", "message": "ログインが必要です。"}
     ]
     assert [e["code"] for e in as_customer["errors"]] == ["PERMISSION_DENIED"]
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 # --------------------------------------------------------------------------- update
@@ -393,7 +394,7 @@ async def test_a_manager_deletes_a_customer_without_history(gql, given, manager_
     result = (await gql(DELETE, {"input": {"id": str(customer.id)}}, token=manager_token))["deleteCustomer"]
 
     assert result == {"deletedId": str(customer.id), "errors": []}
-    assert await count(db) == 0
+    assert await count_rows(db) == 0
     assert len(await audit_rows(db, "delete")) == 1
 
 
@@ -406,7 +407,7 @@ async def test_staff_cannot_delete(gql, given, staff_token, db):
     assert result["errors"] == [
         {"field": None, "code": "PERMISSION_DENIED", "message": "店長・管理者のみが行える操作です。"}
     ]
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_delete_is_refused_with_every_reason(gql, given, manager_token, db):
@@ -437,10 +438,25 @@ async def test_delete_is_refused_with_every_reason(gql, given, manager_token, db
             "message": "紹介者・紹介した人が登録されているお客様は削除できません。",
         },
     ]
-    assert await count(db) == 2
+    assert await count_rows(db) == 2
 
 
 async def test_delete_of_an_unknown_customer_is_not_found(gql, manager_token):
     result = (await gql(DELETE, {"input": {"id": "999"}}, token=manager_token))["deleteCustomer"]
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("id", "NOT_FOUND")]
+
+
+# --------------------------------------------------------------------------- the inputs from the registry
+
+@pytest.mark.parametrize("input_type", ["CreateCustomerInput", "UpdateCustomerInput"])
+def test_the_customer_inputs_carry_every_settable_field_with_the_registrys_label(input_type):
+    """A field added to services.customer_fields reaches the API; one left out of an input fails here."""
+    from schema.inputs import customer as inputs
+    from services.customer_fields import FIELDS, SETTABLE
+
+    definition = getattr(inputs, input_type).__strawberry_definition__
+    fields = {f.python_name: f for f in definition.fields if f.python_name != "id"}
+    assert list(fields) == list(SETTABLE)
+    for name, field in fields.items():
+        assert field.description.startswith(f"{FIELDS[name].label} ({FIELDS[name].about}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from models import AuditLog, Customer, EmailChange
-from tests.graphql.conftest import count
+from tests.factories import count_rows as count
 
 UPDATE = """mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) {
   customer { email phone } errors { field code message } } }"""

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from models import AuditLog, BlacklistEntry, Caution
-from tests.graphql.conftest import count
+from tests.factories import count_rows
 
 ADD_CAUTION = """
 mutation($input: AddFlagInput!) { addCaution(input: $input) {
@@ -59,7 +59,7 @@ async def test_staff_add_change_and_remove_a_caution(gql, given, staff_token, db
     data = await gql(REMOVE_CAUTION, {"input": {"id": entry_id}}, token=staff_token)
     assert data["removeCaution"] == {"removedId": entry_id, "errors": [],
                                      "customer": {"customerNo": customer.customer_no, "isCaution": False}}
-    assert await count(db, Caution) == 0
+    assert await count_rows(db, Caution) == 0
 
 
 async def test_manager_runs_the_blacklist(gql, given, manager_token, db):
@@ -75,8 +75,8 @@ async def test_manager_runs_the_blacklist(gql, given, manager_token, db):
     assert data["blacklist"]["totalCount"] == 1
     data = await gql(REMOVE_BLACKLIST, {"input": {"id": entry["id"]}}, token=manager_token)
     assert data["removeFromBlacklist"]["customer"] == {"customerNo": customer.customer_no, "isBlacklisted": False}
-    assert await count(db, BlacklistEntry) == 0
-    assert await count(db, AuditLog) >= 3
+    assert await count_rows(db, BlacklistEntry) == 0
+    assert await count_rows(db, AuditLog) >= 3
 
 
 @pytest.mark.parametrize(("document", "name"), [(ADD_CAUTION, "addCaution"), (ADD_BLACKLIST, "addToBlacklist")])
@@ -88,7 +88,7 @@ async def test_bad_input_reports_every_problem_and_writes_nothing(gql, given, ma
         ({"customerId": "999999", "memo": "x" * 2001}, [("memo", "TOO_LONG"), ("customerId", "NOT_FOUND")]),
         ({"customerId": "１", "memo": "メモ"}, [("customerId", "NOT_FOUND")]),
     ]
-    logs = await count(db, AuditLog)
+    logs = await count_rows(db, AuditLog)
     for payload, expected in cases:
         data = await gql(document, {"input": payload}, token=manager_token)
         errors = data[name]["errors"]
@@ -97,8 +97,8 @@ async def test_bad_input_reports_every_problem_and_writes_nothing(gql, given, ma
     await gql(document, {"input": {"customerId": str(customer.id), "memo": "一件目"}}, token=manager_token)
     data = await gql(document, {"input": {"customerId": str(customer.id), "memo": "二件目"}}, token=manager_token)
     assert [(e["field"], e["code"]) for e in data[name]["errors"]] == [("customerId", "DUPLICATE")]
-    assert await count(db, Caution) + await count(db, BlacklistEntry) == 1
-    assert await count(db, AuditLog) == logs + 1
+    assert await count_rows(db, Caution) + await count_rows(db, BlacklistEntry) == 1
+    assert await count_rows(db, AuditLog) == logs + 1
 
 
 async def test_update_and_remove_of_unknown_entries(gql, manager_token):
@@ -116,7 +116,7 @@ async def test_who_may_change_what(gql, given, staff_token, db):
     customer = await given.customer()
     customer_token = await given.customer_token(customer)
     blacklist = {"customerId": str(customer.id), "memo": "暴言"}
-    logs = await count(db, AuditLog)
+    logs = await count_rows(db, AuditLog)
     for token, code in ((staff_token, "PERMISSION_DENIED"), (customer_token, "PERMISSION_DENIED"),
                         (None, "UNAUTHENTICATED")):
         data = await gql(ADD_BLACKLIST, {"input": blacklist}, token=token)
@@ -124,8 +124,8 @@ async def test_who_may_change_what(gql, given, staff_token, db):
     for token, code in ((customer_token, "PERMISSION_DENIED"), (None, "UNAUTHENTICATED")):
         data = await gql(ADD_CAUTION, {"input": blacklist}, token=token)
         assert [e["code"] for e in data["addCaution"]["errors"]] == [code]
-    assert await count(db, Caution) + await count(db, BlacklistEntry) == 0
-    assert await count(db, AuditLog) == logs
+    assert await count_rows(db, Caution) + await count_rows(db, BlacklistEntry) == 0
+    assert await count_rows(db, AuditLog) == logs
 
 
 async def test_staff_cannot_touch_an_existing_blacklist_entry(gql, given, staff_token, manager_token, db):
@@ -201,9 +201,9 @@ async def test_a_caution_memo_loses_control_and_bidi_characters_and_nothing_else
 async def test_a_caution_memo_of_only_control_characters_is_required_and_writes_nothing(
         gql, given, staff_token, db):
     customer = await given.customer()
-    before = (await count(db, Caution), await count(db, AuditLog))
+    before = (await count_rows(db, Caution), await count_rows(db, AuditLog))
     out = (await gql(ADD_CAUTION, {"input": {"customerId": str(customer.id), "memo": "\u202e\x00\x07"}},
                      token=staff_token))["addCaution"]
     assert out == {"caution": None, "errors": [{"field": "memo", "code": "REQUIRED",
                                                 "message": "メモを入力してください。"}]}
-    assert (await count(db, Caution), await count(db, AuditLog)) == before
+    assert (await count_rows(db, Caution), await count_rows(db, AuditLog)) == before

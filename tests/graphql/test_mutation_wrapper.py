@@ -21,7 +21,7 @@ from models import AuditLog, Customer, Occupation, ReservationStatus
 from services import booking
 from services import customers as customer_service
 from services.locking import write_conflict
-from tests.graphql.conftest import count
+from tests.factories import count_rows
 from tests.graphql.test_customer_mutations import CREATE, DELETE, GOOD_INPUT, UPDATE
 from tests.graphql.test_reservations import CANCEL
 
@@ -42,14 +42,14 @@ def raced(monkeypatch):
 async def test_a_constraint_violation_is_a_payload_error_and_nothing_is_written(
         gql, given, staff_token, db, raced, fields, field, code, message):
     await given.customer(customer_no="A100", email="taken@example.jp")
-    before = (await count(db), await count(db, AuditLog))
+    before = (await count_rows(db), await count_rows(db, AuditLog))
 
     result = (await gql(CREATE, {"input": {**GOOD_INPUT, "email": "new@example.jp", **fields}},
                         token=staff_token))["createCustomer"]
 
     assert result["customer"] is None
     assert result["errors"] == [{"field": field, "code": code, "message": message}]
-    assert (await count(db), await count(db, AuditLog)) == before
+    assert (await count_rows(db), await count_rows(db, AuditLog)) == before
 
 
 async def test_an_update_refused_by_a_constraint_changes_nothing(gql, given, staff_token, db, raced):
@@ -189,7 +189,7 @@ async def test_a_write_the_database_gave_up_on_is_a_try_again_payload_error(gql,
 
     assert out == {"reservation": None, "errors": [
         {"field": None, "code": "DUPLICATE", "message": "他の操作と同時に変更されました。もう一度お試しください。"}]}
-    assert await count(db, Occupation) == 0
+    assert await count_rows(db, Occupation) == 0
 
 
 @pytest.mark.parametrize("error", [_refused(_PgError("42P01"), ProgrammingError),

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from models import Customer, CustomerImport
 from resolvers.limits import MAX_NESTING, too_deep
 from resolvers.request_guard import BAD_MULTIPART
-from tests.graphql.conftest import count
+from tests.factories import count_rows
 from tests.graphql.test_auth import LOGIN
 from tests.graphql.test_customer_mutations import CREATE, GOOD_INPUT
 
@@ -51,7 +51,7 @@ async def test_a_lone_surrogate_is_a_bad_request(client, staff_token, db, query,
     response = await post(client, query, variables, staff_token)
 
     bad_request(response, BAD_TEXT)
-    assert await count(db, Customer) == 0
+    assert await count_rows(db, Customer) == 0
 
 
 async def test_variables_nested_as_deep_as_the_body_allows_are_a_bad_request(client, staff_token):

@@ -11,7 +11,7 @@ from models import AuditLog, BlacklistEntry, CancelKind, Caution, Customer, Rese
 from services import booking
 from services.actor import Actor
 from services.booking import KEEP, Reschedule
-from services.booking.figures import find_differences
+from services.customer_stats.check import find_differences
 from services.errors import DomainError, ErrorCode
 from tests.booking_world import NOW, World, later
 

@@ -15,7 +15,7 @@ from models.db import Database
 from services import auth, booking, flags
 from services.actor import Actor
 from services.booking import Reschedule
-from services.booking.figures import find_differences
+from services.customer_stats.check import find_differences
 from services.errors import DomainError
 from tests.booking_world import World, later
 
@@ -119,17 +119,17 @@ async def test_check_figures_reports_and_fixes_wrong_caution_and_blacklist_flags
     capsys.readouterr()
     async with db.transaction() as s:  # what a forgotten writer or a hand edit would leave
         await s.execute(update(Customer).where(Customer.id == plain.id).values(is_caution=True))
-        await s.execute(update(Customer).where(Customer.id == listed.id).values(is_blacklisted=False))
+        await s.execute(update(Customer).where(Customer.id == listed.id).values(has_blacklist_entry=False))
 
     assert await cli._check_figures(fix=False) == 1
     out = capsys.readouterr().out
     assert f"{plain.customer_no} (id {plain.id}) is_caution: stored True, expected False" in out
-    assert f"{listed.customer_no} (id {listed.id}) is_blacklisted: stored False, expected True" in out
+    assert f"{listed.customer_no} (id {listed.id}) has_blacklist_entry: stored False, expected True" in out
     assert "2 differences" in out
     assert await cli._check_figures(fix=True) == 1
     assert await cli._check_figures(fix=False) == 0
     async with db.sessionmaker() as s:
         stored = dict((await s.execute(select(Customer.id, Customer.is_caution)
                                        .where(Customer.id.in_([plain.id, listed.id])))).all())
-        blacklisted = await s.scalar(select(Customer.is_blacklisted).where(Customer.id == listed.id))
+        blacklisted = await s.scalar(select(Customer.has_blacklist_entry).where(Customer.id == listed.id))
     assert stored == {plain.id: False, listed.id: False} and blacklisted is True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import (
     AuditLog,
@@ -28,6 +28,7 @@ from services.config import Settings
 from services.customer_import.template import CHOICES_SHEET
 from services.errors import DomainError, ErrorCode
 from tests.import_files import fill_template, xlsx
+from tests.factories import count_rows
 
 SYSTEM = Actor.system("test")
 SETTINGS = Settings()
@@ -38,11 +39,6 @@ async def run(db, data: bytes, name: str = "customers.xlsx", **kwargs) -> import
     async with db.transaction() as session:
         return await importer.import_customers(session, SYSTEM, importer.Upload(name, data),
                                                settings=kwargs.pop("settings", SETTINGS), **kwargs)
-
-
-async def count(db, model=Customer) -> int:
-    async with db.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)))
 
 
 async def template(db) -> bytes:
@@ -61,8 +57,8 @@ async def test_template_has_headers_required_marks_notes_example_and_choice_list
     workbook = openpyxl.load_workbook(io.BytesIO(await template(db)))
     sheet = workbook["顧客情報"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:11] == ["お客様番号", "姓*", "名*", "セイ", "メイ", "電話番号", "メールアドレス", "生年月日",
-                            "性別", "郵便番号", "住所"]
+    assert headers[:13] == ["お客様番号", "姓*", "名*", "セイ", "メイ", "電話番号", "メールアドレス", "生年月日",
+                            "性別", "郵便番号", "都道府県", "市区町村", "住所"]
     assert "流入経路" in headers and headers[-1] == "髪質"
     assert all(str(c.value).startswith("※") for c in sheet[2])
     assert [c.value for c in sheet[3]][1:3] == ["山田", "花子"]
@@ -82,7 +78,7 @@ async def test_template_round_trip_three_rows_are_three_successes(db):
         session.add(InflowRoute(name="Instagram"))
     filled = fill_template(await template(db), [
         [None, "佐藤", "一郎", "ｻﾄｳ", "いちろう", "０９０−１１１１−２２２２", "ichiro@example.jp", "S50.1.1", "男性",
-         "1500041", None, "Instagram"],
+         "1500041", *[None] * 11, "Instagram"],
         [None, "鈴木", "花", "スズキ", "ハナ", 9022223333, "Hana@Example.jp", datetime(1990, 4, 1), "女性"],
         [None, "高橋", "実", None, None, None, None, "平成2年4月1日"],
     ])
@@ -98,7 +94,7 @@ async def test_template_round_trip_three_rows_are_three_successes(db):
     assert rows[0].prefecture == "東京都" and rows[0].registration_path == RegistrationPath.IMPORT
     assert rows[1].email_key == "hana@example.jp"
     assert {r.customer_no for r in report.results} == {c.customer_no for c in rows}
-    assert await count(db, AuditLog) == 3
+    assert await count_rows(db, AuditLog) == 3
 
 
 async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
@@ -118,11 +114,11 @@ async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
         ["木村", "拓", "キムラ", "タク", "", "", "H31.5.1", "", ""],                                         # 9 date
         ["林", "檎", "", "", "", "", "", "不明な性", ""],                                                  # 10 gender
         ["森", "林", "", "", "", "", "", "", "チラシ"],                                                     # 11 route
-        ["=1+2", "式", "", "", "", "", "", "", ""],                                                       # 12 text
+        ["=1+2", "式", "", "", "", "", "", "", ""],                                                       # 12 formula
     ])
     report = await run(db, data)
     assert outcomes(report) == {2: "success", 3: "error", 4: "error", 5: "existing", 6: "existing",
-                                7: "existing", 9: "error", 10: "error", 11: "error", 12: "success"}
+                                7: "existing", 9: "error", 10: "error", 11: "error", 12: "error"}
     by_row = {r.row: r for r in report.results}
     assert (by_row[3].column, by_row[3].message) == ("姓*", "姓を入力してください。")
     assert by_row[4].column == "電話番号" and "電話番号" in by_row[4].message
@@ -132,21 +128,23 @@ async def test_messy_file_classifies_every_row_with_its_number_and_column(db):
     assert by_row[9].column == "生年月日"
     assert by_row[10].column == "性別" and "女性" in by_row[10].message
     assert by_row[11].column == "流入経路" and "チラシ" in by_row[11].message
-    assert (report.success_count, report.error_count, report.existing_count) == (2, 5, 3)
+    assert (by_row[12].column, by_row[12].name) == ("姓*", "=1+2 式")
+    assert by_row[12].message == "姓*が数式のため取り込めません（=1+2）。値を入力してください。"
+    assert (report.success_count, report.error_count, report.existing_count) == (1, 6, 3)
     async with db.sessionmaker() as session:
         names = set((await session.scalars(select(Customer.last_name))).all())
-    assert names == {"既存", "山田", "=1+2"}  # the formula's text is data, never evaluated
+    assert names == {"既存", "山田"}  # a formula is never evaluated nor stored
 
 
 async def test_dry_run_writes_no_customer_and_confirm_imports_exactly_it(db):
     data = xlsx([HEADERS, ["山田", "花子", "", "", "09012345678", "", "", "", ""], ["", "", "", "", "1", "", "", "", ""]])
     preview = await run(db, data, dry_run=True)
     assert preview.status == ImportStatus.PREVIEW and outcomes(preview) == {2: "success", 3: "error"}
-    assert await count(db) == 0 and await count(db, AuditLog) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, AuditLog) == 0
     async with db.transaction() as session:
         done = await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
                                                preview_id=preview.import_id)
-    assert outcomes(done) == outcomes(preview) and await count(db) == 1
+    assert outcomes(done) == outcomes(preview) and await count_rows(db) == 1
     with pytest.raises(DomainError) as again:  # the kept file is dropped once registered
         async with db.transaction() as session:
             await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
@@ -166,7 +164,7 @@ async def test_confirm_refuses_when_rows_changed_since_the_dry_run(db):
             await importer.import_customers(session, SYSTEM, None, settings=SETTINGS,
                                             preview_id=preview.import_id)
     assert "2行目: 成功→すでに存在する顧客" in changed.value.message
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_same_file_twice_creates_nothing_the_second_time(db):
@@ -177,7 +175,7 @@ async def test_same_file_twice_creates_nothing_the_second_time(db):
     assert outcomes(first) == {2: "success", 3: "success"}
     assert outcomes(second) == {2: "existing", 3: "existing"}
     assert second.results[1].customer_no == first.results[1].customer_no
-    assert await count(db) == 2
+    assert await count_rows(db) == 2
     async with db.sessionmaker() as session:
         logs = (await session.scalars(select(CustomerImport).order_by(CustomerImport.id))).all()
     assert [(log.success_count, log.existing_count) for log in logs] == [(2, 0), (0, 2)]
@@ -194,7 +192,7 @@ async def test_csv_from_another_system_with_a_mapping_that_is_kept(db, encoding,
             "A002,佐藤,サトウ,,,,\r\n")
     data = bom + text.encode(encoding)
     first = await run(db, data, "export.csv", encoding=choice)
-    assert first.needs_mapping and first.status == ImportStatus.PREVIEW and await count(db) == 0
+    assert first.needs_mapping and first.status == ImportStatus.PREVIEW and await count_rows(db) == 0
     assert first.mapping == ["customer_no", "full_name", "full_name_kana", "phone", "email", "birth_date", ""]
     assert outcomes(first) == {2: "success", 3: "error"}
     assert first.results[1].column == "お名前、フリガナ" and "空白" in first.results[1].message
@@ -214,7 +212,7 @@ async def test_csv_in_the_wrong_chosen_encoding_is_a_clear_error(db):
     with pytest.raises(DomainError) as refused:
         await run(db, data, "x.csv", encoding="utf-8")
     assert refused.value.code == ErrorCode.INVALID_FILE and "UTF-8" in refused.value.message
-    assert await count(db) == 0 and await count(db, CustomerImport) == 0
+    assert await count_rows(db) == 0 and await count_rows(db, CustomerImport) == 0
 
 
 async def test_mapping_errors_are_reported(db):
@@ -228,7 +226,7 @@ async def test_mapping_errors_are_reported(db):
     with pytest.raises(DomainError) as unknown:
         await run(db, data, "x.csv", mapping=["last_name", "password_hash"])
     assert unknown.value.field == "mapping"
-    assert await count(db, CustomerImport) == 0
+    assert await count_rows(db, CustomerImport) == 0
 
 
 async def test_long_cells_are_row_errors_and_limits_are_settings(db):
@@ -240,7 +238,7 @@ async def test_long_cells_are_row_errors_and_limits_are_settings(db):
     with pytest.raises(DomainError) as too_many:
         await run(db, data, settings=small)
     assert too_many.value.code == ErrorCode.FILE_TOO_LARGE and "1 行" in too_many.value.message
-    assert await count(db) == 1
+    assert await count_rows(db) == 1
 
 
 async def test_staff_may_not_import(db):
@@ -259,8 +257,9 @@ async def test_results_workbook_lists_every_row_and_neutralises_formulas(db):
     sheet = openpyxl.load_workbook(io.BytesIO(importer.results_workbook(report.results))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["行", "結果", "列", "内容", "お客様番号", "氏名"]
-    assert rows[1][:2] == [2, "成功"] and rows[1][5] == "'=HYPERLINK(1) 花子"
-    assert rows[2][:3] == [3, "データエラー", "姓*"]
+    # The formula row is refused, and the name as typed (the formula's text) is written inert.
+    assert rows[1][:3] == [2, "データエラー", "姓*"] and rows[1][5] == "'=HYPERLINK(1) 花子"
+    assert rows[2][:3] == [3, "データエラー", "姓*"] and rows[2][5] == "x"
 
 
 async def test_imported_visit_counts_are_what_the_figures_writer_computes(db):
@@ -301,3 +300,17 @@ def test_the_import_reaches_into_no_private_names_of_other_modules():
                 found += [f"{path.name}:{node.lineno} import {a.name}"
                           for a in node.names if a.name.startswith("_")]
     assert found == []
+
+
+def test_the_import_has_a_column_for_every_settable_field_with_the_registrys_label():
+    """A field added to services.customer_fields gets an import column (or a test says why not)."""
+    from services.customer_fields import FIELDS, SETTABLE
+    from services.customer_import.columns import BY_KEY, CELLS
+
+    assert set(CELLS) == set(SETTABLE)
+    for name, cell in CELLS.items():
+        if cell is None:  # one column per free item
+            continue
+        column = BY_KEY[cell.key or name]
+        assert column.header == FIELDS[name].label
+        assert FIELDS[name].hint in column.note

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
+from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus
 from services import customers as svc
 from services.actor import Actor
 from services.customer_search import CustomerFilter, customer_search_query, free_text_clause
 from services.customer_stats import refresh_customer_stats
+from tests.factories import add_menu, add_staff_member
 
 ACTOR = Actor.system("test")
 
@@ -25,10 +26,8 @@ async def salon(session):
         "last_name": "佐藤", "first_name": "花子", "last_name_kana": "サトウ", "first_name_kana": "ハナコ",
         "phone": "03-9876-5432", "email": "hanako@example.jp", "customer_no": "G511"}, ACTOR)
     sato.line_name = "はなちゃん"
-    cut, color = Menu(name="カット", price=5000), Menu(name="カラー", price=8000)
-    stylist = StaffMember(name="鈴木")
-    session.add_all([cut, color, stylist])
-    await session.flush()
+    cut, color = await add_menu(session, "カット"), await add_menu(session, "カラー", price=8000)
+    stylist = await add_staff_member(session, "鈴木")
     start = datetime(2026, 3, 1, 1, tzinfo=timezone.utc)
     visit = Reservation(customer_id=yamada.id, staff_member_id=stylist.id, start_at=start,
                         end_at=start + timedelta(hours=1), channel=ReservationChannel.ADMIN,

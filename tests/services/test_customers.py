@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from models import (
     AuditLog,
     Customer,
-    Menu,
     Referral,
     Reservation,
     ReservationChannel,
@@ -21,6 +20,7 @@ from services import customers as svc
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode
 from services.store import get_store_settings
+from tests.factories import add_menu
 
 GOOD = {
     "last_name": "山田",
@@ -139,8 +139,7 @@ async def test_delete_is_for_managers_and_only_without_history(session):
 
     other = await svc.create_customer(session, {**GOOD, "email": "o@example.jp"}, STAFF)
     session.add(Referral(referrer_id=other.id, referred_id=customer.id, memo="10%引き"))
-    menu = Menu(name="カット", price=5000)
-    session.add(menu)
+    menu = await add_menu(session)
     start = datetime(2026, 1, 5, 1, tzinfo=timezone.utc)
     session.add(Reservation(customer_id=customer.id, start_at=start, end_at=start + timedelta(hours=1),
                             channel=ReservationChannel.ADMIN, status=ReservationStatus.VISITED))

@@ -23,7 +23,7 @@ from models import (
 )
 from models.db import Database
 from services import auth
-from services.booking.figures import find_differences
+from services.customer_stats.check import find_differences
 from services.customers import derive_keys
 from services.demo import DemoSummary, load_demo_salon
 from services.demo.data import JST
@@ -80,7 +80,7 @@ async def test_a_small_salon_has_every_status_and_consistent_data(db):
         assert_keys(customer)
     # The stored caution / blacklist flags as well: the loader writes entries in bulk.
     assert sum(c.is_caution for c in customers) == summary.cautions > 0
-    assert sum(c.is_blacklisted for c in customers) == summary.blacklisted > 0
+    assert sum(c.has_blacklist_entry for c in customers) == summary.blacklisted > 0
     async with db.sessionmaker() as s:
         assert await find_differences(s) == []
     placeholders = [c for c in customers if c.email_is_placeholder]

@@ -11,7 +11,7 @@ from models import AuditLog, BlacklistEntry, Caution, Customer, StaffRole
 from services import customers as customer_service
 from services import flags
 from services.actor import Actor
-from services.booking.figures import find_differences
+from services.customer_stats.check import find_differences
 from services.errors import DomainError, ErrorCode
 from tests.factories import add_customer
 
@@ -147,9 +147,9 @@ async def test_who_may_change(session, customer, kind, actor, allowed):
 
 
 async def _stored_flags(session, customer_id: int) -> tuple[bool, bool]:
-    row = (await session.execute(select(Customer.is_caution, Customer.is_blacklisted)
+    row = (await session.execute(select(Customer.is_caution, Customer.has_blacklist_entry)
                                  .where(Customer.id == customer_id))).one()
-    return bool(row.is_caution), bool(row.is_blacklisted)
+    return bool(row.is_caution), bool(row.has_blacklist_entry)
 
 
 async def test_add_and_remove_rewrite_the_stored_flags_in_their_transaction(session, customer):

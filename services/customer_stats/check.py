@@ -1,6 +1,6 @@
 """The customer figures recomputed from scratch, in Python, to check the stored ones.
 
-``services.customer_stats`` keeps the figures up to date with SQL aggregates in the
+The package (``services.customer_stats``) keeps the figures up to date with SQL aggregates in the
 transaction of every change; this module computes the same definitions (SPEC §1) a
 second, independent way from the raw rows, so a forgotten refresh or a wrong
 aggregate shows up as a difference (the ``check-figures`` command, the property test).

@@ -3,7 +3,9 @@
 Every service that changes a reservation's customer or status calls
 :func:`refresh_customer_stats`; nothing else writes these columns. Every writer of a
 caution or blacklist entry calls :func:`refresh_customer_flags` the same way, and the
-figures check compares the stored flags with :func:`flags_from_entries`.
+figures check (:mod:`.check`, the ``check-figures`` command) recomputes every figure from the raw
+rows a second, independent way and compares; it compares the stored flags with
+:func:`flags_from_entries`.
 
 - visits: VISITED reservations + pre_system_visit_count
 - reservations: every reservation of the customer
@@ -142,11 +144,11 @@ def _aware(value: datetime | str | None) -> datetime | None:
 @dataclass(frozen=True)
 class CustomerFlags:
     is_caution: bool = False
-    is_blacklisted: bool = False
+    has_blacklist_entry: bool = False
 
 
 #: The stored flag columns, in the order of :class:`CustomerFlags`.
-FLAGS = ("is_caution", "is_blacklisted")
+FLAGS = ("is_caution", "has_blacklist_entry")
 
 
 async def flags_from_entries(session: AsyncSession, customer_ids: Iterable[int]) -> dict[int, CustomerFlags]:
@@ -182,14 +184,14 @@ async def refresh_customer_flags(session: AsyncSession, customer_ids: Iterable[i
         chunk = ids[start:start + 500]
         expected = await flags_from_entries(session, chunk)
         stored = await session.execute(
-            select(Customer.id, Customer.is_caution, Customer.is_blacklisted).where(Customer.id.in_(chunk)))
-        changed = [{"customer_id": i, "caution": want.is_caution, "listed": want.is_blacklisted}
+            select(Customer.id, Customer.is_caution, Customer.has_blacklist_entry).where(Customer.id.in_(chunk)))
+        changed = [{"customer_id": i, "caution": want.is_caution, "listed": want.has_blacklist_entry}
                    for i, caution, listed in stored
                    if (want := expected.get(i, CustomerFlags())) != CustomerFlags(bool(caution), bool(listed))]
         if changed:
             await session.execute(
                 update(Customer.__table__).where(Customer.__table__.c.id == bindparam("customer_id"))
-                .values(is_caution=bindparam("caution"), is_blacklisted=bindparam("listed")),
+                .values(is_caution=bindparam("caution"), has_blacklist_entry=bindparam("listed")),
                 changed)
     # Loaded customers show the new flags on their next access.
     wanted = set(ids)
