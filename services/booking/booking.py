@@ -141,11 +141,14 @@ async def menu_ids_of(session: AsyncSession, reservation_id: int) -> list[int]:
 
 
 async def owned_reservation(session: AsyncSession, reservation_id: int, actor: Actor,
-                            action: Action) -> Reservation:
-    """The reservation, locked; a customer token reaches only its own (others do not exist for it)."""
+                            action: Action, also_staff: list[int | None] | None = None) -> Reservation:
+    """The reservation, locked; a customer token reaches only its own (others do not exist for it).
+
+    Every lock of the operation is taken here, at once and in the global order (locks.py):
+    ``also_staff`` names the stylists it is moving to."""
     if role_of(actor) != Role.CUSTOMER:
         check(actor, action)
-    reservation = await locked_reservation(session, reservation_id)
+    reservation = await locked_reservation(session, reservation_id, also_staff or ())
     if not can(actor, action, reservation.customer_id):
         if role_of(actor) == Role.CUSTOMER:
             raise NotFound("予約")
@@ -157,12 +160,12 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
                                  actor: Actor, *, now: datetime | None = None) -> Booked:
     """Move a reservation (time, stylist, menus) under the same rules as a new booking."""
     now = now or utcnow()
-    reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK)
+    new_staff = [] if change.staff_member_id is KEEP else [change.staff_member_id]
+    reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK, new_staff)
     check_active(reservation.status)
     old_menus = await menu_ids_of(session, reservation.id)
     before = snapshot(reservation, old_menus)
     start_at, end_at, staff_id, menus = await _new_slot(session, reservation, change, old_menus, now, actor)
-    await lock_booking(session, [], [staff_id])
     warnings = []
     if reservation.customer_id is not None:
         warnings = await rules.bookable_customer(session, reservation.customer_id, actor)
