@@ -28,6 +28,10 @@ class Operation(LabeledEnum):
 
 #: Reservations that still hold their slot and may be rescheduled or cancelled.
 ACTIVE_STATUSES = frozenset({S.TENTATIVE, S.PREPAYMENT_UNPAID, S.BOOKED, S.PREPAID})
+#: Prepayment-only statuses of a reservation still to come (事前決済未払い, 事前決済支払い済み before the
+#: visit): while any remain, prepayment cannot be switched off. 事前決済店舗都合キャンセル is final and
+#: stays on its reservations, with its label, after the switch.
+OPEN_PREPAYMENT_STATUSES = PREPAYMENT_ONLY_STATUSES & ACTIVE_STATUSES
 #: Statuses that occupy the stylist's time (a new booking may not overlap them).
 OCCUPYING_STATUSES = ACTIVE_STATUSES | {S.VISITED}
 
