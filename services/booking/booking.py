@@ -162,7 +162,7 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     now = now or utcnow()
     new_staff = [] if change.staff_member_id is KEEP else [change.staff_member_id]
     reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK, new_staff)
-    check_active(reservation.status)
+    check_active(reservation)
     old_menus = await menu_ids_of(session, reservation.id)
     before = snapshot(reservation, old_menus)
     start_at, end_at, staff_id, menus = await _new_slot(session, reservation, change, old_menus, now, actor)

@@ -69,7 +69,7 @@ async def _change(session: AsyncSession, reservation_id: int, actor: Actor, oper
     before = {k: getattr(reservation, k) for k in AUDITED}
     fee = await _prices_total(session, reservation.id)
     target = _target(operation, reservation, settings, now, fee)
-    check_transition(operation, reservation.status, target, settings.use_prepayment)
+    check_transition(operation, reservation, target, settings.use_prepayment)
     apply(reservation, settings, now, fee_for(fee, settings))
     reservation.status = target
     await session.flush()

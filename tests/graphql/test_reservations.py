@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event, func, select
 
-from models import BlacklistEntry, Caution, Reservation
+from models import AuditLog, BlacklistEntry, Caution, Reservation
 from services import auth, booking, token_cache
 from services.booking.listing import SALON_TZ
 from tests.booking_world import World, later
@@ -153,7 +155,9 @@ async def test_cancellation_fee_cycle(gql, world, db, staff_token, manager_token
     assert out["waiveCancellationFee"]["reservation"]["cancelFeeWaivedAt"]
     again = (await gql(STATUS_OPS["payCancellationFee"], {"id": str(r.id)}, token=staff_token))
     error = again["payCancellationFee"]["errors"][0]
-    assert error["code"] == "INVALID_TRANSITION" and "「キャンセル」から「キャンセル」" in error["message"]
+    assert error["code"] == "INVALID_TRANSITION" and error["field"] == "status"
+    assert error["message"].startswith("「キャンセル料の支払い」はできません。この予約は")
+    assert re.search(r"キャンセル料は\d{4}/\d\d/\d\d \d\d:\d\dに取り消されています。$", error["message"])
 
 
 async def test_visit_no_show_confirm_prepayment_store_cancel(gql, db, staff_token):
@@ -285,3 +289,36 @@ async def test_a_start_that_is_not_a_datetime_says_so_in_japanese(gql, world, db
                     expect_errors=True)
     assert "DateTime は ISO 8601 の形式の、実在する日時で指定してください" in out["errors"][0]["message"]
     assert await reservation_count(db) == 0
+
+
+async def test_cancelling_twice_says_it_is_already_cancelled_and_since_when(gql, world, db, staff_token):
+    customer = await world.customer()
+    token = await token_of(db, customer)
+    r = await world.book(customer, hours=3)
+    first = (await gql(CANCEL, {"id": str(r.id)}, token=token))["cancelReservation"]
+    assert first["errors"] == [] and first["reservation"]["status"] == "CANCEL_FEE_UNPAID"
+    cancelled = await world.get(Reservation, r.id)
+    since = cancelled.cancelled_at.astimezone(SALON_TZ).strftime("%Y/%m/%d %H:%M")
+    for who in (token, staff_token):
+        again = (await gql(CANCEL, {"id": str(r.id)}, token=who))["cancelReservation"]
+        assert again == {"reservation": None, "errors": [{
+            "field": "status", "code": "INVALID_TRANSITION",
+            "message": f"「お客様都合キャンセル」はできません。この予約は{since}にすでにキャンセルされています"
+                       f"（ステータス「キャンセル料未払い」）。"}]}
+    after = await world.get(Reservation, r.id)
+    assert (after.status, after.cancelled_at, after.cancel_fee_yen) == (
+        cancelled.status, cancelled.cancelled_at, cancelled.cancel_fee_yen)
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.entity == "reservation", AuditLog.entity_id == r.id)) == 2  # booked, cancelled once
+
+
+async def test_rescheduling_a_visited_booking_names_the_change_and_the_visit(gql, world, db, staff_token):
+    r = await world.book(await world.customer(), hours=-3)
+    visited = await world.run(booking.mark_visited, r.id, world.staff)
+    at = visited.visited_at.astimezone(SALON_TZ).strftime("%Y/%m/%d %H:%M")
+    out = (await gql(RESCHEDULE, {"input": {"id": str(r.id), "startAt": later(50).isoformat()}},
+                     token=staff_token))["rescheduleReservation"]
+    assert out["errors"] == [{"field": "status", "code": "INVALID_TRANSITION",
+                              "message": f"「予約の変更」はできません。この予約は{at}に来店済みです。"}]
+    assert (await world.get(Reservation, r.id)).start_at == visited.start_at
