@@ -8,12 +8,14 @@ are POST forms carrying the CSRF token.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from typing import Any
 
 from sqladmin import expose
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
@@ -77,11 +79,35 @@ def _pass_on_warnings(request: Request, booked: booking.Booked) -> Any:
     return booked.reservation
 
 
-def _ids(values: Any) -> list[int]:
+def _ids(values: Any, problems: list[FieldError]) -> list[int]:
     ids = [parse_id(v) for v in values or []]
     if any(i is None for i in ids):
-        raise DomainError(ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。", "menuIds")
+        problems.append(FieldError("menu_ids", ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。"))
     return [i for i in ids if i is not None]
+
+
+async def _through_service(session_maker: Any, request: Request, problems: list[FieldError],
+                           write: Callable[[AsyncSession], Awaitable[booking.Booked]]) -> booking.Booked:
+    """Run the booking service even when the form itself has problems, so that staff see every problem
+    of the form at once (the service's too: a busy stylist, a blacklisted customer); the form's own
+    come first and the service's repeat none of their fields. Nothing is written when any is found."""
+    found: list[FieldError] = []
+    booked = None
+    try:
+        async with write_transaction(session_maker) as session:
+            booked = await write(session)
+            if problems:
+                raise DomainError.many(problems)  # rolls the write back
+    except DomainError as exc:
+        found = list(exc.errors) if booked is None else []
+    if not problems and not found:
+        assert booked is not None
+        return booked
+    covered = {FORM_FIELDS.get(p.field or "", p.field) for p in problems}
+    if covered & {"start_date", "start_time"}:
+        covered |= {"start_date", "start_time"}
+    merged = problems + [e for e in found if FORM_FIELDS.get(e.field or "", e.field) not in covered or e.field is None]
+    raise _refusal(request, DomainError.many(merged))
 
 
 class ReservationAdmin(ReservationListBase, model=Reservation):
@@ -143,46 +169,33 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         return self._stmt_by_identifier(request.path_params["pk"]).options(selectinload(Reservation.items))
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        try:
-            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
-            raw_customer = data.get("customer")
-            customer_id = parse_id(raw_customer)
-            if raw_customer in (None, "", "__None"):
-                problems.insert(0, FieldError("customer", ErrorCode.REQUIRED, "お客様を選んでください。"))
-            elif customer_id is None:
-                problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
-            if not data.get("menu_ids"):
-                problems.append(FieldError("menu_ids", ErrorCode.REQUIRED, "メニューを1つ以上選んでください。"))
-            if problems:
-                raise DomainError.many(problems)
-            channel = data.get("channel") or ReservationChannel.PHONE.value
-            if channel not in {c.value for c in STAFF_CHANNELS}:
-                raise DomainError(ErrorCode.INVALID, "予約経路が正しくありません。", "channel")
-            request_ = booking.BookingRequest(
-                customer_id=customer_id, start_at=start_at, menu_ids=_ids(data.get("menu_ids")),
-                staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
-                memo=data.get("memo"), tentative=bool(data.get("tentative")))
-            async with write_transaction(self.session_maker) as session:
-                booked = await booking.create_reservation(session, request_, current_actor(request))
-        except DomainError as exc:
-            raise _refusal(request, exc) from exc
+        start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+        raw_customer = data.get("customer")
+        customer_id = parse_id(raw_customer)
+        if raw_customer not in (None, "", "__None") and customer_id is None:
+            problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
+        menu_ids = _ids(data.get("menu_ids"), problems)
+        channel = data.get("channel") or ReservationChannel.PHONE.value
+        if channel not in {c.value for c in STAFF_CHANNELS}:
+            problems.append(FieldError("channel", ErrorCode.INVALID, "予約経路が正しくありません。"))
+            channel = ReservationChannel.PHONE.value
+        request_ = booking.BookingRequest(
+            customer_id=customer_id, start_at=start_at, menu_ids=menu_ids,
+            staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
+            memo=data.get("memo"), tentative=bool(data.get("tentative")))
+        booked = await _through_service(
+            self.session_maker, request, problems, lambda session: booking.create_reservation(session, request_, current_actor(request)))
         return _pass_on_warnings(request, booked)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        try:
-            reservation_id = parse_id(pk)
-            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
-            if reservation_id is None:
-                problems.append(FieldError(None, ErrorCode.NOT_FOUND, "予約が見つかりません。"))
-            if problems:
-                raise DomainError.many(problems)
-            change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
-                                        menu_ids=_ids(data.get("menu_ids")))
-            async with write_transaction(self.session_maker) as session:
-                booked = await booking.reschedule_reservation(session, reservation_id, change,
-                                                              current_actor(request))
-        except DomainError as exc:
-            raise _refusal(request, exc) from exc
+        reservation_id = parse_id(pk)
+        if reservation_id is None:
+            raise _refusal(request, DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。"))
+        start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+        change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
+                                    menu_ids=_ids(data.get("menu_ids"), problems))
+        booked = await _through_service(self.session_maker, request, problems, lambda session: booking.reschedule_reservation(
+            session, reservation_id, change, current_actor(request)))
         return _pass_on_warnings(request, booked)
 
     # ------------------------------------------------------------------ status changes (POST only)

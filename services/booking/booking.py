@@ -96,28 +96,31 @@ def snapshot(reservation: Reservation, menu_ids: list[int]) -> dict[str, Any]:
 
 async def create_reservation(session: AsyncSession, request: BookingRequest, actor: Actor, *,
                              now: datetime | None = None) -> Booked:
-    """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction."""
+    """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction.
+
+    Every problem of the request is reported at once, each on its field; the customer site gets
+    its input's problems first and then, for the customer and the slot, only the masked answer."""
     now = now or utcnow()
-    if request.customer_id is None:
+    if request.customer_id is None and not actor.is_staff:
         raise DomainError(ErrorCode.REQUIRED, "お客様を選んでください。", "customerId")
     if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
         raise NotFound("お客様", "customerId")  # never reveal that another customer exists
     check(actor, Action.BOOK, request.customer_id)
     memo, problems = _memo(request.memo)
+    if request.customer_id is None:
+        problems.append(FieldError("customerId", ErrorCode.REQUIRED, "お客様を選んでください。"))
     problems += rules.check_period(request.start_at, request.end_at, now, actor)
     menus, menu_problems = await rules.active_menus(session, list(request.menu_ids))
     problems += menu_problems + await rules.active_staff(session, request.staff_member_id)
-    if problems:
+    period = _period(request.start_at, request.end_at, menus, problems)
+    if problems and not actor.is_staff:
         raise DomainError.many(problems)
-    assert request.start_at is not None
-    start_at = request.start_at
-    end_at = request.end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
-    if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
-    warnings = await rules.bookable_customer(session, request.customer_id, actor)
-    await rules.check_staff_free(session, request.staff_member_id, start_at, end_at, actor)
+    staff_id = None if _has(problems, "staffId") else request.staff_member_id
+    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems)
+    assert period is not None
+    start_at, end_at = period
     settings = await get_store_settings(session)
     channel = _channel(request.channel, actor)
     reservation = Reservation(
@@ -132,6 +135,43 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                        action=AuditAction.CREATE, changes=snapshot(reservation, [m.id for m in menus]))
     return Booked(reservation, tuple(warnings))
+
+
+def _has(problems: list[FieldError], *fields: str) -> bool:
+    return any(p.field in fields for p in problems)
+
+
+def _period(start_at: datetime | None, end_at: datetime | None, menus: list[Menu],
+            problems: list[FieldError]) -> tuple[datetime, datetime] | None:
+    """The booked time (the end from the menus unless given), or None when the input does not say
+    (a problem is then reported already); a stay over 24 hours is added to ``problems``."""
+    if start_at is None or _has(problems, "startAt", "endAt") or (end_at is None and not menus):
+        return None
+    end_at = end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
+    if end_at - start_at > rules.MAX_DURATION:
+        problems.append(FieldError("endAt", ErrorCode.INVALID, "予約の長さは24時間以内にしてください。"))
+        return None
+    return start_at, end_at
+
+
+async def check_slot(session: AsyncSession, customer_id: int | None, staff_id: int | None,
+                     period: tuple[datetime, datetime] | None, actor: Actor, problems: list[FieldError],
+                     exclude_id: int | None = None) -> list[str]:
+    """The customer's standing, then the time (both always, in this order), added to ``problems``;
+    raise them all at once. The customer site gets the masked SLOT_FULL alone whether the customer
+    is blocked or the slot is full: the same statements run either way. Returns staff's warnings."""
+    warnings: list[str] = []
+    if customer_id is not None:
+        warnings, found = await rules.customer_standing(session, customer_id, actor)
+        problems += found
+    if period is not None:
+        time_warnings, found = await rules.staff_time(session, staff_id, *period, actor, exclude_id)
+        warnings, problems[:] = warnings + time_warnings, problems + found
+    if not actor.is_staff and any(p.code == ErrorCode.SLOT_FULL for p in problems):
+        raise rules.slot_full()
+    if problems:
+        raise DomainError.many(problems)
+    return warnings
 
 
 async def menu_ids_of(session: AsyncSession, reservation_id: int) -> list[int]:
@@ -165,12 +205,13 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     check_active(reservation)
     old_menus = await menu_ids_of(session, reservation.id)
     before = snapshot(reservation, old_menus)
-    start_at, end_at, staff_id, menus = await _new_slot(session, reservation, change, old_menus, now, actor)
-    warnings = []
-    if reservation.customer_id is not None:
-        warnings = await rules.bookable_customer(session, reservation.customer_id, actor)
-    await rules.check_staff_free(session, staff_id, start_at, end_at, actor, exclude_id=reservation.id)
-    reservation.start_at, reservation.end_at, reservation.staff_member_id = start_at, end_at, staff_id
+    period, staff_id, menus, problems = await _new_slot(session, reservation, change, old_menus, now, actor)
+    if problems and not actor.is_staff:
+        raise DomainError.many(problems)
+    warnings = await check_slot(session, reservation.customer_id, None if _has(problems, "staffId") else staff_id,
+                                period, actor, problems, exclude_id=reservation.id)
+    assert period is not None
+    (reservation.start_at, reservation.end_at), reservation.staff_member_id = period, staff_id
     menu_ids = [m.id for m in menus]
     if menu_ids != old_menus:
         await session.execute(delete(ReservationMenu).where(ReservationMenu.reservation_id == reservation.id))
@@ -187,8 +228,9 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
 
 
 async def _new_slot(session: AsyncSession, reservation: Reservation, change: Reschedule, old_menus: list[int],
-                    now: datetime, actor: Actor) -> tuple[datetime, datetime, int | None, list[Menu]]:
-    """The checked time, stylist and menus after ``change`` (every problem of the input at once)."""
+                    now: datetime, actor: Actor
+                    ) -> tuple[tuple[datetime, datetime] | None, int | None, list[Menu], list[FieldError]]:
+    """The time, stylist and menus after ``change``, with every problem of the input."""
     start_at = reservation.start_at if change.start_at is KEEP else change.start_at
     staff_id = reservation.staff_member_id if change.staff_member_id is KEEP else change.staff_member_id
     explicit_end = None if change.end_at is KEEP else change.end_at
@@ -202,14 +244,7 @@ async def _new_slot(session: AsyncSession, reservation: Reservation, change: Res
         problems += menu_problems
     if change.staff_member_id is not KEEP:
         problems += await rules.active_staff(session, staff_id)
-    if problems:
-        raise DomainError.many(problems)
-    if explicit_end is not None:
-        end_at = explicit_end
-    elif change.menu_ids is not KEEP or change.end_at is None:
-        end_at = start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
-    else:
-        end_at = start_at + (reservation.end_at - reservation.start_at)
-    if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, "予約の長さは24時間以内にしてください。", "endAt")
-    return start_at, end_at, staff_id, menus
+    if explicit_end is None and change.menu_ids is KEEP and change.end_at is not None and start_at is not None:
+        # Neither the end nor the menus change: the reservation keeps its length.
+        explicit_end = start_at + (reservation.end_at - reservation.start_at)
+    return _period(start_at, explicit_end, menus, problems), staff_id, menus, problems

@@ -110,7 +110,7 @@ async def test_an_unpaid_cancellation_fee_is_a_warning_on_the_next_page(staff, s
     ({"customer": "{plain}", "start_date": "{tomorrow}", "start_time": "10:00", "menu_ids": ["{cut}"],
       "channel": "SITE"}, ["選択肢が正しくありません。"]),
     ({"customer": "{plain}", "start_date": "{tomorrow}", "start_time": "10:30", "menu_ids": ["{cut}"],
-      "staff_member_id": "{takahashi}"}, ["担当スタッフはこの時間帯に別の予約があります。"]),
+      "staff_member_id": "{takahashi}"}, ["担当スタッフはこの時間帯に別の予約があります（山田 花子様・お客様番号 "]),
 ])
 async def test_bad_create_forms_show_the_message_and_write_nothing(staff, salon, db, form, messages):
     values = {"plain": str(salon["plain"].id), "tomorrow": TOMORROW.isoformat(), "cut": str(salon["cut"].id),
@@ -127,6 +127,53 @@ async def test_bad_create_forms_show_the_message_and_write_nothing(staff, salon,
     for message in messages:
         assert message in response.text
     assert await count_rows(db, Reservation) == before
+
+
+def feedback_under(page: str, field: str) -> list[str]:
+    """The error messages shown under one form field."""
+    block = re.search(rf'id="{field}".*?(?=<div class="mb-3|<div class="form-group|$)', page, re.S)
+    return re.findall(r'<div class="invalid-feedback">(.*?)</div>', block.group(0) if block else "", re.S)
+
+
+async def test_every_problem_of_a_form_at_once_each_on_its_field(staff, salon, db):
+    """A blacklisted customer, a stylist already booked then and no start time: three problems, one
+    answer; the clash is under 担当スタッフ (not 予約日) and names the reservation it clashes with."""
+    caution = salon["caution"]
+    before = await count_rows(db, Reservation)
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["listed"].id), "start_date": TOMORROW.isoformat(), "start_time": "10:30",
+        "staff_member_id": str(salon["takahashi"].id), "menu_ids": [str(salon["cut"].id)], "channel": "PHONE"})
+    assert response.status_code == 400
+    clash = (f"担当スタッフはこの時間帯に別の予約があります（山田 花子様・お客様番号 {caution.customer_no}、"
+             f"{TOMORROW:%Y/%m/%d} 10:00〜11:00）。")
+    assert feedback_under(response.text, "staff_member_id") == [clash]
+    assert feedback_under(response.text, "start_date") == []
+    assert response.text.count("ブラックリストに登録されているため予約できません") == 1
+    assert await count_rows(db, Reservation) == before
+
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["plain"].id), "start_date": TOMORROW.isoformat(), "start_time": "25:00",
+        "staff_member_id": str(salon["takahashi"].id), "menu_ids": ["x"], "channel": "PHONE"})
+    assert feedback_under(response.text, "start_time") == ["開始時刻の形式が正しくありません（例: 10:30）。"]
+    assert feedback_under(response.text, "menu_ids") == ["指定されたメニューが見つかりません。"]
+    assert await count_rows(db, Reservation) == before
+
+
+async def test_a_reschedule_onto_a_busy_stylist_names_the_clash_under_the_stylist(staff, salon, db):
+    async with db.transaction() as session:
+        other = Reservation(customer_id=salon["plain"].id, staff_member_id=salon["sato"].id,
+                            start_at=salon["booked"].start_at, end_at=salon["booked"].end_at,
+                            channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED)
+        session.add(other)
+    response = await staff.submit(f"/admin/reservation/edit/{salon['booked'].id}", {
+        "start_date": TOMORROW.isoformat(), "start_time": "10:00", "staff_member_id": str(salon["sato"].id),
+        "menu_ids": [str(salon["cut"].id)]})
+    assert response.status_code == 400
+    assert feedback_under(response.text, "staff_member_id") == [
+        f"担当スタッフはこの時間帯に別の予約があります（青木 花子様・お客様番号 {salon['plain'].customer_no}、"
+        f"{TOMORROW:%Y/%m/%d} 10:00〜11:00）。"]
+    async with db.sessionmaker() as session:
+        assert (await session.get(Reservation, salon["booked"].id)).staff_member_id == salon["takahashi"].id
 
 
 async def test_reschedule_through_the_service(staff, salon, db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -322,3 +323,47 @@ async def test_rescheduling_a_visited_booking_names_the_change_and_the_visit(gql
     assert out["errors"] == [{"field": "status", "code": "INVALID_TRANSITION",
                               "message": f"「予約の変更」はできません。この予約は{at}に来店済みです。"}]
     assert (await world.get(Reservation, r.id)).start_at == visited.start_at
+
+
+async def test_every_problem_of_a_booking_at_once_each_on_its_field(gql, world, db, staff_token):
+    """A blacklisted customer, a stylist already booked then and a memo too long: one answer with the
+    three, the clash on staffId naming the reservation it clashes with (customer, number, time)."""
+    holder, listed = await world.customer(last_name="佐々木"), await world.customer()
+    held = await world.book(holder, hours=100)
+    await world.flag(listed, BlacklistEntry, "出入り禁止")
+    data = booking_input(world, listed, hours=100.5, memo="あ" * 1001)
+    out = (await gql(CREATE, {"input": data}, token=staff_token))["createReservation"]
+    start = held.start_at.astimezone(SALON_TZ)
+    assert [(e["field"], e["code"]) for e in out["errors"]] == [
+        ("memo", "TOO_LONG"), ("customerId", "BLACKLISTED"), ("staffId", "STAFF_BUSY")]
+    assert out["errors"][2]["message"] == (
+        f"担当スタッフはこの時間帯に別の予約があります（佐々木 花子様・お客様番号 {holder.customer_no}、"
+        f"{start:%Y/%m/%d %H:%M}〜{start + timedelta(hours=1):%H:%M}）。")
+    assert out["reservation"] is None and await reservation_count(db) == 1
+
+
+async def test_without_a_stylist_a_full_salon_is_full_for_everyone(client, gql, world, db, staff_token):
+    """Both active stylists are booked at that time: an ordinary customer asking without a stylist
+    gets SLOT_FULL, byte for byte what a blacklisted customer gets; staff are warned and may book."""
+    for stylist in (0, 1):
+        await world.book(await world.customer(), hours=400, stylist=stylist)
+    ordinary, listed = await world.customer(), await world.customer()
+    await world.flag(listed, BlacklistEntry, "出入り禁止")
+    bodies = []
+    for customer in (ordinary, listed):
+        response = await client.post(
+            "/graphql", json={"query": CREATE, "variables": {"input": booking_input(world, hours=400, stylist=None)}},
+            headers={"Authorization": f"Bearer {await token_of(db, customer)}"})
+        bodies.append(response.content)
+    assert bodies[0] == bodies[1]
+    assert response.json()["data"]["createReservation"]["errors"] == [MASKED]
+    assert await reservation_count(db) == 2
+    # An hour later both stylists are free: the ordinary customer books, the listed one still cannot.
+    out = (await gql(CREATE, {"input": booking_input(world, hours=402, stylist=None)},
+                     token=await token_of(db, ordinary)))["createReservation"]
+    assert out["errors"] == []
+    out = (await gql(CREATE, {"input": booking_input(world, ordinary, hours=400, stylist=None)},
+                     token=staff_token))["createReservation"]
+    assert out["errors"] == [] and out["warnings"] == [
+        "この時間帯は空いている担当スタッフがいません。担当スタッフを決めてください。"]
+    assert await reservation_count(db) == 4
