@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus
+from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StoreSetting
 from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
 from services.booking import rules
 from services.booking.locks import lock_booking, locked_reservation
-from services.booking.transitions import check_active
+from services.booking.transitions import check_active, japan_time
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.permissions import Action, Role, can, check, role_of
@@ -77,6 +77,14 @@ def _memo(memo: str | None) -> tuple[str | None, list[FieldError]]:
         return free_text(memo, "メモ", "memo", MEMO_MAX, multiline=True), []
     except DomainError as exc:
         return None, list(exc.errors)
+
+
+def deadline(reservation: Reservation, settings: StoreSetting) -> datetime:
+    """The last moment a customer may cancel free of charge: the setting's hours before the start, or
+    the deadline it had when staff moved it after that deadline, whichever is earlier."""
+    computed = reservation.start_at - timedelta(hours=settings.cancel_deadline_hours)
+    carried = reservation.cancel_deadline_at
+    return computed if carried is None else min(carried, computed)
 
 
 def initial_status(channel: ReservationChannel, tentative: bool, use_prepayment: bool) -> ReservationStatus:
@@ -203,14 +211,17 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     new_staff = [] if change.staff_member_id is KEEP else [change.staff_member_id]
     reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK, new_staff)
     check_active(reservation)
+    past_deadline = await _past_deadline(session, reservation, now, actor)
     old_menus = await menu_ids_of(session, reservation.id)
-    before = snapshot(reservation, old_menus)
+    before = snapshot(reservation, old_menus) | {"cancel_deadline_at": reservation.cancel_deadline_at}
     period, staff_id, menus, problems = await _new_slot(session, reservation, change, old_menus, now, actor)
     if problems and not actor.is_staff:
         raise DomainError.many(problems)
     warnings = await check_slot(session, reservation.customer_id, None if _has(problems, "staffId") else staff_id,
                                 period, actor, problems, exclude_id=reservation.id)
     assert period is not None
+    if past_deadline is not None:
+        reservation.cancel_deadline_at = past_deadline
     (reservation.start_at, reservation.end_at), reservation.staff_member_id = period, staff_id
     menu_ids = [m.id for m in menus]
     if menu_ids != old_menus:
@@ -220,11 +231,27 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     await session.flush()
     if reservation.customer_id is not None:
         await refresh_customer_stats(session, [reservation.customer_id])
-    changes = audit.diff(before, snapshot(reservation, menu_ids))
+    changes = audit.diff(before, snapshot(reservation, menu_ids)
+                         | {"cancel_deadline_at": reservation.cancel_deadline_at})
     if changes:
         await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                            action=AuditAction.UPDATE, changes=changes)
     return Booked(reservation, tuple(warnings))
+
+
+async def _past_deadline(session: AsyncSession, reservation: Reservation, now: datetime,
+                         actor: Actor) -> datetime | None:
+    """The cancellation deadline when it has passed, else None. After it the customer site may not
+    reschedule (a move and a free cancellation would dodge the fee); staff may, and the moved
+    reservation keeps this deadline for the fee."""
+    passed = deadline(reservation, await get_store_settings(session))
+    if now <= passed:
+        return None
+    if not actor.is_staff:
+        raise DomainError(ErrorCode.PAST_DEADLINE,
+                          f"キャンセル期限（{japan_time(passed)}）を過ぎたご予約は変更できません。"
+                          f"お手数ですが、お店にご連絡ください。")
+    return passed
 
 
 async def _new_slot(session: AsyncSession, reservation: Reservation, change: Reschedule, old_menus: list[int],

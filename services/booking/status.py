@@ -26,7 +26,7 @@ from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
-from services.booking.booking import initial_status, owned_reservation
+from services.booking.booking import deadline, initial_status, owned_reservation
 from services.booking.locks import begin_write
 from services.booking.transitions import OPEN_PREPAYMENT_STATUSES, Operation, check_transition
 from services.customer_stats import refresh_customer_stats
@@ -37,11 +37,6 @@ from services.store import get_store_settings
 S = ReservationStatus
 AUDITED = ("status", "cancel_kind", "is_late_cancel", "cancel_fee_yen", "cancelled_at", "visited_at",
            "cancel_fee_paid_at", "cancel_fee_paid_by_id", "cancel_fee_waived_at", "cancel_fee_waived_by_id")
-
-
-def deadline(reservation: Reservation, settings: StoreSetting) -> datetime:
-    """The last moment a customer may cancel free of charge."""
-    return reservation.start_at - timedelta(hours=settings.cancel_deadline_hours)
 
 
 def fee_for(prices_total: int, settings: StoreSetting) -> int:

@@ -404,3 +404,42 @@ async def test_a_blocked_customer_is_refused_by_the_same_statements_as_a_full_sl
     assert runs[0][1] == runs[1][1] == runs[2][1]
     assert await reservation_count(db) == 3
 
+
+async def test_the_late_cancellation_fee_cannot_be_dodged_by_a_reschedule(gql, world, db, staff_token):
+    """Three hours ahead (the deadline is 24 h): the customer site may not move the booking a month on
+    and then cancel it for free; staff may move it, and it keeps its deadline, so the customer's
+    cancellation afterwards is still a 直前キャンセル with the fee."""
+    customer = await world.customer()
+    token = await token_of(db, customer)
+    r = await world.book(customer, hours=3)
+    deadline = r.start_at - timedelta(hours=24)
+    month_on = {"input": {"id": str(r.id), "startAt": later(3 + 24 * 30).isoformat()}}
+    out = (await gql(RESCHEDULE, month_on, token=token))["rescheduleReservation"]
+    assert out["errors"] == [{"field": None, "code": "PAST_DEADLINE", "message":
+                              f"キャンセル期限（{deadline.astimezone(SALON_TZ):%Y/%m/%d %H:%M}）を過ぎたご予約は"
+                              f"変更できません。お手数ですが、お店にご連絡ください。"}]
+    assert (await world.get(Reservation, r.id)).start_at == r.start_at
+    async with db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.entity == "reservation", AuditLog.action == "update")) == 0
+
+    out = (await gql(RESCHEDULE, month_on, token=staff_token))["rescheduleReservation"]
+    assert out["errors"] == []
+    moved = await world.get(Reservation, r.id)
+    assert moved.cancel_deadline_at == deadline
+    out = (await gql(CANCEL, {"id": str(r.id)}, token=token))["cancelReservation"]
+    assert out["errors"] == [] and out["reservation"] == {
+        "status": "CANCEL_FEE_UNPAID", "statusLabel": "キャンセル料未払い", "isLateCancel": True,
+        "cancelKind": "LATE", "cancelFeeYen": 2500}
+
+
+async def test_a_reschedule_before_the_deadline_moves_the_deadline_with_it(gql, world, db):
+    customer = await world.customer()
+    token = await token_of(db, customer)
+    r = await world.book(customer, hours=30)
+    out = (await gql(RESCHEDULE, {"input": {"id": str(r.id), "startAt": later(24 * 30).isoformat()}},
+                     token=token))["rescheduleReservation"]
+    assert out["errors"] == []
+    assert (await world.get(Reservation, r.id)).cancel_deadline_at is None
+    out = (await gql(CANCEL, {"id": str(r.id)}, token=token))["cancelReservation"]
+    assert out["reservation"]["status"] == "CANCELLED" and out["reservation"]["cancelFeeYen"] == 0
