@@ -33,7 +33,26 @@ from services.customer_search import check_free_text
 from services.errors import DomainError
 from services.permissions import Action, check
 
-MAX_ID = 2**63 - 1
+#: Every id column is an INTEGER: PostgreSQL's holds 32 bits (a larger bind value is an error there,
+#: not "no such row"), so a larger id is answered as not found before any query.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """An id typed in a form or a path, or None when it is not one (or cannot be one)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def path_id(request: Request, name: str) -> int:
+    """The path's id, or a 404 page (「データが見つかりません。」) for anything no row can have."""
+    number = parse_id(request.path_params.get(name))
+    if number is None:
+        raise HTTPException(status_code=404, detail="データが見つかりません。")
+    return number
 
 
 @asynccontextmanager
@@ -165,8 +184,7 @@ class JapaneseModelView(ModelView):
             except NotImplementedError:
                 continue
             if python_type is int:
-                text = str(identifier).strip()
-                if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+                if parse_id(identifier) is None:
                     raise HTTPException(status_code=404, detail="データが見つかりません。")
         return super()._stmt_by_identifier(identifier)
 

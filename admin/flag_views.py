@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from wtforms import TextAreaField
 
 from admin.auth import current_actor
-from admin.base import JapaneseModelView, write_transaction
+from admin.base import JapaneseModelView, parse_id, write_transaction
 from admin.display import datetime_cell, memo_cell, wrapping
 from admin.errors import AdminError
 from admin.forms import JapaneseForm
@@ -44,11 +44,6 @@ def status_for(exc: DomainError) -> int:
     if exc.code == ErrorCode.NOT_FOUND:
         return 404
     return 400
-
-
-def parse_id(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 class CustomerLoader(QueryAjaxModelLoader):
