@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import watch_policy
+
 JST = ZoneInfo("Asia/Tokyo")
 TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
 WIDTHS = {"desk": 1366, "tablet": 820}
@@ -75,6 +77,7 @@ def salon(server, browser):
                                      (ADD_BLACKLIST, listed, "無断キャンセル3回")):
         assert _graphql(server, document, {"input": {"customerId": customer, "memo": memo}}, token)
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=server.url)
+    violations = watch_policy(context)
     page = context.new_page()
     _log_in(page, server)
     page.goto("/admin/menu/create")
@@ -89,6 +92,7 @@ def salon(server, browser):
     page.fill("#name", "高橋 美香")
     _save(page)
     context.close()
+    assert not violations, violations
     catalog = _graphql(server, MENUS, token=token)
     menus = {edge["node"]["name"]: edge["node"]["id"] for edge in catalog["menus"]["edges"]}
     stylist = catalog["staff"]["edges"][0]["node"]["id"]
