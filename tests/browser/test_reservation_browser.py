@@ -229,3 +229,20 @@ def test_flag_and_fee_lists_fit(page: Page, server, salon, shot) -> None:
     _at_each_width(page, shot, "28-blacklist", "/admin/blacklist-entry/list", _no_sideways_scrolling)
     _at_each_width(page, shot, "29-cancellation-fees", "/admin/cancellation-fee/list", _no_sideways_scrolling)
     expect(page.locator("table tbody tr", has_text="青木").get_by_role("button", name="取り消す")).to_be_visible()
+
+
+def _audit_log(page: Page) -> None:
+    """Reservation entries in Japanese labels, Japan time, the customer by name and number."""
+    _no_sideways_scrolling(page)
+    table = page.locator("table")
+    expect(table).to_contain_text("操作: 無断キャンセル")
+    expect(table).to_contain_text(re.compile(r"お客様: 青木 花子（お客様番号 \w+）"))
+    expect(table).to_contain_text(re.compile(r"開始日時: \d{4}/\d\d/\d\d \d\d:\d\d"))
+    for raw in ("operation", "start_at", "customer_id", "+00:00"):
+        expect(table).not_to_contain_text(raw)
+    expect(page.locator("thead")).to_contain_text("種類")
+
+
+def test_the_audit_log_reads_in_japanese(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    _at_each_width(page, shot, "30-audit-log", "/admin/audit-log/list?search=reservation", _audit_log)
