@@ -21,17 +21,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import StringField, TextAreaField
 
+from admin import reservation_messages
 from admin.auth import current_actor
 from admin.base import write_transaction
-from admin.display import JST
+from admin.display import JST, format_day
 from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
 from admin.flag_views import CustomerLoader, customer_picker, parse_id
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
-from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
+from models import Customer, Menu, Reservation, ReservationChannel, ReservationMenu, StaffMember
 from services import booking
+from services.store import get_store_settings
 from services.errors import DomainError, ErrorCode, FieldError
 
 #: The booking service's field names → this form's.
@@ -72,10 +74,15 @@ def _refusal(request: Request, exc: DomainError) -> AdminError:
     return AdminError.from_domain(request, exc)
 
 
-def _pass_on_warnings(request: Request, booked: booking.Booked) -> Any:
-    """What the booking service warns staff about (an unpaid cancellation fee …) goes to the next page."""
+async def _pass_on_warnings(view: Any, request: Request, booked: booking.Booked) -> Any:
+    """What the booking service warns staff about (an unpaid cancellation fee …) goes to the next page,
+    and who was booked, for the message after the save (ReservationAdmin.after_save)."""
     for warning in booked.warnings:
         warn(request, warning, WARNING_TITLE)
+    customer_id = booked.reservation.customer_id
+    async with view.session_maker() as session:
+        customer = await session.get(Customer, customer_id) if customer_id is not None else None
+    request.state.booked_customer = f"{customer.full_name}様" if customer is not None else "お客様"
     return booked.reservation
 
 
@@ -113,6 +120,7 @@ async def _through_service(session_maker: Any, request: Request, problems: list[
 class ReservationAdmin(ReservationListBase, model=Reservation):
     name = name_plural = "予約"  # sqladmin names a model view after its model unless the class says
     details_template = "salon/reservation_details.html"
+    edit_template = "salon/reservation_edit.html"
     column_labels = {**ReservationListBase.column_labels, Reservation.cancel_fee_paid_by: "キャンセル料受領者"}
     non_link_related_fields = [*ReservationListBase.non_link_related_fields, Reservation.cancel_fee_paid_by]
     # The fee's receipt (when, by whom) after the fee, before its waiver.
@@ -166,7 +174,31 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                 "menu_ids": [str(item.menu_id) for item in obj.items]}
 
     def form_edit_query(self, request: Request) -> Select:
-        return self._stmt_by_identifier(request.path_params["pk"]).options(selectinload(Reservation.items))
+        return self._stmt_by_identifier(request.path_params["pk"]).options(
+            selectinload(Reservation.items).selectinload(ReservationMenu.menu), selectinload(Reservation.customer),
+            selectinload(Reservation.staff_member))
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The reservation, and each operation's confirmation naming the customer and the fee to follow."""
+        obj = await super().get_object_for_details(request)
+        if obj is not None:
+            async with self.session_maker() as session:
+                settings = await get_store_settings(session)
+            request.state.operation_questions = reservation_messages.questions(
+                obj, obj.customer, settings, datetime.now(JST))
+        return obj
+
+    def editing_label(self, obj: Reservation) -> str:
+        """The reschedule form's heading: whose booking, and when it is now."""
+        who = (f"{obj.customer.full_name}様（お客様番号 {obj.customer.customer_no}）" if obj.customer is not None
+               else f"{obj.guest_name or ''}様（非会員）")
+        start, end = obj.start_at.astimezone(JST), obj.end_at.astimezone(JST)
+        return f"{who}の予約 {format_day(start.date())}{start:%H:%M}〜{end:%H:%M} を変更します"
+
+    def editing_detail(self, obj: Reservation) -> str:
+        stylist = obj.staff_member.name if obj.staff_member is not None else "指定なし"
+        menus = "、".join(item.menu.name for item in obj.items) or "なし"
+        return f"現在: 担当スタッフ {stylist}・メニュー {menus}・{obj.status.label}（予約 No. {obj.id}）"
 
     async def insert_model(self, request: Request, data: dict) -> Any:
         start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
@@ -185,7 +217,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
             memo=data.get("memo"), tentative=bool(data.get("tentative")))
         booked = await _through_service(
             self.session_maker, request, problems, lambda session: booking.create_reservation(session, request_, current_actor(request)))
-        return _pass_on_warnings(request, booked)
+        return await _pass_on_warnings(self, request, booked)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         reservation_id = parse_id(pk)
@@ -196,7 +228,18 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                                     menu_ids=_ids(data.get("menu_ids"), problems))
         booked = await _through_service(self.session_maker, request, problems, lambda session: booking.reschedule_reservation(
             session, reservation_id, change, current_actor(request)))
-        return _pass_on_warnings(request, booked)
+        return await _pass_on_warnings(self, request, booked)
+
+    def after_save(self, request: Request, obj: Reservation, created: bool) -> tuple[str, str]:
+        """「青木 花子様の予約（2026/12/10（木）13:00〜14:00）を登録しました。」, and the list on that day,
+        where the receptionist sees the booking just made."""
+        start, end = obj.start_at.astimezone(JST), obj.end_at.astimezone(JST)
+        who = getattr(request.state, "booked_customer", "お客様")
+        message = (f"{who}の予約（{format_day(start.date())}{start:%H:%M}〜{end:%H:%M}）を"
+                   f"{'登録' if created else '変更'}しました。")
+        url = request.url_for("admin:list", identity=self.identity).include_query_params(
+            date=start.date().isoformat())
+        return message, str(url)
 
     # ------------------------------------------------------------------ status changes (POST only)
 

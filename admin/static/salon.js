@@ -45,6 +45,18 @@
     }
   });
 
+  // The customer picker: choosing a blacklisted (⛔) or caution (❗) customer says so at once, under it.
+  $(document).on("select2:select select2:clear", "select", function (event) {
+    var data = (event.params && event.params.data) || {};
+    var holder = $(this).parent();
+    holder.find(".picker-warning").remove();
+    if (event.type === "select2:select" && data.warning) {
+      var note = $("<div class=\"picker-warning alert mt-2 mb-0\" role=\"alert\"></div>");
+      note.addClass(data.level === "danger" ? "alert-danger" : "alert-warning").text(data.warning);
+      holder.append(note);
+    }
+  });
+
   // main.js writes the delete confirmation in English.
   $(document).on("shown.bs.modal", "#modal-delete", function (event) {
     var element = $(event.relatedTarget);
