@@ -195,9 +195,11 @@ def _action_cell(model: AuditLog, attribute: str) -> str:
 
 
 def _actor_cell(model: AuditLog, attribute: str, request: Request) -> str:
+    """A staff account by name and number (「佐藤（No. 3）」), as the changes name accounts; a customer
+    or the system by its kind."""
     if model.actor_account_id is None:
         return model.actor_kind.label if model.actor_kind else ""
-    return staff_name_cell(model, attribute, request)
+    return f"{staff_name_cell(model, attribute, request)}（No. {model.actor_account_id}）"
 
 
 def _wanted(rows: list[AuditLog]) -> dict[tuple[type, Any], set[int]]:

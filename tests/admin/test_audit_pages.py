@@ -125,6 +125,7 @@ async def test_reservation_entries_read_in_japanese_with_names_and_japan_time(ma
     assert "操作: お客様都合キャンセル" in text and "予約ステータス: 予約中来店前 → キャンセル料未払い" in text
     assert "キャンセル料: 0円 → 2,500円" in text and "キャンセル区分: （なし） → 直前キャンセル" in text
     assert f"キャンセル料取消者: （なし） → manager（No. {world.manager.account_id}）" in text
+    assert f"manager（No. {world.manager.account_id}）" in text  # 実行者 by name and number
     assert "種類" in text and text.count("対象") >= 1
     for raw in ("operation", "start_at", "customer_id", "cancel_fee_waived_at", "menu_ids", "+00:00", "…"):
         assert raw not in text, raw
