@@ -17,6 +17,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin import mount_admin
+from admin.auth import SESSION_COOKIE
+from admin.security_headers import SecurityHeaders
 from models.db import Database, is_sqlite
 from resolvers import graphql_routes
 from services.config import Settings, get_settings
@@ -80,6 +82,7 @@ def create_app(
     app.state.db = db
     app.state.settings = settings
     mount_admin(app, db, settings)
+    app.add_middleware(SecurityHeaders, session_cookie=SESSION_COOKIE, secure_cookie=settings.session_https_only)
     return app
 
 

@@ -1,23 +1,29 @@
 """変更履歴: the audit log as staff read it.
 
-Who by name (「山田」, not an account id), what by the name staff know (a customer by its
-お客様番号, a master by its name), and the changes with labels: enum values by their Japanese
-label, ids of masters by the master's name, lists and objects as text rather than JSON.
+Who by name (「山田」, not an account id), what by the name staff know (a customer by name and
+お客様番号, a reservation by its number and customer, a master by its name), and the changes with
+labels: enum values by their Japanese label, ids of customers, staff and masters by name (and
+number), times in Japan time, yen as yen, lists and objects as text rather than JSON, never cut.
 The names of one page are read in one query per table before it renders.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import String, cast, select
 from starlette.requests import Request
 
 from admin.base import ReadOnlyView
+from admin.display import datetime_cell, format_datetime, wrapping
 from admin.names import staff_name_cell
 from models import (
     AuditLog,
     Customer,
+    CustomerImport,
     FirstVisitMotive,
     FreeItem,
     FreeItemChoice,
@@ -26,6 +32,7 @@ from models import (
     Menu,
     Occupation,
     StaffAccount,
+    Reservation,
     StaffMember,
     TicketMenu,
 )
@@ -39,7 +46,22 @@ FIELD_LABELS = {**customer_service.FIELD_LABELS, "attributes": "顧客属性", "
                 "login_limits": "ログイン制限", "name": "名称", "new_email": "新しいメールアドレス（確認待ち）",
                 "sort_order": "表示順", "price": "料金", "position": "項目番号",
                 "staff_member_id": "スタッフ", "staff_member": "スタッフ", "category_id": "分類",
-                "free_item": "フリー項目", "free_item_id": "フリー項目"}
+                "free_item": "フリー項目", "free_item_id": "フリー項目",
+                # Reservations (services.booking: the snapshot, the status changes' fields, the import).
+                "operation": "操作", "customer_id": "お客様", "start_at": "開始日時", "end_at": "終了日時",
+                "status": "予約ステータス", "channel": "予約経路", "menu_ids": "メニュー", "memo": "メモ",
+                "cancel_kind": "キャンセル区分", "is_late_cancel": "直前キャンセル", "cancel_fee_yen": "キャンセル料",
+                "cancelled_at": "キャンセル日時", "visited_at": "来店日時", "cancel_fee_paid_at": "キャンセル料受領日時",
+                "cancel_fee_paid_by_id": "キャンセル料受領者", "cancel_fee_waived_at": "キャンセル料取消日時",
+                "cancel_fee_waived_by_id": "キャンセル料取消者", "cancel_deadline_at": "キャンセル期限",
+                "created_by_id": "登録者", "import_id": "一括登録", "use_prepayment": "事前決済機能"}
+#: A customer as staff find one: 「山田 花子（お客様番号 000123）」.
+CUSTOMER_NAME = (Customer.last_name + " " + Customer.first_name + "（お客様番号 " + Customer.customer_no + "）")
+#: A staff account: 「佐藤（No. 3）」.
+ACCOUNT_NAME = StaffAccount.display_name + "（No. " + cast(StaffAccount.id, String) + "）"
+#: A reservation: 「No. 12 山田 花子（お客様番号 000123）」.
+RESERVATION_NAME = ("No. " + cast(Reservation.id, String) + " " + select(CUSTOMER_NAME).where(
+    Customer.id == Reservation.customer_id).correlate(Reservation).scalar_subquery())
 
 #: Changed fields that hold ids of other rows → the table and the column that names them.
 ID_FIELDS: dict[str, tuple[type, Any]] = {
@@ -51,11 +73,18 @@ ID_FIELDS: dict[str, tuple[type, Any]] = {
     "category_id": (KarteCategory, KarteCategory.name),
     "free_item_id": (FreeItem, FreeItem.name),
     "last_menu_id": (Menu, Menu.name),
+    "customer_id": (Customer, CUSTOMER_NAME),
+    "menu_ids": (Menu, Menu.name),
+    "cancel_fee_paid_by_id": (StaffAccount, ACCOUNT_NAME),
+    "cancel_fee_waived_by_id": (StaffAccount, ACCOUNT_NAME),
+    "created_by_id": (StaffAccount, ACCOUNT_NAME),
+    "import_id": (CustomerImport, "No. " + cast(CustomerImport.id, String) + " " + CustomerImport.file_name),
 }
 #: Audit entities whose rows have a name staff know; the others are shown by number.
 ENTITY_NAMES: dict[str, tuple[type, Any]] = {
-    AuditEntity.CUSTOMER.value: (Customer, Customer.customer_no),
-    AuditEntity.STAFF_ACCOUNT.value: (StaffAccount, StaffAccount.display_name),
+    AuditEntity.CUSTOMER.value: (Customer, CUSTOMER_NAME),
+    AuditEntity.STAFF_ACCOUNT.value: (StaffAccount, ACCOUNT_NAME),
+    AuditEntity.RESERVATION.value: (Reservation, RESERVATION_NAME),
     AuditEntity.INFLOW_ROUTE.value: (InflowRoute, InflowRoute.name),
     AuditEntity.OCCUPATION.value: (Occupation, Occupation.name),
     AuditEntity.FIRST_VISIT_MOTIVE.value: (FirstVisitMotive, FirstVisitMotive.name),
@@ -67,6 +96,10 @@ ENTITY_NAMES: dict[str, tuple[type, Any]] = {
     AuditEntity.TICKET_MENU.value: (TicketMenu, TicketMenu.name),
 }
 NONE = "（なし）"
+#: A time as the services record it (ISO 8601, UTC): shown in Japan time like every admin time.
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+#: When an entity's name column is an expression, the key a deleted row's last known name is under.
+FALLBACK_KEYS = {Customer: "customer_no", StaffAccount: "display_name"}
 
 
 def _names(request: Request) -> dict[tuple[type, int], str]:
@@ -86,11 +119,15 @@ def _value_text(key: str, value: Any, names: dict[tuple[type, int], str]) -> str
         return "、".join(_value_text(key, v, names) for v in value)
     if isinstance(value, dict):
         return "、".join(f"{FIELD_LABELS.get(k, k)}: {_value_text(k, v, names)}" for k, v in value.items())
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    if key.endswith("_yen") and isinstance(value, int):
+        return f"{value:,}円"
     return str(audit.value_label(key, value))
 
 
 #: Fields whose value is itself a list: ``[old, new]`` only when both sides are lists (or unknown).
-LIST_FIELDS = {"attributes", "inflow_route_ids", "free_item_choice_ids"}
+LIST_FIELDS = {"attributes", "inflow_route_ids", "free_item_choice_ids", "menu_ids"}
 
 
 def _pair(key: str, value: Any) -> list[Any] | None:
@@ -116,9 +153,9 @@ def changes_text(changes: dict[str, Any], names: dict[tuple[type, int], str]) ->
     return "、".join(parts)
 
 
-def _changes_cell(model: AuditLog, attribute: str, request: Request) -> str:
-    text = changes_text(model.changes or {}, _names(request))
-    return text if len(text) <= 80 else text[:80] + "…"
+def _changes_cell(model: AuditLog, attribute: str, request: Request) -> Markup:
+    """Whole, never cut: a column of readable width whose text wraps (at 820 px too)."""
+    return Markup('<div class="list-memo">{}</div>').format(changes_text(model.changes or {}, _names(request)))
 
 
 def _changes_detail(model: AuditLog, attribute: str, request: Request) -> str:
@@ -138,7 +175,7 @@ def _target_cell(model: AuditLog, attribute: str, request: Request) -> str:
         name = _names(request).get((target[0], model.entity_id))
         if name:
             return name
-        key = target[1].key
+        key = FALLBACK_KEYS.get(target[0]) or getattr(target[1], "key", "")
         before = (model.changes or {}).get(key)
         if isinstance(before, list) and before and before[0]:
             return f"{before[0]}（削除済み）"
@@ -148,14 +185,21 @@ def _target_cell(model: AuditLog, attribute: str, request: Request) -> str:
     return f"No. {model.entity_id}"
 
 
+def _target_list_cell(model: AuditLog, attribute: str, request: Request) -> Markup:
+    """In the list the target may break at its spaces: 「No. 3 青木 花子（お客様番号 000003）」."""
+    return wrapping(_target_cell(model, attribute, request))
+
+
 def _action_cell(model: AuditLog, attribute: str) -> str:
     return audit.label_of(audit.AuditAction, model.action)
 
 
 def _actor_cell(model: AuditLog, attribute: str, request: Request) -> str:
+    """A staff account by name and number (「佐藤（No. 3）」), as the changes name accounts; a customer
+    or the system by its kind."""
     if model.actor_account_id is None:
         return model.actor_kind.label if model.actor_kind else ""
-    return staff_name_cell(model, attribute, request)
+    return f"{staff_name_cell(model, attribute, request)}（No. {model.actor_account_id}）"
 
 
 def _wanted(rows: list[AuditLog]) -> dict[tuple[type, Any], set[int]]:
@@ -177,13 +221,19 @@ class AuditLogAdmin(ReadOnlyView, model=AuditLog):
     name = name_plural = "変更履歴"
     category = "設定"
     icon = "fa-solid fa-clock-rotate-left"
-    column_list = [AuditLog.at, AuditLog.actor_kind, AuditLog.actor_account_id, AuditLog.entity,
-                   AuditLog.entity_id, AuditLog.action, AuditLog.changes]
-    column_labels = {AuditLog.actor_account_id: "実行者", AuditLog.entity_id: "対象"}
+    # 実行者 names the account, or the kind when there is none (お客様, システム): no separate 実行者種別
+    # column, which left the changes no room at 820 px.
+    column_list = [AuditLog.at, AuditLog.actor_account_id, AuditLog.entity, AuditLog.entity_id, AuditLog.action,
+                   AuditLog.changes]
+    column_details_list = [AuditLog.at, AuditLog.actor_kind, AuditLog.actor_account_id, AuditLog.entity,
+                           AuditLog.entity_id, AuditLog.action, AuditLog.changes]
+    # 種類 (予約, 顧客 …) and 対象 (which one), not two columns headed 対象.
+    column_labels = {AuditLog.actor_account_id: "実行者", AuditLog.entity: "種類", AuditLog.entity_id: "対象"}
     column_formatters = {AuditLog.changes: _changes_cell, AuditLog.entity: _entity_cell,
-                         AuditLog.entity_id: _target_cell, AuditLog.action: _action_cell,
-                         AuditLog.actor_account_id: _actor_cell}
-    column_formatters_detail = {**column_formatters, AuditLog.changes: _changes_detail}
+                         AuditLog.entity_id: _target_list_cell, AuditLog.action: _action_cell,
+                         AuditLog.actor_account_id: _actor_cell, AuditLog.at: datetime_cell}
+    column_formatters_detail = {**column_formatters, AuditLog.changes: _changes_detail,
+                                AuditLog.entity_id: _target_cell}
     column_sortable_list = [AuditLog.at, AuditLog.entity, AuditLog.action]
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = [AuditLog.entity, AuditLog.action]

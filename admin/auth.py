@@ -57,8 +57,9 @@ class StaffAuthBackend(AuthenticationBackend):
             secret_key=session_secret(settings),
             session_cookie=SESSION_COOKIE,
             max_age=settings.staff_token_hours * 3600,
-            same_site="lax",
-            https_only=settings.session_https_only,
+            # Strict: the admin is never entered from a link on another site with its session.
+            same_site="strict",
+            https_only=bool(settings.session_https_only),
         )
         # Inside the session middleware: the CSRF token lives in the session.
         self.middlewares.append(Middleware(CSRFMiddleware))

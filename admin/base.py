@@ -32,6 +32,14 @@ from services.errors import DomainError
 from services.ids import parse_id
 from services.permissions import Action, check
 
+def path_id(request: Request, name: str) -> int:
+    """The path's id, or a 404 page (「データが見つかりません。」) for anything no row can have."""
+    number = parse_id(request.path_params.get(name))
+    if number is None:
+        raise HTTPException(status_code=404, detail="データが見つかりません。")
+    return number
+
+
 def _labels_from_comments(model: type) -> dict[str, str]:
     mapper = sa_inspect(model)
     labels: dict[str, str] = {"id": "ID"}

@@ -43,16 +43,17 @@ def _actions_cell(model: Reservation, attribute: str, request: Request) -> Marku
     if model.status != ReservationStatus.CANCEL_FEE_UNPAID:
         return Markup("{}").format(_state(model))
     url = request.url_for("admin:view-cancellation-fee-change_fee", pk=model.id)
+    who = f"{model.customer.full_name}様" if model.customer is not None else "このお客様"
     buttons = Markup("")
-    for operation, label, style in (("waive", "取り消す", "btn-outline-danger"), ("pay", "受領済みにする", "btn-outline-primary")):
+    for operation, label, style, does in (("waive", "取り消す", "btn-outline-danger", "取り消します"),
+                                          ("pay", "受領済みにする", "btn-outline-primary", "受領済みにします")):
         buttons += Markup(
-            '<form method="post" action="{url}" class="d-inline-block" '
-            'onsubmit="return confirm(\'{label}: {fee:,}円 よろしいですか？\');">'
+            '<form method="post" action="{url}" class="d-inline-block" data-confirm="{question}">'
             '<input type="hidden" name="{field}" value="{token}">'
             '<input type="hidden" name="operation" value="{operation}">'
             '<button type="submit" class="btn btn-sm {style}">{label}</button></form>'
         ).format(url=url, field=FIELD_NAME, token=current_token(), operation=operation, label=label, style=style,
-                 fee=model.cancel_fee_yen)
+                 question=f"{who}のキャンセル料 {model.cancel_fee_yen:,}円を{does}。よろしいですか？")
     # Stacked when the column is narrow (the tablet), side by side when there is room.
     return Markup('<div class="d-flex flex-wrap align-items-center gap-1">'
                   '<span class="text-danger me-1">未払い</span>{}</div>').format(buttons)

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from admin.auth import current_actor
-from admin.base import ReadOnlyView
+from admin.base import ReadOnlyView, path_id
 from models import CustomerImport, ImportStatus
 from models.db import Database
 from services import customer_import as importer
@@ -91,7 +91,7 @@ class CustomerImportPage(BaseView):
     @expose("/customer-import/{id:int}/confirm", methods=["POST"], identity="customer-import-confirm")
     async def confirm(self, request: Request) -> Response:
         db, settings = _state(request)
-        preview_id = int(request.path_params["id"])
+        preview_id = path_id(request, "id")
         return await self._run(request, db, settings, preview_id=preview_id, dry_run=False)
 
     @expose("/customer-import/{id:int}/remap", methods=["POST"], identity="customer-import-remap")
@@ -99,7 +99,7 @@ class CustomerImportPage(BaseView):
         db, settings = _state(request)
         form = await request.form(max_files=0, max_fields=200)
         mapping = [str(form.get(f"map_{i}") or "") for i in range(100) if f"map_{i}" in form]
-        return await self._run(request, db, settings, preview_id=int(request.path_params["id"]),
+        return await self._run(request, db, settings, preview_id=path_id(request, "id"),
                                dry_run=True, mapping=mapping)
 
     async def _run(self, request: Request, db: Database, settings: Settings, **kwargs: Any) -> Response:
@@ -122,7 +122,7 @@ class CustomerImportPage(BaseView):
 
     @expose("/customer-import/{id:int}", methods=["GET"], identity="customer-import-result")
     async def result_page(self, request: Request) -> Response:
-        return await self._result(request, int(request.path_params["id"]))
+        return await self._result(request, path_id(request, "id"))
 
     async def _result(self, request: Request, import_id: int, error: str | None = None) -> Response:
         db, _ = _state(request)
@@ -139,7 +139,7 @@ class CustomerImportPage(BaseView):
     @expose("/customer-import/{id:int}/results.xlsx", methods=["GET"], identity="customer-import-results")
     async def results(self, request: Request) -> Response:
         db, _ = _state(request)
-        import_id = int(request.path_params["id"])
+        import_id = path_id(request, "id")
         try:
             async with db.sessionmaker() as session:
                 _, results = await importer.load_import(session, current_actor(request), import_id)

@@ -34,14 +34,44 @@ MAX_FORM_BYTES = 20_000
 
 
 class CustomerLoader(QueryAjaxModelLoader):
-    """The customer picker searches like the customer list: name, kana (hiragana too), number, phone."""
+    """The customer picker searches like the customer list: name, kana (hiragana too), number, phone.
+
+    Its options carry the marks of the lists: ❗ with the caution memo (as the option's tooltip and
+    after the name), ⛔ for a customer the blacklist refuses (their own entry or a matched person);
+    choosing one shows its ``warning`` under the picker at once (admin/static/salon.js), before the
+    rest of the form is filled in. The admin is staff only, so ⛔ is never shown to a customer."""
 
     async def get_list(self, request: Request, term: str) -> list[Any]:
         clause = free_text_clause(term[:100])
         if clause is None:
             return []
         stmt = select(Customer).where(clause).order_by(Customer.customer_no).limit(self.limit)
-        return await self.model_admin._run_query(stmt)
+        customers = await self.model_admin._run_query(stmt)
+        if customers:
+            async with self.model_admin.session_maker() as session:
+                flagged = [c.id for c in customers if c.is_caution]
+                memos = dict((await session.execute(select(Caution.customer_id, Caution.memo).where(
+                    Caution.customer_id.in_(flagged)))).all()) if flagged else {}
+                matches = await flag_service.find_blacklist_matches(session, [c.id for c in customers])
+            for customer in customers:
+                customer.picker_marks = (memos.get(customer.id), matches.get(customer.id))
+        return customers
+
+    def format(self, model: Any) -> dict[str, Any]:
+        answer = super().format(model)
+        caution, listed = getattr(model, "picker_marks", (None, None))
+        if listed is not None:
+            answer["text"] = f"⛔ {answer['text']}"
+            answer["warning"] = (f"⛔ このお客様はブラックリストに登録されているため予約できません"
+                                 f"（{'、'.join(listed.reasons)}）。メモ: {listed.memo}")
+            answer["level"] = "danger"
+        elif caution is not None:
+            answer["text"] = f"❗ {answer['text']}（{caution}）"
+            answer["warning"] = f"❗ 要注意のお客様です。{caution}"
+            answer["level"] = "warning"
+        if caution is not None:
+            answer["title"] = caution
+        return answer
 
 
 def customer_picker(view: Any) -> AjaxSelectField:

@@ -65,8 +65,15 @@ class SalonAdmin(Admin):
     def get_save_redirect_url(self, request: Request, form: Any, model_view: Any, obj: Any) -> str | URL:
         """Called once a create or edit form is saved: tell staff so on the page it leads to."""
         created = "pk" not in request.path_params
-        notify(request, f"{row_label(model_view, obj)}を{'登録' if created else '保存'}しました。")
-        return super().get_save_redirect_url(request=request, form=form, model_view=model_view, obj=obj)
+        url = super().get_save_redirect_url(request=request, form=form, model_view=model_view, obj=obj)
+        after_save = getattr(model_view, "after_save", None)
+        if after_save is None:
+            notify(request, f"{row_label(model_view, obj)}を{'登録' if created else '保存'}しました。")
+            return url
+        # The view words the message and says which list shows what was saved (a booking: its day).
+        message, list_url = after_save(request, obj, created)
+        notify(request, message)
+        return list_url if URL(str(url)).path.endswith("/list") else url
 
     @login_required
     async def delete(self, request: Request) -> Response:

@@ -8,7 +8,7 @@ are POST forms carrying the CSRF token.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import StringField, TextAreaField
 
-from admin.display import JST
+from admin import reservation_messages
+from admin.display import JST, format_day
 from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
 from admin.flag_views import CustomerLoader, customer_picker
@@ -29,17 +30,16 @@ from admin.mutation import mutate
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
-from models import Customer, Menu, Reservation, ReservationChannel, StaffMember
+from models import Customer, Menu, Reservation, ReservationChannel, ReservationMenu, StaffMember
 from services import booking
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, FieldError
 from services.ids import parse_id
+from services.store import get_store_settings
 
 #: The booking service's field names → this form's.
 FORM_FIELDS = {"customerId": "customer", "startAt": "start_date", "endAt": "start_time", "menuIds": "menu_ids",
                "staffId": "staff_member_id", "memo": "memo"}
-#: A form field that could not be read → the service's field it reached the service as (missing).
-UNREAD = {"start_date": "startAt", "start_time": "startAt", "menu_ids": "menuIds", "customer": "customerId"}
 STAFF_CHANNELS = [c for c in ReservationChannel if c != ReservationChannel.SITE]
 #: Refusals about who the customer is, not about what was typed: shown once, above the form, rather
 #: than both there and under the お客様 field.
@@ -75,38 +75,55 @@ def _refusal(request: Request, exc: DomainError) -> AdminError:
     return AdminError.from_domain(request, exc)
 
 
-def _pass_on_warnings(request: Request, booked: booking.Booked) -> Any:
-    """What the booking service warns staff about (an unpaid cancellation fee …) goes to the next page."""
+async def _pass_on_warnings(view: Any, request: Request, booked: booking.Booked) -> Any:
+    """What the booking service warns staff about (an unpaid cancellation fee …) goes to the next page,
+    and who was booked, for the message after the save (ReservationAdmin.after_save)."""
     for warning in booked.warnings:
         warn(request, warning, WARNING_TITLE)
+    customer_id = booked.reservation.customer_id
+    async with view.session_maker() as session:
+        customer = await session.get(Customer, customer_id) if customer_id is not None else None
+    request.state.booked_customer = f"{customer.full_name}様" if customer is not None else "お客様"
     return booked.reservation
 
 
-def _ids(values: Any) -> tuple[list[int], list[FieldError]]:
+def _ids(values: Any, problems: list[FieldError]) -> list[int]:
     ids = [parse_id(v) for v in values or []]
     if any(i is None for i in ids):
-        return [], [FieldError("menu_ids", ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。")]
-    return [i for i in ids if i is not None], []
+        problems.append(FieldError("menu_ids", ErrorCode.NOT_FOUND, "指定されたメニューが見つかりません。"))
+    return [i for i in ids if i is not None]
 
 
-async def _with_form_problems(problems: list[FieldError], call: Awaitable[booking.Booked]) -> booking.Booked:
-    """The service's answer, with what the form could not read reported beside the service's problems.
+def _every_problem(problems: list[FieldError], write: Callable[[AsyncSession, Actor], Awaitable[booking.Booked]]
+                   ) -> tuple[Callable[[AsyncSession, Actor], Awaitable[booking.Booked]],
+                              Callable[[Request, DomainError], AdminError]]:
+    """``mutate``'s perform and refusal for a booking form: the booking service runs even when the form
+    itself has problems, so that staff see every problem of the form at once (the service's too: a busy
+    stylist, a blacklisted customer); the form's own come first and the service's repeat none of their
+    fields. Nothing is written when any is found."""
 
-    A day, time or menu the form could not read reaches the service as missing; the form's own
-    words for it replace the service's, so every problem of the form is shown at once."""
-    try:
-        booked = await call
-    except DomainError as exc:
-        unread = {UNREAD.get(p.field or "") for p in problems}
-        raise DomainError.many(problems + [e for e in exc.errors if e.field not in unread]) from exc
-    if problems:
-        raise DomainError.many(problems)
-    return booked
+    async def perform(session: AsyncSession, actor: Actor) -> booking.Booked:
+        booked = await write(session, actor)
+        if problems:
+            raise DomainError.many(problems)  # rolls the write back
+        return booked
+
+    def refusal(request: Request, exc: DomainError) -> AdminError:
+        found = [] if exc.errors == problems else list(exc.errors)
+        covered = {FORM_FIELDS.get(p.field or "", p.field) for p in problems}
+        if covered & {"start_date", "start_time"}:
+            covered |= {"start_date", "start_time"}
+        merged = problems + [e for e in found
+                             if FORM_FIELDS.get(e.field or "", e.field) not in covered or e.field is None]
+        return _refusal(request, DomainError.many(merged))
+
+    return perform, refusal
 
 
 class ReservationAdmin(ReservationListBase, model=Reservation):
     name = name_plural = "予約"  # sqladmin names a model view after its model unless the class says
     details_template = "salon/reservation_details.html"
+    edit_template = "salon/reservation_edit.html"
     column_labels = {**ReservationListBase.column_labels, Reservation.cancel_fee_paid_by: "キャンセル料受領者"}
     non_link_related_fields = [*ReservationListBase.non_link_related_fields, Reservation.cancel_fee_paid_by]
     # The fee's receipt (when, by whom) after the fee, before its waiver.
@@ -160,44 +177,74 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                 "menu_ids": [str(item.menu_id) for item in obj.items]}
 
     def form_edit_query(self, request: Request) -> Select:
-        return self._stmt_by_identifier(request.path_params["pk"]).options(selectinload(Reservation.items))
+        return self._stmt_by_identifier(request.path_params["pk"]).options(
+            selectinload(Reservation.items).selectinload(ReservationMenu.menu), selectinload(Reservation.customer),
+            selectinload(Reservation.staff_member))
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The reservation, and each operation's confirmation naming the customer and the fee to follow."""
+        obj = await super().get_object_for_details(request)
+        if obj is not None:
+            async with self.session_maker() as session:
+                settings = await get_store_settings(session)
+            request.state.operation_questions = reservation_messages.questions(
+                obj, obj.customer, settings, datetime.now(JST))
+        return obj
+
+    def editing_label(self, obj: Reservation) -> str:
+        """The reschedule form's heading: whose booking, and when it is now."""
+        who = (f"{obj.customer.full_name}様（お客様番号 {obj.customer.customer_no}）" if obj.customer is not None
+               else f"{obj.guest_name or ''}様（非会員）")
+        start, end = obj.start_at.astimezone(JST), obj.end_at.astimezone(JST)
+        return f"{who}の予約 {format_day(start.date())}{start:%H:%M}〜{end:%H:%M} を変更します"
+
+    def editing_detail(self, obj: Reservation) -> str:
+        stylist = obj.staff_member.name if obj.staff_member is not None else "指定なし"
+        menus = "、".join(item.menu.name for item in obj.items) or "なし"
+        return f"現在: 担当スタッフ {stylist}・メニュー {menus}・{obj.status.label}（予約 No. {obj.id}）"
 
     async def insert_model(self, request: Request, data: dict) -> Any:
-        async def perform(session: AsyncSession, actor: Actor) -> booking.Booked:
-            # The form's own text (day, time, the picker's and checkboxes' values) is parsed here;
-            # whether a customer and menus were chosen and exist is the booking service's rule.
-            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
-            raw_customer = data.get("customer")
-            customer_id = parse_id(raw_customer)
-            if raw_customer not in (None, "", "__None") and customer_id is None:
-                problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
-            menu_ids, menu_problems = _ids(data.get("menu_ids"))
-            channel = data.get("channel") or ReservationChannel.PHONE.value
-            if channel not in {c.value for c in STAFF_CHANNELS}:
-                problems.append(FieldError("channel", ErrorCode.INVALID, "予約経路が正しくありません。"))
-            request_ = booking.BookingRequest(
-                customer_id=customer_id, start_at=start_at, menu_ids=menu_ids,
-                staff_member_id=parse_id(data.get("staff_member_id")),
-                channel=ReservationChannel(channel) if not problems else ReservationChannel.PHONE,
-                memo=data.get("memo"), tentative=bool(data.get("tentative")))
-            return await _with_form_problems(problems + menu_problems, booking.create_reservation(
-                session, request_, actor))
-
-        return _pass_on_warnings(request, await mutate(self, request, perform, refusal=_refusal))
+        start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+        raw_customer = data.get("customer")
+        customer_id = parse_id(raw_customer)
+        if raw_customer not in (None, "", "__None") and customer_id is None:
+            problems.insert(0, FieldError("customer", ErrorCode.NOT_FOUND, "お客様が見つかりません。"))
+        menu_ids = _ids(data.get("menu_ids"), problems)
+        channel = data.get("channel") or ReservationChannel.PHONE.value
+        if channel not in {c.value for c in STAFF_CHANNELS}:
+            problems.append(FieldError("channel", ErrorCode.INVALID, "予約経路が正しくありません。"))
+            channel = ReservationChannel.PHONE.value
+        request_ = booking.BookingRequest(
+            customer_id=customer_id, start_at=start_at, menu_ids=menu_ids,
+            staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
+            memo=data.get("memo"), tentative=bool(data.get("tentative")))
+        perform, refusal = _every_problem(
+            problems, lambda session, actor: booking.create_reservation(session, request_, actor))
+        booked = await mutate(self, request, perform, refusal=refusal)
+        return await _pass_on_warnings(self, request, booked)
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
-        async def perform(session: AsyncSession, actor: Actor) -> booking.Booked:
-            reservation_id = parse_id(pk)
-            if reservation_id is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
-            start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
-            menu_ids, menu_problems = _ids(data.get("menu_ids"))
-            change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
-                                        menu_ids=menu_ids)
-            return await _with_form_problems(problems + menu_problems, booking.reschedule_reservation(
-                session, reservation_id, change, actor))
+        reservation_id = parse_id(pk)
+        if reservation_id is None:
+            raise _refusal(request, DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。"))
+        start_at, problems = parse_start(data.get("start_date"), data.get("start_time"))
+        change = booking.Reschedule(start_at=start_at, staff_member_id=parse_id(data.get("staff_member_id")),
+                                    menu_ids=_ids(data.get("menu_ids"), problems))
+        perform, refusal = _every_problem(problems, lambda session, actor: booking.reschedule_reservation(
+            session, reservation_id, change, actor))
+        booked = await mutate(self, request, perform, refusal=refusal)
+        return await _pass_on_warnings(self, request, booked)
 
-        return _pass_on_warnings(request, await mutate(self, request, perform, refusal=_refusal))
+    def after_save(self, request: Request, obj: Reservation, created: bool) -> tuple[str, str]:
+        """「青木 花子様の予約（2026/12/10（木）13:00〜14:00）を登録しました。」, and the list on that day,
+        where the receptionist sees the booking just made."""
+        start, end = obj.start_at.astimezone(JST), obj.end_at.astimezone(JST)
+        who = getattr(request.state, "booked_customer", "お客様")
+        message = (f"{who}の予約（{format_day(start.date())}{start:%H:%M}〜{end:%H:%M}）を"
+                   f"{'登録' if created else '変更'}しました。")
+        url = request.url_for("admin:list", identity=self.identity).include_query_params(
+            date=start.date().isoformat())
+        return message, str(url)
 
     # ------------------------------------------------------------------ status changes (POST only)
 

@@ -17,11 +17,13 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin import reservation_messages
 from admin.base import JapaneseModelView
 from admin.display import JST, datetime_cell, format_datetime, format_day, wrapping
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.mutation import operate
-from models import Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
+from admin.notices import notify
+from models import Customer, Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
 from services.actor import Actor
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode
@@ -68,12 +70,16 @@ class StaffFilter(ForeignKeyFilter):
 
 
 class DateFilter:
-    """予約日: a date box; the day is a salon day in Japan time."""
+    """予約日: a date box; the day is a salon day in Japan time. Without one the list opens on today
+    (the front desk's day); 「すべての日」 (``date=__all``) lists every day."""
 
     has_operator = False
     template = "salon/date_filter.html"
     title = "予約日"
     parameter_name = "date"
+    #: sqladmin applies a filter with a default even when the URL names no value.
+    default_value = "today"
+    ALL = "__all"
 
     async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
         return []
@@ -86,6 +92,10 @@ class DateFilter:
             return None
         return day if date(2000, 1, 1) <= day <= date(2100, 12, 31) else None
 
+    @staticmethod
+    def today() -> date:
+        return datetime.now(JST).date()
+
     @classmethod
     def label(cls, value: Any) -> str:
         """The chosen day as the admin writes dates, with its weekday: 2026/12/06（日）."""
@@ -93,7 +103,9 @@ class DateFilter:
         return "" if day is None else format_day(day)
 
     async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
-        day = self.parse(value)
+        if value == self.ALL:
+            return query
+        day = self.today() if value in (None, "") else self.parse(value)
         if day is None:
             return query
         start = datetime.combine(day, time(0), JST)
@@ -171,18 +183,27 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
 async def post_reservation_operation(view: Any, request: Request, operations: dict[str, Any], *,
                                      reservation_id: int | None, back: str, title: str,
                                      back_label: str) -> Response:
-    """Run the booking operation a form POSTed (``operation`` field) and go back, or show its refusal.
+    """Run the booking operation a form POSTed (``operation`` field) and go back, saying what happened
+    (「…をキャンセルしました。キャンセル料 6,600円が未払いです。」), or show its refusal.
 
     The CSRF token was checked by the middleware; the booking service decides everything else.
     """
     async with request.form(max_files=0, max_fields=10) as form:
-        operation = operations.get(str(form.get("operation") or ""))
+        key = str(form.get("operation") or "")
+    operation = operations.get(key)
+    done: list[str] = []
 
     async def perform(session: AsyncSession, actor: Actor) -> None:
         if reservation_id is None:
             raise DomainError(ErrorCode.NOT_FOUND, "予約が見つかりません。")
         if operation is None:
             raise DomainError(ErrorCode.INVALID, "操作が正しくありません。")
-        await operation(session, reservation_id, actor)
+        reservation = await operation(session, reservation_id, actor)
+        customer = (await session.get(Customer, reservation.customer_id)
+                    if reservation.customer_id is not None else None)
+        done.append(reservation_messages.result(key, reservation, customer))
 
-    return await operate(view, request, perform, title=title, back=back, back_label=back_label)
+    response = await operate(view, request, perform, title=title, back=back, back_label=back_label)
+    if done and response.status_code == 303:
+        notify(request, done[0])
+    return response

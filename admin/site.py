@@ -13,7 +13,8 @@ from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from admin import (
     audit_log,
@@ -37,6 +38,8 @@ from services.config import Settings
 
 TITLE = "サロン顧客管理"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The admin's own script (no inline script: admin/security_headers.py).
+STATIC = Path(__file__).resolve().parent / "static"
 
 #: Registration order is menu order; each view's ``category`` groups it.
 VIEWS = [
@@ -104,6 +107,7 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> SalonAdmin:
     for view in VIEWS + PAGES:
         admin.add_view(view)
     _logout_by_post(admin, backend)
+    admin.admin.router.routes.append(Mount("/salon-static", app=StaticFiles(directory=STATIC), name="salon-statics"))
     return admin
 
 

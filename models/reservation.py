@@ -82,6 +82,9 @@ class Reservation(TimestampMixin, Base):
     cancel_kind: Mapped[CancelKind | None] = enum_column(CancelKind, nullable=True, comment="キャンセル区分")
     is_late_cancel: Mapped[bool] = mapped_column(default=False, server_default="0", comment="直前キャンセル")
     cancel_fee_yen: Mapped[int] = mapped_column(default=0, server_default="0", comment="キャンセル料(円)")
+    #: Set when staff move a reservation after its cancellation deadline: the moved reservation keeps
+    #: that deadline, so a reschedule cannot turn a late cancellation into a free one.
+    cancel_deadline_at: Mapped[datetime | None] = mapped_column(comment="キャンセル期限（変更前の予約から引き継ぎ）")
     cancel_fee_paid_at: Mapped[datetime | None] = mapped_column(comment="キャンセル料支払日時")
     cancel_fee_paid_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="キャンセル料受領者")

@@ -28,7 +28,7 @@ from schema.types.catalog import (
 from services import normalize
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action
-from services.store import offered_statuses
+from services.store import status_options
 
 IncludeInactive = Annotated[
     bool,
@@ -90,13 +90,15 @@ class CatalogQuery:
                               description="フリー項目一覧 (free items with their choices, by item number)")
 
     @strawberry.field(
-        description="予約ステータス一覧 (statuses offered under the store's prepayment setting)"
+        description="予約ステータス一覧 (the statuses offered under the store's prepayment setting, then "
+                    "those that only remain on older reservations, with offered: false)"
     )
     async def reservation_statuses(self, info: Info) -> list[ReservationStatusOption]:
         # get_store_settings creates the settings row on first use, hence a transaction.
         async with info.context.db.transaction() as session:
-            statuses = await offered_statuses(session)
-        return [ReservationStatusOption(value=status, label=status.label) for status in statuses]
+            statuses = await status_options(session)
+        return [ReservationStatusOption(value=status, label=status.label, offered=offered)
+                for status, offered in statuses]
 
     @strawberry.field(
         description="郵便番号から住所 (address of a postal code; null when Japan Post has none)"

@@ -43,6 +43,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "INVALID_TRANSITION": "このステータスからは変更できない (the reservation's status does not allow it)",
     "STAFF_BUSY": "担当スタッフに重なる予約がある (the stylist is booked at that time; staff channels)",
     "SLOT_FULL": "ご希望の時間帯は予約がいっぱい (the slot cannot be booked; what the customer site sees)",
+    "PAST_DEADLINE": "キャンセル期限を過ぎている (the customer site may no longer reschedule; staff may)",
     "BLACKLISTED": "ブラックリストのお客様 (blacklisted customer; staff channels only)",
     "CUSTOMER_WITHDRAWN": "退会済みのお客様 (the customer has withdrawn)",
     "PREPAYMENT_IN_USE": "事前決済のステータスの予約が残っている (reservations still use prepayment statuses)",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AuditLog, Gender, ReservationStatus, StaffRole
+from models import AuditLog, CancelKind, Gender, ReservationChannel, ReservationStatus, StaffRole
 from models.types import LabeledEnum
 from services.actor import Actor
 
@@ -54,7 +54,8 @@ class AuditAction(LabeledEnum):
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).
-ENUM_FIELDS: dict[str, type[LabeledEnum]] = {"gender": Gender, "role": StaffRole, "status": ReservationStatus}
+ENUM_FIELDS: dict[str, type[LabeledEnum]] = {"gender": Gender, "role": StaffRole, "status": ReservationStatus,
+                                              "channel": ReservationChannel, "cancel_kind": CancelKind}
 
 
 def label_of(enum: type[LabeledEnum], value: str) -> str:

@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     #: ``secret_key_file`` (beside the SQLite database, permission 600), so no start uses a known key.
     secret_key: str = ""
     secret_key_file: str = ""
-    session_https_only: bool = False
+    #: The admin session cookie's Secure flag: True always, False never, None (unset) whenever the
+    #: request came over HTTPS (directly or through a proxy that says so).
+    session_https_only: bool | None = None
     sqlite_busy_timeout_ms: int = 5000
     staff_token_hours: int = 12
     customer_token_days: int = 30

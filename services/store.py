@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import PREPAYMENT_ONLY_STATUSES, ReservationStatus, StoreSetting
+from models import PREPAYMENT_ONLY_STATUSES, Reservation, ReservationStatus, StoreSetting
 
 
 async def get_store_settings(session: AsyncSession) -> StoreSetting:
@@ -17,7 +18,13 @@ async def get_store_settings(session: AsyncSession) -> StoreSetting:
     return settings
 
 
-async def offered_statuses(session: AsyncSession) -> list[ReservationStatus]:
-    """The reservation statuses offered under the store's prepayment setting (SPEC §3)."""
+async def status_options(session: AsyncSession) -> list[tuple[ReservationStatus, bool]]:
+    """Every status a reservation can show now, each with whether it is offered (True) or only remains
+    on reservations made before prepayment was switched off (False, e.g. 事前決済店舗都合キャンセル)."""
     settings = await get_store_settings(session)
-    return [s for s in ReservationStatus if settings.use_prepayment or s not in PREPAYMENT_ONLY_STATUSES]
+    if settings.use_prepayment:
+        return [(s, True) for s in ReservationStatus]
+    remaining = set((await session.scalars(
+        select(Reservation.status).where(Reservation.status.in_(PREPAYMENT_ONLY_STATUSES)).distinct())).all())
+    offered = [(s, True) for s in ReservationStatus if s not in PREPAYMENT_ONLY_STATUSES]
+    return offered + [(s, False) for s in ReservationStatus if s in remaining]

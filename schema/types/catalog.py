@@ -128,6 +128,10 @@ class FreeItemConnection(Connection[FreeItem]):
 class ReservationStatusOption:
     value: ReservationStatus = strawberry.field(description="ステータス (status)")
     label: str = strawberry.field(description="表示名 (Japanese label, e.g. 仮予約中)")
+    offered: bool = strawberry.field(
+        default=True,
+        description="今選べるステータスか (true: offered under the store's current prepayment setting; "
+                    "false: only remains on reservations made before prepayment was switched off)")
 
     @strawberry.field(description="コード (the status; same as value)")
     def code(self) -> ReservationStatus:

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus
+from models import Menu, Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StoreSetting
 from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
 from services.booking import rules
 from services.booking.locks import lock_booking, locked_reservation
-from services.booking.transitions import check_active
+from services.booking.transitions import check_active, japan_time
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.permissions import Action, Role, can, check, role_of
@@ -79,6 +79,14 @@ def _memo(memo: str | None) -> tuple[str | None, list[FieldError]]:
         return None, list(exc.errors)
 
 
+def deadline(reservation: Reservation, settings: StoreSetting) -> datetime:
+    """The last moment a customer may cancel free of charge: the setting's hours before the start, or
+    the deadline it had when staff moved it after that deadline, whichever is earlier."""
+    computed = reservation.start_at - timedelta(hours=settings.cancel_deadline_hours)
+    carried = reservation.cancel_deadline_at
+    return computed if carried is None else min(carried, computed)
+
+
 def initial_status(channel: ReservationChannel, tentative: bool, use_prepayment: bool) -> ReservationStatus:
     """仮予約中 when asked; a site booking waits for its prepayment when the store uses it."""
     if tentative:
@@ -96,31 +104,31 @@ def snapshot(reservation: Reservation, menu_ids: list[int]) -> dict[str, Any]:
 
 async def create_reservation(session: AsyncSession, request: BookingRequest, actor: Actor, *,
                              now: datetime | None = None) -> Booked:
-    """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction."""
+    """Book: every rule of SPEC §3 for every channel, the customer's figures refreshed in the same transaction.
+
+    Every problem of the request is reported at once, each on its field; the customer site gets
+    its input's problems first and then, for the customer and the slot, only the masked answer."""
     now = now or utcnow()
-    problems: list[FieldError] = []
-    if request.customer_id is None:  # reported with the input's other problems
+    if request.customer_id is None and not actor.is_staff:
+        raise DomainError(ErrorCode.REQUIRED, "お客様を選んでください。", "customerId")
+    if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
+        raise NotFound("お客様", "customerId")  # never reveal that another customer exists
+    check(actor, Action.BOOK, request.customer_id)
+    memo, problems = _memo(request.memo)
+    if request.customer_id is None:
         problems.append(FieldError("customerId", ErrorCode.REQUIRED, "お客様を選んでください。"))
-    else:
-        if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
-            raise NotFound("お客様", "customerId")  # never reveal that another customer exists
-        check(actor, Action.BOOK, request.customer_id)
-    memo, memo_problems = _memo(request.memo)
-    problems += memo_problems
     problems += rules.check_period(request.start_at, request.end_at, now, actor)
     menus, menu_problems = await rules.active_menus(session, list(request.menu_ids))
     problems += menu_problems + await rules.active_staff(session, request.staff_member_id)
-    if problems:
+    period = _period(request.start_at, request.end_at, menus, problems)
+    if problems and not actor.is_staff:
         raise DomainError.many(problems)
-    assert request.start_at is not None
-    start_at = request.start_at
-    end_at = request.end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
-    if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
-    warnings = await rules.bookable_customer(session, request.customer_id, actor)
-    await rules.check_staff_free(session, request.staff_member_id, start_at, end_at, actor)
+    staff_id = None if _has(problems, "staffId") else request.staff_member_id
+    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems)
+    assert period is not None
+    start_at, end_at = period
     settings = await get_store_settings(session)
     channel = _channel(request.channel, actor)
     reservation = Reservation(
@@ -137,6 +145,43 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     return Booked(reservation, tuple(warnings))
 
 
+def _has(problems: list[FieldError], *fields: str) -> bool:
+    return any(p.field in fields for p in problems)
+
+
+def _period(start_at: datetime | None, end_at: datetime | None, menus: list[Menu],
+            problems: list[FieldError]) -> tuple[datetime, datetime] | None:
+    """The booked time (the end from the menus unless given), or None when the input does not say
+    (a problem is then reported already); a stay over 24 hours is added to ``problems``."""
+    if start_at is None or _has(problems, "startAt", "endAt") or (end_at is None and not menus):
+        return None
+    end_at = end_at or start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
+    if end_at - start_at > rules.MAX_DURATION:
+        problems.append(FieldError("endAt", ErrorCode.INVALID, rules.TOO_LONG))
+        return None
+    return start_at, end_at
+
+
+async def check_slot(session: AsyncSession, customer_id: int | None, staff_id: int | None,
+                     period: tuple[datetime, datetime] | None, actor: Actor, problems: list[FieldError],
+                     exclude_id: int | None = None) -> list[str]:
+    """The customer's standing, then the time (both always, in this order), added to ``problems``;
+    raise them all at once. The customer site gets the masked SLOT_FULL alone whether the customer
+    is blocked or the slot is full: the same statements run either way. Returns staff's warnings."""
+    warnings: list[str] = []
+    if customer_id is not None:
+        warnings, found = await rules.customer_standing(session, customer_id, actor)
+        problems += found
+    if period is not None:
+        time_warnings, found = await rules.staff_time(session, staff_id, *period, actor, exclude_id)
+        warnings, problems[:] = warnings + time_warnings, problems + found
+    if not actor.is_staff and any(p.code == ErrorCode.SLOT_FULL for p in problems):
+        raise rules.slot_full()
+    if problems:
+        raise DomainError.many(problems)
+    return warnings
+
+
 async def menu_ids_of(session: AsyncSession, reservation_id: int) -> list[int]:
     return list((await session.scalars(
         select(ReservationMenu.menu_id).where(ReservationMenu.reservation_id == reservation_id)
@@ -144,11 +189,14 @@ async def menu_ids_of(session: AsyncSession, reservation_id: int) -> list[int]:
 
 
 async def owned_reservation(session: AsyncSession, reservation_id: int, actor: Actor,
-                            action: Action) -> Reservation:
-    """The reservation, locked; a customer token reaches only its own (others do not exist for it)."""
+                            action: Action, also_staff: list[int | None] | None = None) -> Reservation:
+    """The reservation, locked; a customer token reaches only its own (others do not exist for it).
+
+    Every lock of the operation is taken here, at once and in the global order (locks.py):
+    ``also_staff`` names the stylists it is moving to."""
     if role_of(actor) != Role.CUSTOMER:
         check(actor, action)
-    reservation = await locked_reservation(session, reservation_id)
+    reservation = await locked_reservation(session, reservation_id, also_staff or ())
     if not can(actor, action, reservation.customer_id):
         if role_of(actor) == Role.CUSTOMER:
             raise NotFound("予約")
@@ -160,17 +208,21 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
                                  actor: Actor, *, now: datetime | None = None) -> Booked:
     """Move a reservation (time, stylist, menus) under the same rules as a new booking."""
     now = now or utcnow()
-    reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK)
-    check_active(reservation.status)
+    new_staff = [] if change.staff_member_id is KEEP else [change.staff_member_id]
+    reservation = await owned_reservation(session, reservation_id, actor, Action.BOOK, new_staff)
+    check_active(reservation)
+    past_deadline = await _past_deadline(session, reservation, now, actor)
     old_menus = await menu_ids_of(session, reservation.id)
-    before = snapshot(reservation, old_menus)
-    start_at, end_at, staff_id, menus = await _new_slot(session, reservation, change, old_menus, now, actor)
-    await lock_booking(session, [], [staff_id])
-    warnings = []
-    if reservation.customer_id is not None:
-        warnings = await rules.bookable_customer(session, reservation.customer_id, actor)
-    await rules.check_staff_free(session, staff_id, start_at, end_at, actor, exclude_id=reservation.id)
-    reservation.start_at, reservation.end_at, reservation.staff_member_id = start_at, end_at, staff_id
+    before = snapshot(reservation, old_menus) | {"cancel_deadline_at": reservation.cancel_deadline_at}
+    period, staff_id, menus, problems = await _new_slot(session, reservation, change, old_menus, now, actor)
+    if problems and not actor.is_staff:
+        raise DomainError.many(problems)
+    warnings = await check_slot(session, reservation.customer_id, None if _has(problems, "staffId") else staff_id,
+                                period, actor, problems, exclude_id=reservation.id)
+    assert period is not None
+    if past_deadline is not None:
+        reservation.cancel_deadline_at = past_deadline
+    (reservation.start_at, reservation.end_at), reservation.staff_member_id = period, staff_id
     menu_ids = [m.id for m in menus]
     if menu_ids != old_menus:
         await session.execute(delete(ReservationMenu).where(ReservationMenu.reservation_id == reservation.id))
@@ -179,16 +231,33 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     await session.flush()
     if reservation.customer_id is not None:
         await refresh_customer_stats(session, [reservation.customer_id])
-    changes = audit.diff(before, snapshot(reservation, menu_ids))
+    changes = audit.diff(before, snapshot(reservation, menu_ids)
+                         | {"cancel_deadline_at": reservation.cancel_deadline_at})
     if changes:
         await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                            action=AuditAction.UPDATE, changes=changes)
     return Booked(reservation, tuple(warnings))
 
 
+async def _past_deadline(session: AsyncSession, reservation: Reservation, now: datetime,
+                         actor: Actor) -> datetime | None:
+    """The cancellation deadline when it has passed, else None. After it the customer site may not
+    reschedule (a move and a free cancellation would dodge the fee); staff may, and the moved
+    reservation keeps this deadline for the fee."""
+    passed = deadline(reservation, await get_store_settings(session))
+    if now <= passed:
+        return None
+    if not actor.is_staff:
+        raise DomainError(ErrorCode.PAST_DEADLINE,
+                          f"キャンセル期限（{japan_time(passed)}）を過ぎたご予約は変更できません。"
+                          f"お手数ですが、お店にご連絡ください。")
+    return passed
+
+
 async def _new_slot(session: AsyncSession, reservation: Reservation, change: Reschedule, old_menus: list[int],
-                    now: datetime, actor: Actor) -> tuple[datetime, datetime, int | None, list[Menu]]:
-    """The checked time, stylist and menus after ``change`` (every problem of the input at once)."""
+                    now: datetime, actor: Actor
+                    ) -> tuple[tuple[datetime, datetime] | None, int | None, list[Menu], list[FieldError]]:
+    """The time, stylist and menus after ``change``, with every problem of the input."""
     start_at = reservation.start_at if change.start_at is KEEP else change.start_at
     staff_id = reservation.staff_member_id if change.staff_member_id is KEEP else change.staff_member_id
     explicit_end = None if change.end_at is KEEP else change.end_at
@@ -202,14 +271,7 @@ async def _new_slot(session: AsyncSession, reservation: Reservation, change: Res
         problems += menu_problems
     if change.staff_member_id is not KEEP:
         problems += await rules.active_staff(session, staff_id)
-    if problems:
-        raise DomainError.many(problems)
-    if explicit_end is not None:
-        end_at = explicit_end
-    elif change.menu_ids is not KEEP or change.end_at is None:
-        end_at = start_at + timedelta(minutes=sum(m.duration_minutes for m in menus))
-    else:
-        end_at = start_at + (reservation.end_at - reservation.start_at)
-    if end_at - start_at > rules.MAX_DURATION:
-        raise DomainError(ErrorCode.INVALID, rules.TOO_LONG, "endAt")
-    return start_at, end_at, staff_id, menus
+    if explicit_end is None and change.menu_ids is KEEP and change.end_at is not None and start_at is not None:
+        # Neither the end nor the menus change: the reservation keeps its length.
+        explicit_end = start_at + (reservation.end_at - reservation.start_at)
+    return _period(start_at, explicit_end, menus, problems), staff_id, menus, problems

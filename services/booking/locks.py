@@ -42,8 +42,14 @@ async def lock_booking(session: AsyncSession, customer_ids: Iterable[int | None]
             .with_for_update(key_share=True))
 
 
-async def locked_reservation(session: AsyncSession, reservation_id: int) -> Reservation:
-    """The reservation with its customer and stylist locked, read fresh (never from the identity map)."""
+async def locked_reservation(session: AsyncSession, reservation_id: int,
+                             also_staff: Iterable[int | None] = ()) -> Reservation:
+    """The reservation with its customer and stylist locked, read fresh (never from the identity map).
+
+    ``also_staff``: stylists the operation will move it to, locked in the same sorted statement as
+    its current one. Locking the new stylist afterwards deadlocks two reschedules that swap
+    stylists (R1 1 → 2 while R2 2 → 1: each holds its old stylist and waits for the other's)."""
+    extra = [i for i in also_staff if i is not None]
     await begin_write(session)
     for _ in range(3):
         head = (await session.execute(
@@ -51,7 +57,7 @@ async def locked_reservation(session: AsyncSession, reservation_id: int) -> Rese
         )).first()
         if head is None:
             raise NotFound("予約")
-        await lock_booking(session, [head.customer_id], [head.staff_member_id])
+        await lock_booking(session, [head.customer_id], [head.staff_member_id, *extra])
         reservation = await session.scalar(
             select(Reservation).where(Reservation.id == reservation_id)
             .with_for_update(key_share=True).execution_options(populate_existing=True))

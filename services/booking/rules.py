@@ -4,23 +4,28 @@ Who asks decides only how a refusal is worded: a customer token (the reservation
 site, LINE) gets one masked answer for a blacklisted customer, an unpaid
 cancellation fee and a genuinely full slot alike — same code, message and field —
 so the site reveals nothing; staff get the real reason (and the blacklist memo).
+The customer's standing and the slot are always both checked, in the same
+statements and order, before either refusal is raised, so that neither the answer
+nor its timing tells a blocked customer from a full slot.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, Menu, Reservation, StaffMember
 from services.actor import Actor
-from services.booking.transitions import OCCUPYING_STATUSES
-from services.errors import DomainError, ErrorCode, FieldError, NotFound
+from services.booking.transitions import OCCUPYING_STATUSES, japan_time
+from services.errors import DomainError, ErrorCode, FieldError
 from services.flags import find_blacklist_match
 
 SLOT_FULL_MESSAGE = "申し訳ございませんが、ご希望の時間帯は予約がいっぱいとなっております。"
 UNPAID_FEE_WARNING = "このお客様には未払いのキャンセル料があります。"
+NO_FREE_STYLIST_WARNING = "この時間帯は空いている担当スタッフがいません。担当スタッフを決めてください。"
 MAX_MENUS = 10
 MAX_DURATION = timedelta(hours=24)
 #: The 24-hour rule in words, for every place that refuses a booking longer than MAX_DURATION.
@@ -80,46 +85,86 @@ async def active_staff(session: AsyncSession, staff_id: int | None) -> list[Fiel
     return []
 
 
-async def bookable_customer(session: AsyncSession, customer_id: int, actor: Actor) -> list[str]:
-    """Refuse a withdrawn or blacklisted customer (and, on the site, one owing a fee); staff get warnings."""
+async def customer_standing(session: AsyncSession, customer_id: int, actor: Actor
+                            ) -> tuple[list[str], list[FieldError]]:
+    """The customer's own standing: (warnings for staff, problems).
+
+    A withdrawn customer cannot book; a blacklisted one (the blacklist follows the person: a new
+    account matching a listed one counts too) gets no reservation; an unpaid cancellation fee blocks
+    the customer site and is a warning for staff. On the customer site both refusals are the masked
+    :func:`slot_full`, decided only after the slot itself was checked (booking.check_slot)."""
     customer = await session.get(Customer, customer_id, populate_existing=True)
     if customer is None:
-        raise NotFound("お客様", "customerId")
+        return [], [FieldError("customerId", ErrorCode.NOT_FOUND, "お客様が見つかりません。")]
     if customer.withdrawn_at is not None:
-        raise DomainError(ErrorCode.CUSTOMER_WITHDRAWN, "退会済みのお客様は予約できません。", "customerId")
-    # The blacklist follows the person: a new account matching a blacklisted one counts too.
+        return [], [FieldError("customerId", ErrorCode.CUSTOMER_WITHDRAWN, "退会済みのお客様は予約できません。")]
     hit = await find_blacklist_match(session, customer_id)
     if hit is not None:
         if not actor.is_staff:
-            raise slot_full()
+            return [], [_masked()]
         reasons = "、".join(hit.reasons)
-        raise DomainError(ErrorCode.BLACKLISTED,
-                          f"このお客様はブラックリストに登録されているため予約できません"
-                          f"（{reasons}／お客様番号 {hit.customer_no}）。メモ: {hit.memo}", "customerId")
+        return [], [FieldError("customerId", ErrorCode.BLACKLISTED,
+                               f"このお客様はブラックリストに登録されているため予約できません"
+                               f"（{reasons}／お客様番号 {hit.customer_no}）。メモ: {hit.memo}")]
     if customer.has_unpaid_cancel_fee:
-        if not actor.is_staff:
-            raise slot_full()
-        return [UNPAID_FEE_WARNING]
-    return []
+        return ([UNPAID_FEE_WARNING], []) if actor.is_staff else ([], [_masked()])
+    return [], []
 
 
-async def check_staff_free(session: AsyncSession, staff_id: int | None, start_at: datetime, end_at: datetime,
-                           actor: Actor, exclude_id: int | None = None) -> None:
-    """A stylist holds no two overlapping reservations that occupy the time."""
-    if staff_id is None:
-        return
-    overlap = select(func.count()).select_from(Reservation).where(
-        Reservation.staff_member_id == staff_id,
+def _masked() -> FieldError:
+    return FieldError(None, ErrorCode.SLOT_FULL, SLOT_FULL_MESSAGE)
+
+
+def _overlapping(start_at: datetime, end_at: datetime, exclude_id: int | None) -> list[Any]:
+    conditions = [
         Reservation.status.in_(OCCUPYING_STATUSES),
         Reservation.start_at < end_at,
         Reservation.end_at > start_at,
         # No reservation lasts longer than MAX_DURATION: this bound keeps the index range to a day
         # instead of the stylist's whole history.
         Reservation.start_at > start_at - MAX_DURATION,
-    )
+    ]
     if exclude_id is not None:
-        overlap = overlap.where(Reservation.id != exclude_id)
-    if await session.scalar(overlap):
+        conditions.append(Reservation.id != exclude_id)
+    return conditions
+
+
+async def staff_time(session: AsyncSession, staff_id: int | None, start_at: datetime, end_at: datetime,
+                     actor: Actor, exclude_id: int | None = None) -> tuple[list[str], list[FieldError]]:
+    """Whether the time is free: (warnings for staff, problems). One statement either way.
+
+    A named stylist holds no two overlapping reservations (STAFF_BUSY on 担当スタッフ, naming the
+    reservation it clashes with). Without a stylist, some stylist must be free: more active stylists
+    without a reservation then than reservations without a stylist then (a salon that lists no
+    stylists is not checked). The customer site gets the masked SLOT_FULL; staff booking without a
+    stylist are warned instead of refused (they may be about to assign one)."""
+    if staff_id is not None:
+        clash = (await session.execute(
+            select(Reservation.start_at, Reservation.end_at, Customer.customer_no, Customer.last_name,
+                   Customer.first_name)
+            .outerjoin(Customer, Customer.id == Reservation.customer_id)
+            .where(Reservation.staff_member_id == staff_id, *_overlapping(start_at, end_at, exclude_id))
+            .order_by(Reservation.start_at, Reservation.id).limit(1))).first()
+        if clash is None:
+            return [], []
         if not actor.is_staff:
-            raise slot_full()
-        raise DomainError(ErrorCode.STAFF_BUSY, "担当スタッフはこの時間帯に別の予約があります。", "startAt")
+            return [], [_masked()]
+        who = (f"{clash.last_name} {clash.first_name}様・お客様番号 {clash.customer_no}"
+               if clash.customer_no is not None else "お客様の登録なし")
+        return [], [FieldError("staffId", ErrorCode.STAFF_BUSY,
+                               f"担当スタッフはこの時間帯に別の予約があります（{who}、"
+                               f"{japan_time(clash.start_at)}〜{japan_time(clash.end_at)[-5:]}）。")]
+    busy = select(Reservation.staff_member_id).where(
+        Reservation.staff_member_id.is_not(None), *_overlapping(start_at, end_at, exclude_id))
+    stylists = select(func.count()).select_from(StaffMember).where(StaffMember.active.is_(True))
+    row = (await session.execute(select(
+        stylists.scalar_subquery().label("stylists"),
+        stylists.where(StaffMember.id.not_in(busy)).scalar_subquery().label("free"),
+        select(func.count()).select_from(Reservation)
+        .where(Reservation.staff_member_id.is_(None), *_overlapping(start_at, end_at, exclude_id))
+        .scalar_subquery().label("unassigned")))).one()
+    if row.stylists == 0 or row.free > row.unassigned:
+        return [], []
+    if not actor.is_staff:
+        return [], [_masked()]
+    return [NO_FREE_STYLIST_WARNING], []

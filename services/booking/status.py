@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
-    PREPAYMENT_ONLY_STATUSES,
     CancelKind,
     Reservation,
     ReservationMenu,
@@ -27,9 +26,9 @@ from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
-from services.booking.booking import initial_status, owned_reservation
+from services.booking.booking import deadline, initial_status, owned_reservation
 from services.booking.locks import begin_write
-from services.booking.transitions import Operation, check_transition
+from services.booking.transitions import OPEN_PREPAYMENT_STATUSES, Operation, check_transition
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, check
@@ -38,11 +37,6 @@ from services.store import get_store_settings
 S = ReservationStatus
 AUDITED = ("status", "cancel_kind", "is_late_cancel", "cancel_fee_yen", "cancelled_at", "visited_at",
            "cancel_fee_paid_at", "cancel_fee_paid_by_id", "cancel_fee_waived_at", "cancel_fee_waived_by_id")
-
-
-def deadline(reservation: Reservation, settings: StoreSetting) -> datetime:
-    """The last moment a customer may cancel free of charge."""
-    return reservation.start_at - timedelta(hours=settings.cancel_deadline_hours)
 
 
 def fee_for(prices_total: int, settings: StoreSetting) -> int:
@@ -70,7 +64,7 @@ async def _change(session: AsyncSession, reservation_id: int, actor: Actor, oper
     before = {k: getattr(reservation, k) for k in AUDITED}
     fee = await _prices_total(session, reservation.id)
     target = _target(operation, reservation, settings, now, fee)
-    check_transition(operation, reservation.status, target, settings.use_prepayment)
+    check_transition(operation, reservation, target, settings.use_prepayment)
     apply(reservation, settings, now, fee_for(fee, settings))
     reservation.status = target
     await session.flush()
@@ -186,7 +180,7 @@ async def waive_cancellation_fee(session: AsyncSession, reservation_id: int, act
 
 
 async def set_use_prepayment(session: AsyncSession, use: bool, actor: Actor) -> StoreSetting:
-    """Switching prepayment off is refused while reservations sit in a prepayment-only status."""
+    """Switching prepayment off is refused while reservations to come are in a prepayment-only status."""
     check(actor, Action.MANAGE_MASTERS)
     settings = await get_store_settings(session)
     if not use and settings.use_prepayment:
@@ -201,13 +195,14 @@ async def set_use_prepayment(session: AsyncSession, use: bool, actor: Actor) -> 
 
 
 async def prepayment_off_allowed(session: AsyncSession) -> None:
-    """Raise PREPAYMENT_IN_USE (with how many) while a reservation has a prepayment-only status."""
+    """Raise PREPAYMENT_IN_USE (with how many) while a reservation is still open in a prepayment-only
+    status (事前決済未払い, or 事前決済支払い済み not yet visited). Finished ones (事前決済店舗都合キャンセル)
+    keep their status and label: they are history and block nothing."""
     await begin_write(session)
     stuck = int(await session.scalar(select(func.count()).select_from(Reservation)
-                                     .where(Reservation.status.in_(PREPAYMENT_ONLY_STATUSES))) or 0)
+                                     .where(Reservation.status.in_(OPEN_PREPAYMENT_STATUSES))) or 0)
     if stuck:
         raise DomainError(
             ErrorCode.PREPAYMENT_IN_USE,
-            f"事前決済のステータス（事前決済未払い・事前決済支払い済み・事前決済店舗都合キャンセル）の予約が"
-            f"{stuck}件あるため、事前決済機能をオフにできません。", "usePrepayment")
-
+            f"事前決済未払い・事前決済支払い済み（来店前）の予約が{stuck}件あるため、事前決済機能をオフにできません。"
+            f"来店・キャンセルを記録してからオフにしてください。", "usePrepayment")

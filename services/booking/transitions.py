@@ -2,13 +2,17 @@
 
 One table for every door (admin, staff app, customer site, import, merge). The README
 carries a copy rendered by :func:`transition_table_markdown` (a test keeps them in step).
+A refusal names the operation asked for and the reservation's current status (:func:`impossible`).
 Statuses that exist only with prepayment (事前決済) are neither a source nor a target
 while the store does not use it.
 """
 
 from __future__ import annotations
 
-from models import PREPAYMENT_ONLY_STATUSES, ReservationStatus
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from models import PREPAYMENT_ONLY_STATUSES, Reservation, ReservationStatus
 from models.types import LabeledEnum
 from services.errors import DomainError, ErrorCode
 
@@ -28,6 +32,10 @@ class Operation(LabeledEnum):
 
 #: Reservations that still hold their slot and may be rescheduled or cancelled.
 ACTIVE_STATUSES = frozenset({S.TENTATIVE, S.PREPAYMENT_UNPAID, S.BOOKED, S.PREPAID})
+#: Prepayment-only statuses of a reservation still to come (事前決済未払い, 事前決済支払い済み before the
+#: visit): while any remain, prepayment cannot be switched off. 事前決済店舗都合キャンセル is final and
+#: stays on its reservations, with its label, after the switch.
+OPEN_PREPAYMENT_STATUSES = PREPAYMENT_ONLY_STATUSES & ACTIVE_STATUSES
 #: Statuses that occupy the stylist's time (a new booking may not overlap them).
 OCCUPYING_STATUSES = ACTIVE_STATUSES | {S.VISITED}
 
@@ -70,22 +78,46 @@ def allowed_pairs(use_prepayment: bool) -> set[tuple[ReservationStatus, Reservat
             if allowed(op, a, b, use_prepayment)}
 
 
-def transition_error(source: ReservationStatus, target: ReservationStatus) -> DomainError:
-    return DomainError(ErrorCode.INVALID_TRANSITION,
-                       f"予約ステータスを「{source.label}」から「{target.label}」には変更できません。", "status")
+SALON_TZ = ZoneInfo("Asia/Tokyo")
+CANCELLED_STATUSES = frozenset({S.CANCEL_FEE_UNPAID, S.STORE_CANCELLED_PREPAID, S.CANCELLED})
 
 
-def check_transition(operation: Operation, source: ReservationStatus, target: ReservationStatus,
+def japan_time(value: datetime) -> str:
+    """2026/12/05 14:00, Japan time, as staff and customers read it."""
+    return value.astimezone(SALON_TZ).strftime("%Y/%m/%d %H:%M")
+
+
+def current_state(r: Reservation) -> str:
+    """Where the reservation stands, and since when: 「この予約は2026/12/05 14:00にキャンセルされています…」."""
+    if r.status == S.VISITED and r.visited_at is not None:
+        return f"この予約は{japan_time(r.visited_at)}に来店済みです。"
+    if r.status in CANCELLED_STATUSES:
+        since = f"{japan_time(r.cancelled_at)}に" if r.cancelled_at is not None else ""
+        text = f"この予約は{since}すでにキャンセルされています（ステータス「{r.status.label}」）。"
+        if r.cancel_fee_paid_at is not None:
+            text += f"キャンセル料は{japan_time(r.cancel_fee_paid_at)}に支払い済みです。"
+        elif r.cancel_fee_waived_at is not None:
+            text += f"キャンセル料は{japan_time(r.cancel_fee_waived_at)}に取り消されています。"
+        return text
+    return f"この予約のステータスは「{r.status.label}」です。"
+
+
+def impossible(asked: str, r: Reservation) -> DomainError:
+    """An operation the reservation's status does not allow: what was asked, and where it stands
+    (never the status the operation would have produced, which nobody asked for)."""
+    return DomainError(ErrorCode.INVALID_TRANSITION, f"「{asked}」はできません。{current_state(r)}", "status")
+
+
+def check_transition(operation: Operation, r: Reservation, target: ReservationStatus,
                      use_prepayment: bool) -> None:
-    if not allowed(operation, source, target, use_prepayment):
-        raise transition_error(source, target)
+    if not allowed(operation, r.status, target, use_prepayment):
+        raise impossible(operation.label, r)
 
 
-def check_active(status: ReservationStatus, what: str = "変更") -> None:
+def check_active(r: Reservation, asked: str = "予約の変更") -> None:
     """Reschedules keep the status; they are possible only while the reservation holds its slot."""
-    if status not in ACTIVE_STATUSES:
-        raise DomainError(ErrorCode.INVALID_TRANSITION,
-                          f"予約ステータスが「{status.label}」の予約は{what}できません。", "status")
+    if r.status not in ACTIVE_STATUSES:
+        raise impossible(asked, r)
 
 
 def transition_table_markdown() -> str:

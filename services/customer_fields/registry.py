@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-MAX_ID = 2**63 - 1  # BIGINT / SQLite INTEGER: a larger id can match nothing
+from services.ids import MAX_ID  # the INTEGER id columns: a larger id can match nothing
+
 MAX_ATTRIBUTES = 30
 MAX_IDS = 100  # inflow routes / free-item choices of one customer
 CUSTOMER_NO_RE = re.compile(r"[A-Za-z0-9]{1,32}")

@@ -97,3 +97,35 @@ async def test_detail_pages_show_who_registered_by_name(manager, db):
         row = page.split("登録者", 1)[1].split("</tr>", 1)[0]
         assert "tenchoさん" in row, (url, row)
         assert f">{actor_id}<" not in row.replace(" ", "").replace("\n", ""), (url, row)
+
+
+async def test_reservation_entries_read_in_japanese_with_names_and_japan_time(manager, db):
+    """Booked, moved, cancelled late and waived: every entry in labels staff know, times in Japan time,
+    the customer and the staff by name and number; no raw key, no UTC ISO time, nothing cut off."""
+    import re
+
+    from services import booking
+    from tests.booking_world import World
+
+    world = await World(db).build()
+    customer = await world.customer(last_name="佐々木")
+    r = await world.book(customer, hours=3)
+    await world.run(booking.reschedule_reservation, r.id, booking.Reschedule(staff_member_id=world.stylists[1].id),
+                    world.staff)
+    await world.run(booking.cancel_by_customer, r.id, world.staff)
+    await world.run(booking.waive_cancellation_fee, r.id, world.manager)
+    page = await manager.get("/admin/audit-log/list")
+    table = re.search(r"<table.*?</table>", page.text, re.S).group(0)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", table))
+    who = f"佐々木 花子（お客様番号 {customer.customer_no}）"
+    start = r.start_at.astimezone(timezone(timedelta(hours=9))).strftime("%Y/%m/%d %H:%M")
+    assert f"No. {r.id} {who}" in text  # the 対象 of each entry
+    assert f"お客様: {who}" in text and f"開始日時: {start}" in text and "メニュー: カット" in text
+    assert "スタッフ: 佐藤 → 鈴木" in text
+    assert "操作: お客様都合キャンセル" in text and "予約ステータス: 予約中来店前 → キャンセル料未払い" in text
+    assert "キャンセル料: 0円 → 2,500円" in text and "キャンセル区分: （なし） → 直前キャンセル" in text
+    assert f"キャンセル料取消者: （なし） → manager（No. {world.manager.account_id}）" in text
+    assert f"manager（No. {world.manager.account_id}）" in text  # 実行者 by name and number
+    assert "種類" in text and text.count("対象") >= 1
+    for raw in ("operation", "start_at", "customer_id", "cancel_fee_waived_at", "menu_ids", "+00:00", "…"):
+        assert raw not in text, raw

@@ -187,10 +187,10 @@ def session_cookie(response: httpx.Response) -> str:
     return cookie.lower()
 
 
-async def test_session_cookie_is_http_only_and_same_site(browser, db):
+async def test_session_cookie_is_http_only_and_same_site_strict(browser, db):
     await create_account(db, "sato", StaffRole.STAFF)
     cookie = session_cookie(await browser.login("sato"))
-    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "httponly" in cookie and "samesite=strict" in cookie
     assert "secure" not in cookie  # plain http on a laptop (make run) must keep working
 
 
@@ -200,3 +200,22 @@ async def test_session_cookie_is_secure_when_the_salon_serves_https(db):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
         cookie = session_cookie(await AdminClient(http).login("sato"))
     assert "secure" in cookie
+
+
+@pytest.mark.parametrize(("setting", "scheme", "forwarded", "secure"), [
+    (None, "http", None, False), (None, "https", None, True), (None, "http", "https", True),
+    (False, "https", None, False), (True, "http", None, True)])
+async def test_session_cookie_is_secure_whenever_served_over_https(db, setting, scheme, forwarded, secure):
+    """Unset, the flag follows the request's scheme: uvicorn makes it https when a trusted proxy says so
+    (X-Forwarded-Proto, --forwarded-allow-ips); the middleware does the same here for the test."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    await create_account(db, "sato", StaffRole.STAFF)
+    app = ProxyHeadersMiddleware(create_app(database=db, settings=Settings(session_https_only=setting),
+                                            run_migrations=False), trusted_hosts="*")
+    headers = {"X-Forwarded-Proto": forwarded, "X-Forwarded-For": "10.0.0.1"} if forwarded else {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"{scheme}://testserver",
+                                 headers=headers) as http:
+        cookie = session_cookie(await AdminClient(http).login("sato"))
+    assert ("; secure" in cookie) is secure, cookie
+    assert "samesite=strict" in cookie

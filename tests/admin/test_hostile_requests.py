@@ -2,7 +2,7 @@
 never a 500.
 
 The views are found from the admin's own menu (a view added later is covered without touching
-this file). Values are drawn, with a fixed seed, from what broke real servers: NUL (PostgreSQL
+this file), and every route with a path parameter from the app's own routes. Values are drawn, with a fixed seed, from what broke real servers: NUL (PostgreSQL
 refuses it), ids past 64 bits, impossible and far-off dates, 5,000 characters, markup.
 """
 
@@ -69,3 +69,49 @@ async def test_hostile_form_values_get_answers(manager, db):
                                                               "csrf_token": csrf_from(page.text)})
                 _answered(response, (url, data))
     assert forms >= 15, forms
+
+
+#: Ids that overflow PostgreSQL's INTEGER, SQLite's INTEGER and 64 bits; and ids that are not ids.
+HOSTILE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999", "0", "-1", "abc", "x" * 500]
+
+
+def _admin_routes(app) -> list[tuple[str, set[str]]]:
+    """Every route the admin serves (sqladmin's generic ones and each view's own @expose pages),
+    read from the app itself rather than from the menu: a page no menu links to is covered too."""
+    from starlette.routing import Mount
+
+    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/admin")
+    return [(r.path, set(getattr(r, "methods", None) or {"GET"})) for r in mount.routes if hasattr(r, "path")]
+
+
+async def test_every_admin_route_answers_hostile_path_values(manager, db, app):
+    """Each path parameter of each route (/admin/customer-import/{id}/confirm, /reservation/status/{pk} …)
+    gets ids past every integer type and non-ids, by GET and by POST with the CSRF token: never a 500."""
+    await build_salon(db)
+    token = csrf_from((await manager.get("/admin/reservation/create")).text)
+    routes = _admin_routes(app)
+    with_params = [(path, methods) for path, methods in routes if "{" in path]
+    assert any("customer-import" in path for path, _ in with_params), routes
+    tried = 0
+    for path, methods in with_params:
+        for value in HOSTILE_IDS:
+            url = "/admin" + re.sub(r"\{[^}]+\}", value, path)
+            if "GET" in methods:
+                _answered(await manager.get(url), ("GET", url))
+            if "POST" in methods:
+                _answered(await manager.http.post(url, data={"csrf_token": token, "operation": "cancel_by_customer"}),
+                          ("POST", url))
+            tried += 1
+    assert tried >= 10 * len(HOSTILE_IDS), tried
+
+
+async def test_import_routes_answer_404_for_ids_past_the_column(manager, db):
+    for value in ("2147483648", "9223372036854775808"):
+        for url in (f"/admin/customer-import/{value}", f"/admin/customer-import/{value}/results.xlsx"):
+            response = await manager.get(url)
+            assert response.status_code == 404, (url, response.status_code)
+            assert "見つかりません" in response.text
+        page = await manager.get("/admin/customer-import")
+        for url in (f"/admin/customer-import/{value}/confirm", f"/admin/customer-import/{value}/remap"):
+            response = await manager.http.post(url, data={"csrf_token": csrf_from(page.text)})
+            assert response.status_code == 404, (url, response.status_code, response.text[-300:])

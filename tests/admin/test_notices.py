@@ -148,7 +148,8 @@ async def test_the_delete_dialog_names_the_customer(manager, db):
     label = f"山田 花子 様（お客様番号 {customer.customer_no}）"
     assert f'data-label="{label}"' in (await manager.get("/admin/customer/list")).text
     assert f'data-label="{label}"' in (await manager.get(f"/admin/customer/details/{customer.id}")).text
-    script = (await manager.get("/admin/customer/list")).text
+    assert "/admin/salon-static/salon.js" in (await manager.get("/admin/customer/list")).text
+    script = (await manager.get("/admin/salon-static/salon.js")).text
     assert 'element.data("label")' in script and "を削除します。よろしいですか？" in script
 
 

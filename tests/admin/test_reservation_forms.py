@@ -78,7 +78,11 @@ async def test_an_unpaid_cancellation_fee_is_a_warning_on_the_next_page(staff, s
     warning = re.search(r'<div class="alert alert-warning[^"]*"[^>]*>(.*?)</div>\s*<a', page.text, re.S)
     assert warning, page.text
     assert "ご確認ください" in warning.group(1)
-    assert f"予約（{TOMORROW:%Y/%m/%d} 13:00）を登録しました。" in page.text
+    assert (f"青木 花子様の予約（{TOMORROW:%Y/%m/%d}（{'月火水木金土日'[TOMORROW.weekday()]}）13:00〜14:00）"
+            f"を登録しました。") in page.text
+    # The list it lands on is the booking's day, where the new booking is in sight.
+    assert response.headers["location"].endswith(f"/admin/reservation/list?date={TOMORROW.isoformat()}")
+    assert "青木 花子" in page.text.split("<tbody>")[1]
     assert "このお客様には未払いのキャンセル料があります。" in warning.group(1)
     assert (await staff.get(response.headers["location"])).text.count("未払いのキャンセル料") == 0  # shown once
     async with db.sessionmaker() as session:
@@ -110,7 +114,7 @@ async def test_an_unpaid_cancellation_fee_is_a_warning_on_the_next_page(staff, s
     ({"customer": "{plain}", "start_date": "{tomorrow}", "start_time": "10:00", "menu_ids": ["{cut}"],
       "channel": "SITE"}, ["選択肢が正しくありません。"]),
     ({"customer": "{plain}", "start_date": "{tomorrow}", "start_time": "10:30", "menu_ids": ["{cut}"],
-      "staff_member_id": "{takahashi}"}, ["担当スタッフはこの時間帯に別の予約があります。"]),
+      "staff_member_id": "{takahashi}"}, ["担当スタッフはこの時間帯に別の予約があります（山田 花子様・お客様番号 "]),
 ])
 async def test_bad_create_forms_show_the_message_and_write_nothing(staff, salon, db, form, messages):
     values = {"plain": str(salon["plain"].id), "tomorrow": TOMORROW.isoformat(), "cut": str(salon["cut"].id),
@@ -127,6 +131,53 @@ async def test_bad_create_forms_show_the_message_and_write_nothing(staff, salon,
     for message in messages:
         assert message in response.text
     assert await count_rows(db, Reservation) == before
+
+
+def feedback_under(page: str, field: str) -> list[str]:
+    """The error messages shown under one form field."""
+    block = re.search(rf'id="{field}".*?(?=<div class="mb-3|<div class="form-group|$)', page, re.S)
+    return re.findall(r'<div class="invalid-feedback">(.*?)</div>', block.group(0) if block else "", re.S)
+
+
+async def test_every_problem_of_a_form_at_once_each_on_its_field(staff, salon, db):
+    """A blacklisted customer, a stylist already booked then and no start time: three problems, one
+    answer; the clash is under 担当スタッフ (not 予約日) and names the reservation it clashes with."""
+    caution = salon["caution"]
+    before = await count_rows(db, Reservation)
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["listed"].id), "start_date": TOMORROW.isoformat(), "start_time": "10:30",
+        "staff_member_id": str(salon["takahashi"].id), "menu_ids": [str(salon["cut"].id)], "channel": "PHONE"})
+    assert response.status_code == 400
+    clash = (f"担当スタッフはこの時間帯に別の予約があります（山田 花子様・お客様番号 {caution.customer_no}、"
+             f"{TOMORROW:%Y/%m/%d} 10:00〜11:00）。")
+    assert feedback_under(response.text, "staff_member_id") == [clash]
+    assert feedback_under(response.text, "start_date") == []
+    assert response.text.count("ブラックリストに登録されているため予約できません") == 1
+    assert await count_rows(db, Reservation) == before
+
+    response = await staff.submit("/admin/reservation/create", {
+        "customer": str(salon["plain"].id), "start_date": TOMORROW.isoformat(), "start_time": "25:00",
+        "staff_member_id": str(salon["takahashi"].id), "menu_ids": ["x"], "channel": "PHONE"})
+    assert feedback_under(response.text, "start_time") == ["開始時刻の形式が正しくありません（例: 10:30）。"]
+    assert feedback_under(response.text, "menu_ids") == ["指定されたメニューが見つかりません。"]
+    assert await count_rows(db, Reservation) == before
+
+
+async def test_a_reschedule_onto_a_busy_stylist_names_the_clash_under_the_stylist(staff, salon, db):
+    async with db.transaction() as session:
+        other = Reservation(customer_id=salon["plain"].id, staff_member_id=salon["sato"].id,
+                            start_at=salon["booked"].start_at, end_at=salon["booked"].end_at,
+                            channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED)
+        session.add(other)
+    response = await staff.submit(f"/admin/reservation/edit/{salon['booked'].id}", {
+        "start_date": TOMORROW.isoformat(), "start_time": "10:00", "staff_member_id": str(salon["sato"].id),
+        "menu_ids": [str(salon["cut"].id)]})
+    assert response.status_code == 400
+    assert feedback_under(response.text, "staff_member_id") == [
+        f"担当スタッフはこの時間帯に別の予約があります（青木 花子様・お客様番号 {salon['plain'].customer_no}、"
+        f"{TOMORROW:%Y/%m/%d} 10:00〜11:00）。"]
+    async with db.sessionmaker() as session:
+        assert (await session.get(Reservation, salon["booked"].id)).staff_member_id == salon["takahashi"].id
 
 
 async def test_reschedule_through_the_service(staff, salon, db):
@@ -190,7 +241,8 @@ async def test_cancellation_fee_list_waives_by_post(manager, salon, db):
         r = await session.get(Reservation, owing.id)
     assert r.cancel_fee_waived_at is not None and r.status == ReservationStatus.CANCELLED
     page = await manager.get("/admin/cancellation-fee/list")
-    assert "2,750円" not in page.text
+    assert "2,750円を取り消しました" in page.text  # the message, once
+    assert "2,750円" not in page.text.split("<tbody>")[1]
     page = await manager.get("/admin/cancellation-fee/list", params={"state": "waived"})
     assert "2,750円" in page.text and "取り消し済み" in page.text
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
@@ -205,3 +257,82 @@ async def test_each_problem_is_shown_under_its_field(staff, salon):
     assert '<fieldset class="checkbox-list is-invalid"' in menus
     assert '<div class="invalid-feedback">メニューを1つ以上選んでください。</div>' in menus
     assert not re.search(r'<input[^>]*\brequired\b', response.text)  # no English browser bubble
+
+
+async def _late_booking(db, salon) -> Reservation:
+    """青木's cut, three hours from now: past the 24-hour deadline, a cancellation costs 50% of 5,500円."""
+    from datetime import datetime
+
+    from models import ReservationMenu
+
+    start = datetime.now(JST).replace(second=0, microsecond=0) + timedelta(hours=3)
+    async with db.transaction() as session:
+        r = Reservation(customer_id=salon["plain"].id, start_at=start, end_at=start + timedelta(hours=1),
+                        channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED,
+                        items=[ReservationMenu(menu_id=salon["cut"].id, price=5500)])
+        session.add(r)
+    return r
+
+
+def _booking_words(r: Reservation) -> str:
+    start, end = r.start_at.astimezone(JST), r.end_at.astimezone(JST)
+    return f"青木 花子様の予約（{start:%Y/%m/%d}（{'月火水木金土日'[start.weekday()]}）{start:%H:%M}〜{end:%H:%M}）"
+
+
+async def test_a_late_cancellation_says_the_fee_before_and_what_happened_after(staff, salon, db):
+    import html as html_lib
+
+    r = await _late_booking(db, salon)
+    details = html_lib.unescape((await staff.get(f"/admin/reservation/details/{r.id}")).text)
+    question = re.search(r'data-confirm="([^"]*お客様都合でキャンセルします[^"]*)"', details).group(1)
+    assert question.startswith(f"{_booking_words(r)}をお客様都合でキャンセルします。キャンセル期限（")
+    assert question.endswith("を過ぎているため、キャンセル料 2,750円（直前キャンセル）が発生します。よろしいですか？")
+    token = csrf_from(details)
+    done = await staff.http.post(f"/admin/reservation/status/{r.id}",
+                                 data={"csrf_token": token, "operation": "cancel_by_customer"})
+    assert done.status_code == 303
+    page = (await staff.get(done.headers["location"])).text
+    assert f"{_booking_words(r)}をキャンセルしました。キャンセル料 2,750円が未払いです。" in page
+
+
+async def test_waiving_and_taking_a_fee_name_the_customer_and_the_amount(manager, salon, db):
+    import html as html_lib
+
+    page = html_lib.unescape((await manager.get("/admin/cancellation-fee/list")).text)
+    assert 'data-confirm="青木 花子様のキャンセル料 2,750円を取り消します。よろしいですか？"' in page
+    assert 'data-confirm="青木 花子様のキャンセル料 2,750円を受領済みにします。よろしいですか？"' in page
+    owing = salon["owing"]
+    done = await manager.http.post(f"/admin/cancellation-fee/fee/{owing.id}",
+                                   data={"csrf_token": csrf_from(page), "operation": "waive"})
+    assert done.status_code == 303
+    after = (await manager.get(done.headers["location"])).text
+    assert f"青木 花子様のキャンセル料 2,750円を取り消しました（{_booking_words(owing)}）。" in after
+
+
+async def test_the_reschedule_form_says_whose_booking_it_changes_and_offers_only_save(staff, salon):
+    booked = salon["booked"]
+    page = (await staff.get(f"/admin/reservation/edit/{booked.id}")).text
+    start = booked.start_at.astimezone(JST)
+    assert (f"山田 花子様（お客様番号 {salon['caution'].customer_no}）の予約 {start:%Y/%m/%d}"
+            f"（{'月火水木金土日'[start.weekday()]}）10:00〜11:00 を変更します") in page
+    assert "現在: 担当スタッフ 高橋・メニュー カット・予約中来店前" in page
+    assert "保存してさらに追加" not in page and "Save and add another" not in page
+    assert re.findall(r'<input type="submit" name="save" value="([^"]+)"', page) == ["保存"]
+
+
+async def test_the_customer_picker_marks_caution_and_blacklisted_customers(staff, salon):
+    """❗ with the memo (and as the tooltip), ⛔ for the blacklisted, each with the warning shown under
+    the picker as soon as it is chosen; an ordinary customer carries neither."""
+    found = {}
+    for term in ("やまだ", "くろだ", "あおき"):
+        response = await staff.get("/admin/reservation/ajax/lookup", params={"name": "customer", "term": term})
+        assert response.status_code == 200
+        (option,) = response.json()["results"]
+        found[term] = option
+    caution, listed, plain = found["やまだ"], found["くろだ"], found["あおき"]
+    assert caution["text"] == f"❗ {salon['caution'].customer_no} 山田 花子（遅刻が多い）"
+    assert caution["title"] == "遅刻が多い" and caution["warning"] == "❗ 要注意のお客様です。遅刻が多い"
+    assert listed["text"] == f"⛔ {salon['listed'].customer_no} 黒田 花子" and listed["level"] == "danger"
+    assert listed["warning"].startswith("⛔ このお客様はブラックリストに登録されているため予約できません")
+    assert listed["warning"].endswith("メモ: 無断キャンセル3回")
+    assert plain == {"id": str(salon["plain"].id), "text": f"{salon['plain'].customer_no} 青木 花子"}

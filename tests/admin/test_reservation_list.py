@@ -22,18 +22,39 @@ def _rows(html: str) -> int:
 
 
 async def test_list_filters_and_caution_mark(staff, salon):
-    page = await staff.get("/admin/reservation/list")
+    page = await staff.get("/admin/reservation/list", params={"date": TOMORROW.isoformat()})
     assert page.status_code == 200
     assert "Reservation" not in page.text  # the view is called 予約 everywhere
     assert re.search(r'<span class="text-danger" title="遅刻が多い">❗</span> ' + salon["caution"].customer_no, page.text)
     for params, expected in [
         ({"date": TOMORROW.isoformat()}, 1), ({"date": (TOMORROW - timedelta(days=3)).isoformat()}, 1),
-        ({"date": "2001-01-01"}, 0), ({"status": "CANCEL_FEE_UNPAID"}, 1), ({"staff": str(salon["takahashi"].id)}, 1),
-        ({"channel": "SITE"}, 1), ({"channel": "PHONE", "staff": str(salon["sato"].id)}, 0),
+        ({"date": "2001-01-01"}, 0), ({"date": "__all", "status": "CANCEL_FEE_UNPAID"}, 1),
+        ({"date": "__all", "staff": str(salon["takahashi"].id)}, 1), ({"date": "__all", "channel": "SITE"}, 1),
+        ({"date": "__all", "channel": "PHONE", "staff": str(salon["sato"].id)}, 0), ({"date": "__all"}, 2),
     ]:
         page = await staff.get("/admin/reservation/list", params=params)
         assert page.status_code == 200, params
         assert _rows(page.text) == expected, params
+
+
+async def test_the_list_opens_on_today(staff, salon, db):
+    """Without a day the front desk sees today's bookings (not the newest far-future ones first)."""
+    from datetime import datetime
+
+    from admin.display import JST
+    from models import Reservation, ReservationChannel, ReservationStatus
+
+    today = datetime.now(JST).date()
+    async with db.transaction() as session:
+        at = datetime.now(JST).replace(hour=23, minute=0, second=0, microsecond=0)
+        session.add(Reservation(customer_id=salon["plain"].id, start_at=at, end_at=at + timedelta(minutes=30),
+                                channel=ReservationChannel.PHONE, status=ReservationStatus.BOOKED))
+    page = await staff.get("/admin/reservation/list")
+    assert _rows(page.text) == 1 and "青木 花子" in page.text
+    assert f"現在の条件: {today:%Y/%m/%d}（" in page.text and "（今日）" in page.text
+    assert "date=__all" in page.text  # 「すべての日」
+    every = await staff.get("/admin/reservation/list", params={"date": "__all"})
+    assert _rows(every.text) == 3 and "現在の条件: すべての日" in every.text
 
 
 async def test_chosen_day_is_shown_as_the_admin_writes_dates(staff, salon):
@@ -45,7 +66,7 @@ async def test_chosen_day_is_shown_as_the_admin_writes_dates(staff, salon):
 @pytest.mark.parametrize("params", [{"date": "昨日"}, {"status": "NOPE"}, {"staff": "x" * 500},
                                     {"channel": "'; DROP"}, {"staff": "99999999999999999999999"}])
 async def test_bad_filter_values_never_fail(staff, salon, params):
-    page = await staff.get("/admin/reservation/list", params=params)
+    page = await staff.get("/admin/reservation/list", params={"date": "__all", **params})
     assert page.status_code == 200
     assert _rows(page.text) == 2
     if "date" in params:

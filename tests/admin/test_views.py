@@ -149,13 +149,13 @@ def rows(html: str) -> str:
 
 
 async def test_reservations_show_japanese_status_menus_and_caution(manager, salon):
-    html = rows((await manager.get("/admin/reservation/list")).text)
+    html = rows((await manager.get("/admin/reservation/list", params={"date": "__all"})).text)
     assert "来店済み" in html and "予約サイト・LINE" in html and "VISITED" not in html
     assert "カット" in html and "❗" in html and "遅刻が多い" in html
     assert "飛び込みのお客様（非会員）" in html
-    filtered = rows((await manager.get("/admin/reservation/list", params={"status": "BOOKED"})).text)
+    filtered = rows((await manager.get("/admin/reservation/list", params={"status": "BOOKED", "date": "__all"})).text)
     assert "飛び込みのお客様" in filtered and "山田 花子" not in filtered
-    found = rows((await manager.get("/admin/reservation/list", params={"search": "やまだ"})).text)
+    found = rows((await manager.get("/admin/reservation/list", params={"search": "やまだ", "date": "__all"})).text)
     assert "山田 花子" in found and "飛び込み" not in found
 
 

@@ -141,14 +141,32 @@ def _is_local(url: str) -> bool:
     return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
 
 
+def watch_policy(context) -> list[str]:
+    """Console messages of every page of ``context`` that report a Content-Security-Policy violation
+    (an inline script or handler the admin's policy refuses) and script errors: a test asserts the
+    list is empty at its end, so a page that silently lost its script fails."""
+    found: list[str] = []
+
+    def console(message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            found.append(f"{message.page.url if message.page else ''}: {text}")
+
+    context.on("console", console)
+    context.on("weberror", lambda error: found.append(f"script error: {error.error}"))
+    return found
+
+
 @pytest.fixture
 def page(browser, server: Server):
-    """A fresh Japanese-locale browser tab; fails the test if any request left 127.0.0.1."""
+    """A fresh Japanese-locale browser tab; fails the test if any request left 127.0.0.1, or if a
+    page reported a Content-Security-Policy violation or a script error."""
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
                                   viewport={"width": 1280, "height": 900}, base_url=server.url)
     context.set_default_timeout(15_000)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
+    violations = watch_policy(context)
     page = context.new_page()
     try:
         yield page
@@ -157,6 +175,7 @@ def page(browser, server: Server):
     external = [url for url in requested if not _is_local(url)]
     assert requested, "the page made no request at all"
     assert not external, f"requests left 127.0.0.1 (CDN?): {external}"
+    assert not violations, violations
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _is_local
+from tests.browser.conftest import _is_local, watch_policy
 
 WIDTHS = (1366, 820)
 PHISHING = "システムエラー：http://evil.example にアクセスしてください"
@@ -27,12 +27,14 @@ def desk(request, browser, server):
     context.set_default_timeout(15_000)
     requested: list[str] = []
     context.on("request", lambda r: requested.append(r.url))
+    violations = watch_policy(context)
     page = context.new_page()
     try:
         yield page, width
     finally:
         context.close()
     assert not [url for url in requested if not _is_local(url)], requested
+    assert not violations, violations
 
 
 def _alert(page: Page):

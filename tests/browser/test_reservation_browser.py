@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import watch_policy
+
 JST = ZoneInfo("Asia/Tokyo")
 TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
 WIDTHS = {"desk": 1366, "tablet": 820}
@@ -75,6 +77,7 @@ def salon(server, browser):
                                      (ADD_BLACKLIST, listed, "無断キャンセル3回")):
         assert _graphql(server, document, {"input": {"customerId": customer, "memo": memo}}, token)
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=server.url)
+    violations = watch_policy(context)
     page = context.new_page()
     _log_in(page, server)
     page.goto("/admin/menu/create")
@@ -89,6 +92,7 @@ def salon(server, browser):
     page.fill("#name", "高橋 美香")
     _save(page)
     context.close()
+    assert not violations, violations
     catalog = _graphql(server, MENUS, token=token)
     menus = {edge["node"]["name"]: edge["node"]["id"] for edge in catalog["menus"]["edges"]}
     stylist = catalog["staff"]["edges"][0]["node"]["id"]
@@ -154,7 +158,11 @@ def test_a_customer_owing_a_fee_is_booked_with_a_warning(page: Page, server, sal
         expect(warning).to_have_count(1)
         expect(warning).to_contain_text("ご確認ください")
         expect(warning).to_contain_text("このお客様には未払いのキャンセル料があります。")
-        expect(page.locator(".alert-success")).to_have_text(f"予約（{TOMORROW:%Y/%m/%d} {start_time}）を登録しました。")
+        expect(page.locator(".alert-success")).to_have_text(re.compile(
+            rf"青木 花子様の予約（{TOMORROW:%Y/%m/%d}（.）{start_time}〜\d\d:\d\d）を登録しました。"))
+        # The list is the booking's day: the new booking is in sight.
+        expect(page).to_have_url(re.compile(rf"/admin/reservation/list\?date={TOMORROW.isoformat()}"))
+        expect(page.locator("table tbody tr", has_text="青木 花子").first).to_be_visible()
         # One message under the other, both as wide as the page; 「ご確認ください」 on one line.
         success, notice = (page.locator(sel).bounding_box() for sel in (".alert-success", ".alert-warning"))
         assert success["x"] == notice["x"] and abs(success["width"] - notice["width"]) < 1, (success, notice)
@@ -225,3 +233,72 @@ def test_flag_and_fee_lists_fit(page: Page, server, salon, shot) -> None:
     _at_each_width(page, shot, "28-blacklist", "/admin/blacklist-entry/list", _no_sideways_scrolling)
     _at_each_width(page, shot, "29-cancellation-fees", "/admin/cancellation-fee/list", _no_sideways_scrolling)
     expect(page.locator("table tbody tr", has_text="青木").get_by_role("button", name="取り消す")).to_be_visible()
+
+
+def _audit_log(page: Page) -> None:
+    """Reservation entries in Japanese labels, Japan time, the customer by name and number."""
+    _no_sideways_scrolling(page)
+    table = page.locator("table")
+    expect(table).to_contain_text("操作: 無断キャンセル")
+    expect(table).to_contain_text(re.compile(r"お客様: 青木 花子（お客様番号 \w+）"))
+    expect(table).to_contain_text(re.compile(r"開始日時: \d{4}/\d\d/\d\d \d\d:\d\d"))
+    for raw in ("operation", "start_at", "customer_id", "+00:00"):
+        expect(table).not_to_contain_text(raw)
+    expect(page.locator("thead")).to_contain_text("種類")
+
+
+def test_the_audit_log_reads_in_japanese(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    _at_each_width(page, shot, "30-audit-log", "/admin/audit-log/list?search=reservation", _audit_log)
+
+
+def _pick(page: Page, kana: str) -> None:
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill(kana)
+
+
+def test_the_customer_picker_marks_and_warns_at_once(page: Page, server, salon, shot) -> None:
+    """❗ with the memo and ⛔ in the picker's options; choosing the blacklisted customer says so under
+    the picker before anything else is filled in."""
+    _log_in(page, server)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/admin/reservation/create")
+        _pick(page, "やまだ")
+        option = page.locator(".select2-results__option").first
+        expect(option).to_contain_text("❗")
+        expect(option).to_contain_text("遅刻が多い。来店時は店長が対応")
+        shot(page, f"31-picker-caution-{label}-{width}")
+        page.locator(".select2-search__field").fill("くろだ")
+        expect(page.locator(".select2-results__option").first).to_contain_text("⛔ ")
+        page.keyboard.press("Enter")
+        warning = page.locator(".picker-warning")
+        expect(warning).to_have_count(1)
+        expect(warning).to_contain_text("ブラックリストに登録されているため予約できません")
+        expect(warning).to_contain_text("無断キャンセル3回")
+        shot(page, f"32-picker-blacklisted-{label}-{width}")
+
+
+def test_the_reschedule_form_and_the_cancel_confirmation_name_the_booking(page: Page, server, salon, shot) -> None:
+    _log_in(page, server)
+    page.goto(f"/admin/reservation/list?date={TOMORROW.isoformat()}")
+    row = page.locator("table tbody tr", has_text="山田 花子")
+    edit_url = row.locator("a[href*='/admin/reservation/edit/']").first.get_attribute("href")
+    details_url = edit_url.replace("/edit/", "/details/")
+
+    def reschedule_form(page: Page) -> None:
+        expect(page.locator("#reschedule-target")).to_contain_text(
+            re.compile(r"山田 花子様（お客様番号 \w+）の予約 .+10:00〜11:00 を変更します"))
+        expect(page.locator("#reschedule-target")).to_contain_text("担当スタッフ 高橋 美香")
+        expect(page.locator("input[type=submit][name=save]")).to_have_count(1)
+        expect(page.get_by_text("保存してさらに追加")).to_have_count(0)
+
+    _at_each_width(page, shot, "33-reschedule-form", edit_url, reschedule_form)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.goto(details_url)
+    page.get_by_role("button", name="お客様都合でキャンセル").click()
+    expect(page).to_have_url(re.compile(r"/admin/reservation/details/"))
+    assert len(asked) == 1 and re.fullmatch(
+        r"山田 花子様の予約（.+10:00〜11:00）をお客様都合でキャンセルします。キャンセル料はかかりません。よろしいですか？",
+        asked[0]), asked

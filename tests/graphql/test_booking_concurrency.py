@@ -81,3 +81,38 @@ async def test_parallel_service_calls_in_separate_sessions(world, db):
     assert sorted(await asyncio.gather(*(cancel() for _ in range(RACERS)))) == (
         ["INVALID_TRANSITION"] * (RACERS - 1) + ["OK"])
     assert await audit_updates(db, r.id) == 1
+
+
+RESCHEDULE = """mutation($input: RescheduleReservationInput!) { rescheduleReservation(input: $input) {
+  reservation { id } errors { code message } } }"""
+
+
+async def test_two_reschedules_swapping_stylists_both_succeed(gql, world, db, staff_token, monkeypatch):
+    """R1 moves from stylist 1 to 2 while R2 moves from 2 to 1 (different times, no clash). Each
+    request is held after its first locks until the other has taken its own (or for 1.5 s when the
+    other is waiting on a lock): taking the new stylist's lock after the old one deadlocked here."""
+    from services.booking import booking as booking_module
+
+    first, second = world.stylists[0], world.stylists[1]
+    r1 = await world.book(await world.customer(), hours=100, stylist=0)
+    r2 = await world.book(await world.customer(), hours=200, stylist=1)
+    arrived: list[asyncio.Event] = [asyncio.Event(), asyncio.Event()]
+    original = booking_module._new_slot
+
+    async def rendezvous(session, reservation, *args, **kw):
+        mine = 0 if reservation.id == r1.id else 1
+        arrived[mine].set()
+        try:
+            await asyncio.wait_for(arrived[1 - mine].wait(), 1.5)
+        except TimeoutError:
+            pass  # the other request waits on a lock this one holds: go on
+        return await original(session, reservation, *args, **kw)
+
+    monkeypatch.setattr(booking_module, "_new_slot", rendezvous)
+    results = await asyncio.gather(
+        gql(RESCHEDULE, {"input": {"id": str(r1.id), "staffId": str(second.id)}}, token=staff_token),
+        gql(RESCHEDULE, {"input": {"id": str(r2.id), "staffId": str(first.id)}}, token=staff_token))
+    assert [r["rescheduleReservation"]["errors"] for r in results] == [[], []]
+    assert (await world.get(Reservation, r1.id)).staff_member_id == second.id
+    assert (await world.get(Reservation, r2.id)).staff_member_id == first.id
+    assert await audit_updates(db, r1.id) == 1 and await audit_updates(db, r2.id) == 1

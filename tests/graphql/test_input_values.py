@@ -202,3 +202,20 @@ async def test_every_datetime_the_api_writes_is_in_japan_time(gql, db, world, ma
                   "Reservation.cancelFeePaidAt", "Reservation.cancelFeeWaivedAt", "Caution.createdAt",
                   "LoginPayload.expiresAt", "StaffAccount.lastLoginAt"):
         assert field in found, (field, sorted(found))
+
+
+@pytest.mark.parametrize("id_", ["2147483648", "9223372036854775807"])
+async def test_an_id_past_the_integer_columns_is_not_found_not_a_failure(gql, world, staff_token, id_):
+    """PostgreSQL refuses a bind value past an INTEGER column instead of finding no row: such an id
+    is answered as a record that does not exist, on every door (services.ids)."""
+    customer = await world.customer()
+    cancel = (await gql("mutation($id: ID!) { cancelReservation(input: {id: $id}) { errors { field code } } }",
+                        {"id": id_}, token=staff_token))["cancelReservation"]
+    assert [e["code"] for e in cancel["errors"]] == ["NOT_FOUND"]
+    booking = {"customerId": str(customer.id), "startAt": later(72).isoformat(), "menuIds": [id_],
+               "staffId": id_}
+    booked = (await gql("mutation($input: CreateReservationInput!) { createReservation(input: $input) { "
+                        "errors { field code } } }", {"input": booking}, token=staff_token))["createReservation"]
+    assert booked["errors"] and {e["code"] for e in booked["errors"]} <= {"NOT_FOUND", "REQUIRED"}
+    assert (await gql("query($id: ID!) { customer(id: $id) { id } }", {"id": id_}, token=staff_token)) == {
+        "customer": None}

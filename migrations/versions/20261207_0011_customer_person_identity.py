@@ -5,8 +5,8 @@ e-mail address as registered or as staff last set them; the match compares these
 fields a customer can edit on the reservation site. Existing customers get them from their
 fields as they are now (every edit so far was a registration or a staff edit, or is taken as one).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 19:00:00
 
 """
@@ -20,8 +20,8 @@ from services.normalize import phone_digits
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0010'
-down_revision: Union[str, Sequence[str], None] = '0009'
+revision: str = '0011'
+down_revision: Union[str, Sequence[str], None] = '0010'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
