@@ -95,6 +95,7 @@ MESSAGES: dict[str, FieldError] = {
 INTERNAL = frozenset({
     "uq_api_tokens_token_hash",
     "uq_admin_sessions_session_hash",
+    "uq_email_changes_token_hash",
     "uq_reservation_menus_reservation_id_menu_id",
     "uq_sales_reports_reservation_id",
     "uq_ticket_uses_purchase_id_reservation_id",
