@@ -10,6 +10,6 @@ registries of ``prefetch`` are filled from the built schema); a list or a lookup
 ``ColumnMap``) and calls ``prefetch`` so that every link below it is loaded before anything is
 written. The executor (``execution``, graphql-core's
 with Strawberry's context) then writes such objects whole with a plain loop over steps compiled
-once per document (kept in an ``lru.LRU``), and hands anything else — resolvers with arguments,
+once per document (``writers``) (kept in an ``lru.LRU``), and hands anything else — resolvers with arguments,
 permissions, a value still to be loaded — to graphql-core field by field.
 """
