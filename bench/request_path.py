@@ -66,8 +66,8 @@ REQUESTS = {
         + " } } } }", {}),
     # What the staff app sends most: a page of customers, each with its last 3 reservations.
     NESTED: (
-        "query { customers(first: 50) { edges { node { id customerNo fullName reservations(first: 3) { edges {"
-        " node { id startAt status menus { price menu { name } } staff { name } } } } } } } }", {}),
+        "query { customers(first: 50) { edges { node { id customerNo fullName reservations(first: 3) {"
+        " edges { node { id startAt status menus { price menu { name } } staff { name } } } } } } } }", {}),
     # The front desk's day sheet (the day with the count nearest 100, chosen in setup).
     DAY_LIST: (DAY_QUERY, {}),
 }
@@ -87,7 +87,8 @@ PEER_REQUESTS = {
         "query { " + PEER_PAGE + " { totalCount edges { node { " + PEER_NODE + " menuByLastMenuId { name } } } } }"),
     NESTED: (
         "query { " + PEER_PAGE + " { edges { node { id customerNo lastName firstName "
-        "reservationsByCustomerId(first: 3, orderBy: [START_AT_DESC, ID_DESC]) { edges { node { id startAt status "
+        "reservationsByCustomerId(first: 3, orderBy: [START_AT_DESC, ID_DESC]) { edges { node { "
+        "id startAt status "
         "reservationMenusByReservationId(orderBy: [ID_ASC]) { nodes { price menuByMenuId { name } } } "
         "staffMemberByStaffMemberId { name } } } } } } } }"),
     DAY_LIST: PEER_DAY_QUERY,
@@ -392,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
     parser.add_argument("--baseline", type=Path, action="append", default=[],
                         help="another checkout of the project, served with one worker (repeatable)")
-    parser.add_argument("--workers", default="1,2", help="worker counts to serve with (default 1,2)")
+    parser.add_argument("--workers", default="1,2",
+                        help="worker counts to serve this checkout with (default 1,2; empty: none)")
     parser.add_argument("--peer-port", type=int,
                         help="a PostGraphile 4 on this port, on the same database, timed in the same rounds")
     parser.add_argument("--peer-pid", type=int, help="the peer's process, for its CPU per request")
@@ -402,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if not url.startswith(("postgresql://", "postgresql+asyncpg://")):
         raise SystemExit("set BENCH_DATABASE_URL to a PostgreSQL database (empty, or filled by the benchmarks)")
     url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
-    configs = [(f"{n} worker{'s' if int(n) > 1 else ''}", ROOT, int(n)) for n in args.workers.split(",")]
+    configs = [(f"{n} worker{'s' if int(n) > 1 else ''}", ROOT, int(n)) for n in args.workers.split(",") if n]
     for baseline in reversed(args.baseline):
         configs.insert(0, (f"{baseline.name}, 1 process", baseline.resolve(), None))
     if args.only:
@@ -416,8 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = Figures()
     for number in range(args.rounds):
         console.print(f"round {number + 1}/{args.rounds} …")
-        asyncio.run(one_round(configs, url, token, variables, sql, args.port, args.requests,
-                              args.per_connection, figures, args.peer_port, args.peer_pid))
+        turn = number % len(configs)  # each configuration goes first in turn: the machine drifts
+        asyncio.run(one_round(configs[turn:] + configs[:turn], url, token, variables, sql, args.port,
+                              args.requests, args.per_connection, figures, args.peer_port, args.peer_pid))
     console.print(report(figures, configs, sql))
     return 0
 

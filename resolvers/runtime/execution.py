@@ -19,7 +19,7 @@ over a thousand fields and most of the request's time.
    unusual (a null for a non-null field, a value the scalar refuses, an exception, a value
    still to be loaded) goes graphql-core's own way, which raises, locates the error and
    awaits exactly as before. An object whose every field can be written so is written whole by
-   a plain loop over its compiled steps (:class:`Step`, :func:`_object_writer`).
+   a plain loop over its compiled steps (``resolvers.runtime.writers``).
 
 Strawberry runs a field's ``permission_classes`` and field extensions inside its own resolver
 wrapper, which a short way skips: :func:`install_direct_resolvers` refuses, at schema build, any
@@ -31,7 +31,7 @@ around it field by field.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from graphql import (
     GraphQLField,
@@ -52,11 +52,21 @@ from resolvers.runtime.hooks import (
     BaseExecutionContext,
     definition,
     graphql_schema,
-    python_enum,
     resolver_function,
 )
 from resolvers.runtime.lru import LRU
-from resolvers.runtime.prefetch import DIRECT, LINKS, MISSING
+from resolvers.runtime.prefetch import DIRECT, LINKS
+from resolvers.runtime.writers import (
+    FALLBACK,
+    Step,
+    constant,
+    leaf,
+    list_value,
+    make_step,
+    object_value,
+    object_writer,
+    write_value,
+)
 
 
 class ShortWayError(ValueError):
@@ -151,151 +161,6 @@ def _varies(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> bo
     return False
 
 
-#: A compiled object gives up: graphql-core completes that object its own way.
-FALLBACK: Any = object()
-LEAF, OBJECT, LIST = 0, 1, 2
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
-
-
-class _EnumNames(dict):
-    """A Strawberry enum's members → their GraphQL names (what its ``coerce_output_value`` answers
-    after a loop over every value per call); ``cls`` is the Python enum."""
-
-    def __init__(self, enum_type: Any) -> None:
-        self.cls = python_enum(enum_type)
-        names = {}
-        for member in self.cls:
-            for name, value in enum_type.values.items():
-                if member.value == value.value:
-                    names[member] = name
-                    break
-        super().__init__(names)
-
-
-class Step(NamedTuple):
-    """How one field of an object is written: read, then converted.
-
-    ``attribute``: the parent's attribute to read (a basic field), else ``get(source, context)``,
-    which answers ``MISSING`` when the value is not at hand. ``as_is``: the class whose values are
-    written as they are (a ``str`` for String), else ``convert(value, context)`` writes a value
-    that is not None, or answers ``FALLBACK``.
-    """
-
-    key: str
-    attribute: str | None
-    get: Any
-    non_null: bool
-    as_is: type | None
-    convert: Any
-
-
-def _value(step: Step, source: Any, context: Any) -> Any:
-    """The value of one compiled field of ``source``, written out, or ``FALLBACK``."""
-    value = getattr(source, step.attribute) if step.get is None else step.get(source, context)
-    if value is None:
-        return FALLBACK if step.non_null else None
-    if value is MISSING:
-        return FALLBACK
-    if value.__class__ is step.as_is:
-        return value
-    return step.convert(value, context)
-
-
-def _object_writer(steps: list[Step]) -> Any:
-    """The writer of one object: its fields in order, each read and converted by its step;
-    ``FALLBACK`` as soon as one cannot be written (graphql-core then completes the object)."""
-    steps = tuple(steps)
-
-    def write(source: Any, context: Any) -> Any:
-        out = {}
-        for key, attribute, get, non_null, as_is, convert in steps:
-            value = getattr(source, attribute) if get is None else get(source, context)
-            if value is None:
-                if non_null:
-                    return FALLBACK
-                out[key] = None
-            elif value.__class__ is as_is:
-                out[key] = value
-            elif value is MISSING:
-                return FALLBACK
-            else:
-                value = convert(value, context)
-                if value is FALLBACK:
-                    return FALLBACK
-                out[key] = value
-        return out
-
-    return write
-
-
-def _leaf(leaf_type: Any) -> tuple[type | None, Any]:
-    """``(as_is, convert)`` of a scalar or enum field: the class written as it is, and the
-    conversion of any other value (the type's own output coercion, checked)."""
-    coerce = leaf_type.coerce_output_value
-
-    def coerced(value: Any, context: Any) -> Any:
-        value = coerce(value)
-        return FALLBACK if value is None or value is Undefined else value
-
-    if python_enum(leaf_type) is not None:  # Strawberry's enum type
-        names = _EnumNames(leaf_type)
-        enum_class = names.cls
-
-        def enum(value: Any, context: Any) -> Any:
-            if value.__class__ is enum_class and value in names:
-                return names[value]
-            return coerced(value, context)
-
-        return None, enum
-    name = leaf_type.name
-    if name in ("String", "Boolean"):
-        return (str if name == "String" else bool), coerced
-    if name == "ID":
-        def identifier(value: Any, context: Any) -> Any:
-            return str(value) if value.__class__ is int else coerced(value, context)
-
-        return str, identifier
-    if name == "Int":
-        def integer(value: Any, context: Any) -> Any:
-            if value.__class__ is int and _INT_MIN <= value <= _INT_MAX:
-                return value
-            return coerced(value, context)
-
-        return None, integer
-    return None, coerced
-
-
-def _object(object_type: GraphQLObjectType, writer: Any) -> Any:
-    """The conversion of an object field's value: checked to be of its type, then written whole."""
-    is_type_of = object_type.is_type_of
-    if is_type_of is None:
-        return writer
-
-    def checked(value: Any, context: Any) -> Any:
-        return writer(value, context) if is_type_of(value, None) else FALLBACK
-
-    return checked
-
-
-def _list(item_non_null: bool, item_as_is: type | None, item_convert: Any) -> Any:
-    """The conversion of a list field's value: every item converted, nulls only where allowed."""
-
-    def items(value: Any, context: Any) -> Any:
-        out = []
-        for item in value:
-            if item is None:
-                if item_non_null:
-                    return FALLBACK
-            elif item.__class__ is not item_as_is:
-                item = item_convert(item, context)
-                if item is FALLBACK:
-                    return FALLBACK
-            out.append(item)
-        return out
-
-    return items
-
-
 class ExecutionContext(BaseExecutionContext):
     """Strawberry's execution context, with short ways for plain fields and whole plain objects."""
 
@@ -321,7 +186,7 @@ class ExecutionContext(BaseExecutionContext):
             return self._writers[key]
         self._writers[key] = None  # while compiling (and if it cannot be compiled)
         steps = self._steps(parent_type, grouped_field_set, depth)
-        writer = None if steps is None else _object_writer(steps)
+        writer = None if steps is None else object_writer(steps)
         self._writers[key] = writer
         return writer
 
@@ -356,7 +221,7 @@ class ExecutionContext(BaseExecutionContext):
         if node.arguments or any(d.name.value not in ("include", "skip") for d in node.directives or ()):
             return None
         if name == "__typename":
-            return Step(response_name, None, partial(_constant, parent_type.name), True, str, None)
+            return Step(response_name, None, partial(constant, parent_type.name), True, str, None)
         field = parent_type.fields.get(name)
         if field is None or field.args:
             return None
@@ -366,7 +231,7 @@ class ExecutionContext(BaseExecutionContext):
         non_null = is_non_null_type(field.type)
         kind_type = field.type.of_type if non_null else field.type  # type: ignore[union-attr]
         if is_leaf_type(kind_type):
-            return _made(response_name, get, non_null, *_leaf(kind_type))
+            return make_step(response_name, get, non_null, *leaf(kind_type))
         if is_object_type(kind_type):
             writer = self._child_writer(kind_type, field_details_list, depth)
             if writer is None:
@@ -376,20 +241,21 @@ class ExecutionContext(BaseExecutionContext):
                 grouped_field_set, _, _ = self.collect_subfields(kind_type, field_details_list)
                 fields = [details[0].node.name.value for details in grouped_field_set.values()]
                 get = link.narrowed(fields) or get
-            return _made(response_name, get, non_null, None, _object(kind_type, writer))
+            return make_step(response_name, get, non_null, None, object_value(kind_type, writer))
         if not is_list_type(kind_type):
             return None
         item = kind_type.of_type
         item_non_null = is_non_null_type(item)
         item_type = item.of_type if item_non_null else item
         if is_leaf_type(item_type):
-            return _made(response_name, get, non_null, None, _list(item_non_null, *_leaf(item_type)))
+            return make_step(response_name, get, non_null, None, list_value(item_non_null, *leaf(item_type)))
         if not is_object_type(item_type):
             return None
         writer = self._child_writer(item_type, field_details_list, depth)
         if writer is None:
             return None
-        return _made(response_name, get, non_null, None, _list(item_non_null, None, _object(item_type, writer)))
+        items = list_value(item_non_null, None, object_value(item_type, writer))
+        return make_step(response_name, get, non_null, None, items)
 
     def _child_writer(self, object_type: GraphQLObjectType, field_details_list: Any, depth: int) -> Any:
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
@@ -428,7 +294,7 @@ class ExecutionContext(BaseExecutionContext):
                 step = self._field_step(parent_type, response_name, field_details_list)
                 if step is not None:
                     try:
-                        value = _value(step, source_value, context)
+                        value = write_value(step, source_value, context)
                     except Exception:  # noqa: BLE001 - graphql-core's path below raises it properly
                         value = FALLBACK
                     if value is not FALLBACK:
@@ -462,15 +328,3 @@ class ExecutionContext(BaseExecutionContext):
             return results
 
         return get_results()
-
-
-def _made(key: str, get: Any, non_null: bool, as_is: type | None, convert: Any) -> Step:
-    """A step reading an attribute (``get`` a str: a basic field) or calling ``get``."""
-    if get.__class__ is str:
-        return Step(key, get, None, non_null, as_is, convert)
-    return Step(key, None, get, non_null, as_is, convert)
-
-
-def _constant(value: Any, source: Any, context: Any) -> Any:
-    """A getter answering ``value`` whatever the object (``__typename``)."""
-    return value

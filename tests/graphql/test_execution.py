@@ -20,10 +20,11 @@ from strawberry.schema.config import StrawberryConfig
 from models import BlacklistEntry, Caution, Referral, Reservation, ReservationChannel, ReservationStatus
 from models.db import Database
 from resolvers.runtime.context import Context
-from resolvers.runtime.execution import ExecutionContext, _EnumNames
+from resolvers.runtime.execution import ExecutionContext
 from resolvers.runtime.loaders import Loaders
 from resolvers.runtime.prefetch import DIRECT
 from resolvers.runtime.reads import RequestReads
+from resolvers.runtime.writers import EnumNames
 from resolvers.schema import Mutation, Query, schema
 from schema.scalars import SCALAR_MAP
 from services.actor import Actor
@@ -333,10 +334,10 @@ async def test_a_repeated_document_is_compiled_once(db: Database, monkeypatch: p
 
 
 def test_enum_values_are_written_with_the_names_strawberry_gives_them() -> None:
-    """The writer names enum members from a table (``_EnumNames``) instead of Strawberry's loop over
+    """The writer names enum members from a table (``EnumNames``) instead of Strawberry's loop over
     every value per call; for every member of every enum of the schema the two agree."""
     enums = [t for t in schema._schema.type_map.values() if getattr(t, "wrapped_cls", None) is not None]
     assert len(enums) >= 5
     for enum_type in enums:
-        names = _EnumNames(enum_type)
+        names = EnumNames(enum_type)
         assert {member: enum_type.coerce_output_value(member) for member in enum_type.wrapped_cls} == names
