@@ -37,6 +37,7 @@ from models import (
 from resolvers.runtime.prefetch import MISSING, loaded
 from resolvers.runtime.reads import RequestReads
 from resolvers.runtime.rows import column_keys, view
+from services.booking.rules import site_refusals
 from services.flags import find_blacklist_matches
 
 M = TypeVar("M")
@@ -119,6 +120,11 @@ class Loaders:
         return self._loader(self._blacklist_matches)
 
     @cached_property
+    def site_refusal_by_customer(self) -> Loader:
+        """``load(customer id)`` → whether the customer channel refuses the customer's bookings."""
+        return self._loader(self._site_refusals)
+
+    @cached_property
     def attributes_by_customer(self) -> Loader:
         return self._many_by(ATTRIBUTES_BY_CUSTOMER)
 
@@ -153,6 +159,11 @@ class Loaders:
     @cached_property
     def reservation_page_by_customer(self) -> Loader:
         return self._page_by_customer()
+
+    async def _site_refusals(self, keys: Sequence[int]) -> list[Any]:
+        async with self._reads.session() as session:
+            found = await site_refusals(session, keys)
+        return [found.get(key) for key in keys]
 
     async def _blacklist_matches(self, keys: Sequence[int]) -> list[Any]:
         async with self._reads.session() as session:

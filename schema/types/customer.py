@@ -139,12 +139,20 @@ class Customer:
         description="要注意人物メモ (caution memo; staff only, null otherwise)")
     is_blacklisted: bool | None = derived(
         lambda c: bool(c.has_blacklist_entry), columns=("has_blacklist_entry",), visible=Action.READ_STAFF_FIELDS,
-        description="ブラックリスト (blacklisted; staff only, null otherwise)")
+        description="ブラックリスト登録あり (this customer has a blacklist entry of its own: shown with ⛔. A "
+                    "customer matching a listed person by kana and phone, e-mail or LINE is refused all the "
+                    "same but reads false here: see blacklistMatch, and refusedOnSite for whether the "
+                    "reservation site books them; staff only, null otherwise)")
     blacklist_match: BlacklistMatch | None = link(
         Loaders.blacklist_match_by_customer, visible=Action.READ_STAFF_FIELDS,
         then=lambda match: BlacklistMatch(match=match) if match is not None else None,
-        description="ブラックリスト一致 (own entry or a matching listed person, with the grounds; null when "
-                    "none; staff only, null otherwise)")
+        description="ブラックリスト一致 (why the blacklist refuses this customer: its own entry, or the listed "
+                    "person it matches, with the grounds; null when neither; staff only, null otherwise)")
+    refused_on_site: bool | None = link(
+        Loaders.site_refusal_by_customer, visible=Action.READ_STAFF_FIELDS,
+        description="予約サイトでお断り (true whenever the reservation site refuses this customer's bookings — "
+                    "blacklisted or matching a listed person, an unpaid cancellation fee, or withdrawn — with "
+                    "the same answer as a full slot; staff only, null otherwise)")
     referred_by: list[CustomerReferral] | None = link(
         Loaders.referrals_by_referred, visible=Action.READ_STAFF_FIELDS,
         then=lambda rows: [CustomerReferral.of(r, r.referrer_id) for r in rows],

@@ -11,6 +11,7 @@ nor its timing tells a blocked customer from a full slot.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -21,7 +22,7 @@ from models import Customer, Menu, Reservation, StaffMember
 from services.actor import Actor
 from services.booking.transitions import OCCUPYING_STATUSES, japan_time
 from services.errors import DomainError, ErrorCode, FieldError
-from services.flags import find_blacklist_match
+from services.flags import BlacklistMatch, find_blacklist_match, find_blacklist_matches
 
 SLOT_FULL_MESSAGE = "申し訳ございませんが、ご希望の時間帯は予約がいっぱいとなっております。"
 UNPAID_FEE_WARNING = "このお客様には未払いのキャンセル料があります。"
@@ -85,6 +86,21 @@ async def active_staff(session: AsyncSession, staff_id: int | None) -> list[Fiel
     return []
 
 
+def refuses_on_site(customer: Any, match: BlacklistMatch | None) -> bool:
+    """Whether the customer channel refuses this customer's bookings: withdrawn, blacklisted (its own
+    entry or a matched listed person) or owing a cancellation fee. The one rule :func:`customer_standing`
+    books by and ``Customer.refusedOnSite`` shows staff."""
+    return customer.withdrawn_at is not None or match is not None or bool(customer.has_unpaid_cancel_fee)
+
+
+async def site_refusals(session: AsyncSession, customer_ids: Sequence[int]) -> dict[int, bool]:
+    """:func:`refuses_on_site` for many customers in a few statements (a list's dataloader)."""
+    matches = await find_blacklist_matches(session, customer_ids)
+    rows = await session.execute(select(Customer.id, Customer.withdrawn_at, Customer.has_unpaid_cancel_fee)
+                                 .where(Customer.id.in_(list(customer_ids))))
+    return {row.id: refuses_on_site(row, matches.get(row.id)) for row in rows}
+
+
 async def customer_standing(session: AsyncSession, customer_id: int, actor: Actor
                             ) -> tuple[list[str], list[FieldError]]:
     """The customer's own standing: (warnings for staff, problems).
@@ -99,15 +115,15 @@ async def customer_standing(session: AsyncSession, customer_id: int, actor: Acto
     if customer.withdrawn_at is not None:
         return [], [FieldError("customerId", ErrorCode.CUSTOMER_WITHDRAWN, "退会済みのお客様は予約できません。")]
     hit = await find_blacklist_match(session, customer_id)
+    if not actor.is_staff:
+        return [], [_masked()] if refuses_on_site(customer, hit) else []
     if hit is not None:
-        if not actor.is_staff:
-            return [], [_masked()]
         reasons = "、".join(hit.reasons)
         return [], [FieldError("customerId", ErrorCode.BLACKLISTED,
                                f"このお客様はブラックリストに登録されているため予約できません"
                                f"（{reasons}／お客様番号 {hit.customer_no}）。メモ: {hit.memo}")]
     if customer.has_unpaid_cancel_fee:
-        return ([UNPAID_FEE_WARNING], []) if actor.is_staff else ([], [_masked()])
+        return [UNPAID_FEE_WARNING], []
     return [], []
 
 

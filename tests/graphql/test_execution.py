@@ -38,7 +38,7 @@ REFERENCE = strawberry.Schema(query=Query, mutation=Mutation, config=StrawberryC
 CUSTOMER_FIELDS = """id customerNo fullName fullNameKana phone phoneDisplay birthDateWareki isLineRegistered
   isPhoneOnly visitCount lastVisitAt isCaution cautionMemo isBlacklisted __typename
   lastMenu { id name price } occupation { name } attributes inflowRoutes { name }
-  blacklistMatch { entryId customerNo reasons memo customer { id customerNo } }
+  blacklistMatch { entryId customerNo reasons memo customer { id customerNo } } refusedOnSite
   referredBy { memo customer { id fullName } } referred { memo customer { id fullName } }
   firstVisitMotive { name } freeItemValues { freeItem { id name choices { name } } choice { name } }"""
 
