@@ -10,6 +10,7 @@ Screenshots of each step go to test-artifacts/screenshots/ (kept by CI as artifa
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -189,3 +190,14 @@ def shot():
         return path
 
     return _shot
+
+
+def log_in(page, server: Server) -> None:
+    """Log in to the admin as the suite's account and wait until the login page is left."""
+    from playwright.sync_api import expect
+
+    page.goto("/admin/login")
+    page.fill("input[name=username]", server.login_id)
+    page.fill("input[name=password]", server.password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).not_to_have_url(re.compile(r"/admin/login"))

@@ -9,17 +9,12 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import log_in
 
-def _log_in(page: Page, server) -> None:
-    page.goto("/admin/login")
-    page.fill("input[name=username]", server.login_id)
-    page.fill("input[name=password]", server.password)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page).not_to_have_url(re.compile(r"/admin/login"))
 
 
 def test_every_admin_page_runs_under_its_policy(page: Page, server) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     lists = sorted(set(re.findall(r'href="[^"]*(/admin/[a-z-]+/list)"', page.content())))
     assert len(lists) >= 20, lists
     pages = ["/admin/", "/admin/day-sheet", "/admin/customer-import"]

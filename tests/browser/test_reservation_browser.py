@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import watch_policy
+from tests.browser.conftest import log_in, watch_policy
 
 JST = ZoneInfo("Asia/Tokyo")
 TOMORROW = (datetime.now(JST) + timedelta(days=1)).date()
@@ -53,13 +53,6 @@ def _customer(server, token: str, last: str, kana: str, phone: str) -> str:
     return data["customer"]["id"]
 
 
-def _log_in(page: Page, server) -> None:
-    page.goto("/admin/login")
-    page.fill("input[name=username]", server.login_id)
-    page.fill("input[name=password]", server.password)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page).not_to_have_url(re.compile(r"/admin/login"))
-
 
 def _save(page: Page) -> None:
     page.locator("input[type=submit][name=save]").first.click()
@@ -79,7 +72,7 @@ def salon(server, browser):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=server.url)
     violations = watch_policy(context)
     page = context.new_page()
-    _log_in(page, server)
+    log_in(page, server)
     page.goto("/admin/menu/create")
     page.fill("#name", "カット")
     page.fill("#price", "5500")
@@ -138,7 +131,7 @@ def _book(page: Page, kana: str, name: str, start_time: str) -> None:
 
 
 def test_a_blacklisted_customer_cannot_be_booked(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         _book(page, "くろだ", "黒田 花子", "15:00")
@@ -149,7 +142,7 @@ def test_a_blacklisted_customer_cannot_be_booked(page: Page, server, salon, shot
 
 
 def test_a_customer_owing_a_fee_is_booked_with_a_warning(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     for (label, width), start_time in zip(WIDTHS.items(), ("16:00", "17:00")):
         page.set_viewport_size({"width": width, "height": 900})
         _book(page, "あおき", "青木 花子", start_time)
@@ -207,13 +200,13 @@ def _fits(page: Page) -> None:
 
 
 def test_the_reservation_list_fits_with_a_long_menu_name(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     _at_each_width(page, shot, "26-reservation-list-long-menu", f"/admin/reservation/list?date={TOMORROW.isoformat()}",
                    _fits)
 
 
 def test_caution_mark_on_every_list(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     _at_each_width(page, shot, "22-customer-list-mark", "/admin/customer/list", _customer_list)
     _at_each_width(page, shot, "23-reservation-list-mark", f"/admin/reservation/list?date={TOMORROW.isoformat()}",
                    _reservation_list)
@@ -228,7 +221,7 @@ def _no_sideways_scrolling(page: Page) -> None:
 
 
 def test_flag_and_fee_lists_fit(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     _at_each_width(page, shot, "27-caution-list", "/admin/caution/list", _no_sideways_scrolling)
     _at_each_width(page, shot, "28-blacklist", "/admin/blacklist-entry/list", _no_sideways_scrolling)
     _at_each_width(page, shot, "29-cancellation-fees", "/admin/cancellation-fee/list", _no_sideways_scrolling)
@@ -248,7 +241,7 @@ def _audit_log(page: Page) -> None:
 
 
 def test_the_audit_log_reads_in_japanese(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     _at_each_width(page, shot, "30-audit-log", "/admin/audit-log/list?search=reservation", _audit_log)
 
 
@@ -260,7 +253,7 @@ def _pick(page: Page, kana: str) -> None:
 def test_the_customer_picker_marks_and_warns_at_once(page: Page, server, salon, shot) -> None:
     """❗ with the memo and ⛔ in the picker's options; choosing the blacklisted customer says so under
     the picker before anything else is filled in."""
-    _log_in(page, server)
+    log_in(page, server)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/admin/reservation/create")
@@ -280,7 +273,7 @@ def test_the_customer_picker_marks_and_warns_at_once(page: Page, server, salon, 
 
 
 def test_the_reschedule_form_and_the_cancel_confirmation_name_the_booking(page: Page, server, salon, shot) -> None:
-    _log_in(page, server)
+    log_in(page, server)
     page.goto(f"/admin/reservation/list?date={TOMORROW.isoformat()}")
     row = page.locator("table tbody tr", has_text="山田 花子")
     edit_url = row.locator("a[href*='/admin/reservation/edit/']").first.get_attribute("href")
