@@ -250,8 +250,10 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
 
     @expose("/status/{pk}", methods=["POST"])
     async def change_status(self, request: Request) -> Response:
-        """キャンセル（お客様都合・店舗都合）, 来店済み, 無断キャンセル from the details page."""
-        operations = {"cancel_by_customer": booking.cancel_by_customer, "cancel_by_store": booking.cancel_by_store,
+        """仮予約の確定, 事前決済の受領, キャンセル（お客様都合・店舗都合）, 来店済み, 無断キャンセル from the
+        details page (which of them a reservation offers is the template's; the service refuses the rest)."""
+        operations = {"confirm": booking.confirm_reservation, "prepaid": booking.record_prepayment,
+                      "cancel_by_customer": booking.cancel_by_customer, "cancel_by_store": booking.cancel_by_store,
                       "visited": booking.mark_visited, "no_show": booking.mark_no_show}
         reservation_id = parse_id(request.path_params.get("pk"))
         back = str(request.url_for("admin:details", identity=self.identity, pk=reservation_id or 0))

@@ -36,7 +36,9 @@ def questions(r: Reservation, customer: Customer | None, settings: StoreSetting,
     else:
         cancel = f"{it}をお客様都合でキャンセルします。キャンセル料はかかりません。よろしいですか？"
     no_show = f"{it}を無断キャンセルにします。" + (f"キャンセル料 {fee:,}円が発生します。" if fee > 0 else "")
-    return {"visited": f"{it}を来店済みにします。よろしいですか？", "cancel_by_customer": cancel,
+    return {"confirm": f"{it}を仮予約から確定します（予約中来店前になります）。よろしいですか？",
+            "prepaid": f"{it}の事前決済を受領済みにします。よろしいですか？",
+            "visited": f"{it}を来店済みにします。よろしいですか？", "cancel_by_customer": cancel,
             "cancel_by_store": f"{it}を店舗都合でキャンセルします（お客様のキャンセルには数えません）。よろしいですか？",
             "no_show": no_show + "よろしいですか？"}
 
@@ -48,6 +50,8 @@ def result(operation: str, r: Reservation, customer: Customer | None) -> str:
     owed = (f"キャンセル料 {r.cancel_fee_yen:,}円が未払いです。"
             if r.status == ReservationStatus.CANCEL_FEE_UNPAID else "キャンセル料はかかりません。")
     return {
+        "confirm": f"{it}を確定しました（{r.status.label}）。",
+        "prepaid": f"{it}の事前決済を受領しました。",
         "visited": f"{it}を来店済みにしました。",
         "cancel_by_customer": f"{it}をキャンセルしました。{owed}",
         "cancel_by_store": f"{it}を店舗都合でキャンセルしました。",

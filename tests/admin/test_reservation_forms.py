@@ -336,3 +336,27 @@ async def test_the_customer_picker_marks_caution_and_blacklisted_customers(staff
     assert listed["warning"].startswith("⛔ このお客様はブラックリストに登録されているため予約できません")
     assert listed["warning"].endswith("メモ: 無断キャンセル3回")
     assert plain == {"id": str(salon["plain"].id), "text": f"{salon['plain'].customer_no} 青木 花子"}
+
+
+async def test_a_tentative_booking_is_confirmed_from_its_page(staff, salon, db):
+    """仮予約中 had no button on its page: the front desk could confirm it only through the API."""
+    booked = salon["booked"]
+    plain = await staff.get(f"/admin/reservation/details/{booked.id}")
+    assert "仮予約を確定する" not in plain.text
+    async with db.transaction() as session:
+        (await session.get(Reservation, booked.id)).status = ReservationStatus.TENTATIVE
+    page = await staff.get(f"/admin/reservation/details/{booked.id}")
+    assert "仮予約を確定する" in page.text
+    assert "を仮予約から確定します（予約中来店前になります）。よろしいですか？" in page.text
+    response = await staff.http.post(f"/admin/reservation/status/{booked.id}",
+                                     data={"operation": "confirm", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    async with db.sessionmaker() as session:
+        assert (await session.get(Reservation, booked.id)).status == ReservationStatus.BOOKED
+    after = await staff.get(response.headers["location"])
+    assert "を確定しました（予約中来店前）。" in after.text
+    again = await staff.http.post(f"/admin/reservation/status/{booked.id}",
+                                  data={"operation": "confirm", "csrf_token": csrf_from(page.text)})
+    assert again.status_code == 400 and "予約に戻る" in again.text  # the service's refusal, nothing written
+    async with db.sessionmaker() as session:
+        assert (await session.get(Reservation, booked.id)).status == ReservationStatus.BOOKED
