@@ -23,11 +23,20 @@ from admin.display import JST, datetime_cell, format_datetime, format_day, wrapp
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.mutation import operate
 from admin.notices import notify
-from models import Customer, Reservation, ReservationChannel, ReservationMenu, ReservationStatus, StaffMember
+from models import (
+    Customer,
+    Reservation,
+    ReservationChannel,
+    ReservationMenu,
+    ReservationStatus,
+    StaffMember,
+    StoreSetting,
+)
 from services.actor import Actor
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode
 from services.ids import parse_id
+from services.store import REMAINING_PREPAYMENT_STATUSES, statuses_shown
 
 RESERVATIONS = "予約"
 
@@ -56,6 +65,17 @@ class SafeStaticValuesFilter(StaticValuesFilter):
         if value not in {v for v, _ in self.values}:
             return query
         return await super().get_filtered_query(query, value, model)
+
+
+class StatusFilter(SafeStaticValuesFilter):
+    """予約ステータス: the statuses the store uses, and those that only remain on older reservations
+    (a salon without prepayment is not offered 事前決済未払い …)."""
+
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
+        setting = await run_query(select(StoreSetting.use_prepayment).where(StoreSetting.id == 1))  # rows
+        remaining = {row[0] for row in await run_query(REMAINING_PREPAYMENT_STATUSES)}
+        shown = statuses_shown(bool(setting and setting[0][0]), remaining)
+        return [("__all", "すべて")] + [(status.value, status.label) for status, _ in shown]
 
 
 class StaffFilter(ForeignKeyFilter):
@@ -148,7 +168,7 @@ class ReservationListBase(CautionMarkMixin, JapaneseModelView):
     column_searchable_list = [Reservation.guest_name]
     column_filters = [
         DateFilter(),
-        SafeStaticValuesFilter(Reservation.status, ReservationStatus.choices(), title="予約ステータス"),
+        StatusFilter(Reservation.status, ReservationStatus.choices(), title="予約ステータス"),
         StaffFilter(Reservation.staff_member_id, StaffMember.name, StaffMember, title="担当スタッフ",
                     parameter_name="staff"),
         SafeStaticValuesFilter(Reservation.channel, ReservationChannel.choices(), title="予約経路"),

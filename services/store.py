@@ -22,9 +22,17 @@ async def status_options(session: AsyncSession) -> list[tuple[ReservationStatus,
     """Every status a reservation can show now, each with whether it is offered (True) or only remains
     on reservations made before prepayment was switched off (False, e.g. 事前決済店舗都合キャンセル)."""
     settings = await get_store_settings(session)
-    if settings.use_prepayment:
+    return statuses_shown(settings.use_prepayment, set((await session.scalars(REMAINING_PREPAYMENT_STATUSES)).all()))
+
+
+#: The prepayment-only statuses that reservations still carry (after the store switched prepayment off).
+REMAINING_PREPAYMENT_STATUSES = (select(Reservation.status)
+                                 .where(Reservation.status.in_(PREPAYMENT_ONLY_STATUSES)).distinct())
+
+
+def statuses_shown(use_prepayment: bool, remaining: set[ReservationStatus]) -> list[tuple[ReservationStatus, bool]]:
+    """:func:`status_options` from the setting and the prepayment-only statuses still in use."""
+    if use_prepayment:
         return [(s, True) for s in ReservationStatus]
-    remaining = set((await session.scalars(
-        select(Reservation.status).where(Reservation.status.in_(PREPAYMENT_ONLY_STATUSES)).distinct())).all())
     offered = [(s, True) for s in ReservationStatus if s not in PREPAYMENT_ONLY_STATUSES]
     return offered + [(s, False) for s in ReservationStatus if s in remaining]

@@ -91,3 +91,30 @@ async def test_long_menu_names_are_cut_with_their_full_name_as_tooltip(staff, sa
     assert '<span class="list-wrap">予約中来店前</span>' in page.text
     # Reservations are never deleted and have no bulk action: no row checkboxes, no 操作 menu.
     assert 'id="select-all"' not in page.text and "select-box" not in page.text
+
+
+async def test_the_status_filter_offers_the_statuses_the_store_uses(staff, salon, db):
+    """A salon without prepayment was offered 事前決済未払い and 事前決済支払い済み as filters."""
+    from sqlalchemy import update
+
+    from models import Reservation, ReservationStatus, StoreSetting
+    from services.store import get_store_settings
+
+    def offered(html: str) -> list[str]:
+        return re.findall(r"status=([A-Z_]+)", html)
+
+    async with db.transaction() as session:
+        (await get_store_settings(session)).use_prepayment = False
+    without = offered((await staff.get("/admin/reservation/list")).text)
+    assert "BOOKED" in without and "CANCEL_FEE_UNPAID" in without
+    assert not {"PREPAYMENT_UNPAID", "PREPAID", "STORE_CANCELLED_PREPAID"} & set(without)
+
+    async with db.transaction() as session:  # an old prepaid booking the store cancelled keeps its status
+        await session.execute(update(Reservation).where(Reservation.id == salon["booked"].id)
+                               .values(status=ReservationStatus.STORE_CANCELLED_PREPAID))
+    remaining = offered((await staff.get("/admin/reservation/list")).text)
+    assert "STORE_CANCELLED_PREPAID" in remaining and "PREPAYMENT_UNPAID" not in remaining
+
+    async with db.transaction() as session:
+        await session.execute(update(StoreSetting).values(use_prepayment=True))
+    assert set(offered((await staff.get("/admin/reservation/list")).text)) >= {s.name for s in ReservationStatus}
