@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -129,3 +130,22 @@ async def test_reservation_entries_read_in_japanese_with_names_and_japan_time(ma
     assert "種類" in text and text.count("対象") >= 1
     for raw in ("operation", "start_at", "customer_id", "cancel_fee_waived_at", "menu_ids", "+00:00", "…"):
         assert raw not in text, raw
+
+
+async def test_the_audit_log_is_searched_by_the_words_staff_read(manager, db):
+    """The search matched only the stored English names (``customer``, ``update``): 顧客 or 変更 found nothing."""
+    customer = await add_customer(db, customer_no="C778")
+    async with db.transaction() as session:
+        await customer_service.update_customer(session, customer.id, {"notes": "メモ"}, Actor.system())
+
+    def count(page: str) -> int:
+        return len(re.findall(r'href="[^"]*/audit-log/details/\d+"', page))
+
+    assert count((await manager.get("/admin/audit-log/list", params={"search": "顧客"})).text) == 2
+    assert count((await manager.get("/admin/audit-log/list", params={"search": "変更"})).text) == 1
+    assert count((await manager.get("/admin/audit-log/list", params={"search": "customer"})).text) == 2
+    async with db.sessionmaker() as session:  # a number finds every entry about a row of that id
+        with_id = await session.scalar(select(func.count()).select_from(AuditLog)
+                                       .where(AuditLog.entity_id == customer.id))
+    assert count((await manager.get("/admin/audit-log/list", params={"search": str(customer.id)})).text) == with_id
+    assert count((await manager.get("/admin/audit-log/list", params={"search": "予約"})).text) == 0
