@@ -12,7 +12,6 @@ from pathlib import Path
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
-from models import BlacklistEntry, Menu, StaffMember
+from models import Menu, StaffMember
 from models.db import Database
 from services import auth, flags
 from services import customers as customer_service

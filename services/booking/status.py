@@ -9,8 +9,7 @@ exactly one effect: the second finds the new status and gets INVALID_TRANSITION.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession

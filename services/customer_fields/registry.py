@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from services.ids import MAX_ID  # the INTEGER id columns: a larger id can match nothing
+from services.ids import MAX_ID  # noqa: F401 (re-exported: the INTEGER id columns; a larger id matches nothing)
 
 MAX_ATTRIBUTES = 30
 MAX_IDS = 100  # inflow routes / free-item choices of one customer

@@ -42,7 +42,7 @@ def test_values_match_openpyxl():
 
 
 def test_shared_and_prefixed_formulas_and_inline_rich_text():
-    sheet = (f'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+    sheet = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
              '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:r><x:t>山</x:t></x:r><x:r><x:t>田</x:t></x:r>'
              '</x:is></x:c><x:c r="C1"><x:f t="shared" si="0" ref="C1:C2">A1*2</x:f><x:v>2</x:v></x:c></x:row>'
              '<x:row r="2"><x:c r="C2"><x:f t="shared" si="0"/><x:v>4</x:v></x:c></x:row>'
