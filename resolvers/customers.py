@@ -21,9 +21,15 @@ from schema.inputs import (
     CustomerFilterInput,
     CustomerOrder,
     DeleteCustomerInput,
+    RegisterPhoneCustomerInput,
     UpdateCustomerInput,
 )
-from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+from schema.payloads.customer import (
+    CreateCustomerPayload,
+    DeleteCustomerPayload,
+    RegisterPhoneCustomerPayload,
+    UpdateCustomerPayload,
+)
 from schema.types.customer import Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
@@ -115,6 +121,18 @@ class CustomerMutation:
             return CreateCustomerPayload(customer=customer)
 
         return await mutate(info, CreateCustomerPayload, perform, permission=Action.CREATE_CUSTOMER)
+
+    @strawberry.mutation(
+        description="新規電話予約 (register a customer taken over the phone: names and phone; the e-mail is "
+        "the placeholder <phone>@<domain>; a phone of an active customer is DUPLICATE_PHONE; staff only)")
+    async def register_phone_customer(
+        self, info: Info, input: Annotated[RegisterPhoneCustomerInput, INPUT]
+    ) -> RegisterPhoneCustomerPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> RegisterPhoneCustomerPayload:
+            customer = await customer_service.register_phone_customer(session, _customer_data(input), actor)
+            return RegisterPhoneCustomerPayload(customer=customer)
+
+        return await mutate(info, RegisterPhoneCustomerPayload, perform, permission=Action.CREATE_CUSTOMER)
 
     @strawberry.mutation(description="顧客情報の変更 (change the given fields of a customer; staff only)")
     async def update_customer(
