@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import Annotated, Any
 
 import strawberry
@@ -94,6 +94,35 @@ class CustomerQuery:
         staff_reader(info)
         try:
             search = _search_filter(filter or CustomerFilterInput())
+            return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+
+    @strawberry.field(
+        description="新規電話予約の一覧 (customers registered by phone whose e-mail is still the placeholder; "
+        "they leave it once a real address is saved; search, sort and cursor pages as customers; staff only)")
+    async def phone_only_customers(
+        self,
+        info: Info,
+        filter: Annotated[
+            CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")
+        ] = None,
+        order_by: Annotated[
+            CustomerOrder | None,
+            strawberry.argument(description="並び順 (sort order; default customerNo ascending)"),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)"),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
+        ] = None,
+    ) -> CustomerConnection:
+        staff_reader(info)
+        try:
+            search = replace(_search_filter(filter or CustomerFilterInput()), phone_only=True)
             return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
         except DomainError as exc:
             raise graphql_error(exc) from None

@@ -155,3 +155,44 @@ async def test_a_customer_token_may_not_register(gql, given):
 
     assert result["customer"] is None
     assert [e["code"] for e in result["errors"]] == ["PERMISSION_DENIED"]
+
+
+PHONE_ONLY = """
+query PhoneOnly($first: Int, $after: String) {
+  phoneOnlyCustomers(first: $first, after: $after) {
+    edges { node { customerNo lastName isPhoneOnly } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def test_phone_only_customers_lists_the_placeholders_until_a_real_email(gql, staff_token, given):
+    # given two registered by phone, one fully
+    await given.customer(last_name="本登録")
+    first = (await register(gql, staff_token, lastName="一", phone="09010000001"))["customer"]
+    await register(gql, staff_token, lastName="二", phone="09010000002")
+
+    # then both phone-only customers are listed, a page at a time
+    page = (await gql(PHONE_ONLY, {"first": 1}, token=staff_token))["phoneOnlyCustomers"]
+    rest = (await gql(PHONE_ONLY, {"after": page["pageInfo"]["endCursor"]}, token=staff_token))["phoneOnlyCustomers"]
+    names = [e["node"]["lastName"] for e in page["edges"] + rest["edges"]]
+    assert names == ["一", "二"]
+    assert page["pageInfo"]["hasNextPage"] is True
+
+    # when one gets a real address
+    await gql(UPDATE, {"input": {"id": first["id"], "email": "ichi@example.jp"}}, token=staff_token)
+
+    # then it leaves that list and stays in the customer list
+    listed = (await gql(PHONE_ONLY, {}, token=staff_token))["phoneOnlyCustomers"]
+    assert [e["node"]["lastName"] for e in listed["edges"]] == ["二"]
+    everyone = await gql("{ customers { edges { node { lastName } } } }", token=staff_token)
+    assert sorted(e["node"]["lastName"] for e in everyone["customers"]["edges"]) == ["一", "二", "本登録"]
+
+
+async def test_phone_only_customers_is_for_staff(gql, given):
+    token = await given.customer_token(await given.customer())
+
+    response = await gql(PHONE_ONLY, {}, token=token, expect_errors=True)
+
+    assert response["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
