@@ -337,6 +337,7 @@ class PhoneCustomerAdmin(CustomerAdmin):
     can_edit = False
     can_delete = False
     after_save_always = True
+    create_button_label = "新規登録"
     column_list = [Customer.customer_no, "full_name", "full_name_kana", Customer.phone, Customer.email,
                    Customer.registered_at]
     column_list_desktop_only = ["email"]

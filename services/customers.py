@@ -97,8 +97,9 @@ async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: i
             errors.add("email", ErrorCode.DUPLICATE_EMAIL, "このメールアドレスは既に他のお客様が登録しています。")
 
 
-async def _check_phone_free(session: AsyncSession, phone: str, errors: Collector) -> None:
-    """新規電話予約: a phone already registered to an active customer names that customer (for staff)."""
+async def _check_phone_free(session: AsyncSession, phone: str, errors: Collector) -> bool:
+    """新規電話予約: a phone already registered to an active customer names that customer (for staff).
+    True when it is taken."""
     owner = (await session.execute(
         select(Customer.customer_no, Customer.last_name, Customer.first_name)
         .where(Customer.phone == phone, Customer.withdrawn_at.is_(None))
@@ -107,6 +108,7 @@ async def _check_phone_free(session: AsyncSession, phone: str, errors: Collector
         errors.add("phone", ErrorCode.DUPLICATE_PHONE,
                    f"この電話番号は既にお客様番号「{owner.customer_no}」{owner.last_name} {owner.first_name}様が"
                    "登録しています。")
+    return owner is not None
 
 
 def fill_address(values: dict[str, Any], errors: Collector, *, fill_street: bool = True) -> None:
@@ -277,9 +279,10 @@ async def create_customer(
     fill_address(values, errors)
     await _check_references(session, values, errors)
     settings = await get_store_settings(session)
-    if phone_must_be_free and values.get("phone"):
-        await _check_phone_free(session, values["phone"], errors)
-    if path == RegistrationPath.PHONE and values.get("phone"):
+    phone_taken = phone_must_be_free and values.get("phone") and await _check_phone_free(
+        session, values["phone"], errors)
+    if path == RegistrationPath.PHONE and values.get("phone") and not phone_taken:
+        # (a taken phone's placeholder is that customer's address: said once, as the phone)
         if not values.get("email"):
             values["email"] = placeholder_email(values["phone"], settings.placeholder_email_domain)
     await _check_unique(session, values, None, errors)

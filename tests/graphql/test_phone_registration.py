@@ -196,3 +196,17 @@ async def test_phone_only_customers_is_for_staff(gql, given):
     response = await gql(PHONE_ONLY, {}, token=token, expect_errors=True)
 
     assert response["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_a_phone_of_a_phone_only_customer_is_said_once_as_the_phone(gql, staff_token, db):
+    # given a customer registered by phone (its placeholder is the address a second one would get)
+    first = (await register(gql, staff_token, lastName="電話", firstName="花子"))["customer"]
+    before = await written(db)
+
+    # when
+    result = await register(gql, staff_token, lastName="別人")
+
+    # then the phone names the customer; the placeholder address is no second complaint
+    assert [(e["field"], e["code"], e["message"]) for e in result["errors"]] == [(
+        "phone", "DUPLICATE_PHONE", f"この電話番号は既にお客様番号「{first['customerNo']}」電話 花子様が登録しています。")]
+    assert await written(db) == before
