@@ -332,6 +332,7 @@ class PhoneCustomerAdmin(CustomerAdmin):
     booking form with the new customer chosen; a customer is edited in 顧客 (its full form)."""
 
     identity = "phone-customer"
+    audit_entity = "customer"  # its writes are customers' (services.customers), logged as such
     name = name_plural = "新規電話予約"
     icon = "fa-solid fa-phone"
     can_edit = False
