@@ -87,6 +87,8 @@ class JapaneseModelView(ModelView):
     search_auto_submit = False
     show_compact_lists = False  # related rows one per line, not "(a) (b)"
     icon = "fa-solid fa-table-list"
+    #: The list's 「+ …」 button when sqladmin's 「…を新規作成」 does not read well (新規電話予約: 新規登録).
+    create_button_label: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

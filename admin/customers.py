@@ -19,7 +19,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.base import JapaneseModelView
-from admin.display import JST, format_date
+from admin.display import JST, datetime_cell, format_date
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
 from admin.mutation import mutate
@@ -71,11 +71,11 @@ def _sentence(text: str) -> str:
     return f"{text}。" if text and not text.endswith(("。", "）")) else text
 
 
-def _text(spec: CustomerField) -> StringField:
+def _text(spec: CustomerField, required: tuple[str, ...] = REQUIRED) -> StringField:
     render_kw = {"class": "form-control", **NO_BROWSER_CHECK}
     if spec.example:
         render_kw["placeholder"] = spec.example
-    validators = [RequiredMark()] if spec.name in REQUIRED else []
+    validators = [RequiredMark()] if spec.name in required else []
     return StringField(spec.label, description=_sentence(spec.hint) or None, render_kw=render_kw,
                        validators=validators)
 
@@ -324,3 +324,43 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
             await customer_service.delete_customer(session, require_id(pk, "お客様"), actor)
 
         await mutate(self, request, perform)
+
+
+class PhoneCustomerAdmin(CustomerAdmin):
+    """新規電話予約: the customers whose e-mail is still the placeholder, and 「+新規登録」 with the
+    names and the phone only (services.customers.register_phone_customer). A save lands on the
+    booking form with the new customer chosen; a customer is edited in 顧客 (its full form)."""
+
+    identity = "phone-customer"
+    audit_entity = "customer"  # its writes are customers' (services.customers), logged as such
+    name = name_plural = "新規電話予約"
+    icon = "fa-solid fa-phone"
+    can_edit = False
+    can_delete = False
+    after_save_always = True
+    create_button_label = "新規登録"
+    column_list = [Customer.customer_no, "full_name", "full_name_kana", Customer.phone, Customer.email,
+                   Customer.registered_at]
+    column_list_desktop_only = ["email"]
+    column_formatters = {**CustomerAdmin.column_formatters, Customer.registered_at: datetime_cell}
+
+    def list_query(self, request: Request) -> Select:
+        return select(Customer).where(Customer.withdrawn_at.is_(None), Customer.email_is_placeholder.is_(True))
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        fields = {name: _text(FIELDS[name], REQUIRED_BY_MODE[Mode.PHONE])
+                  for name in customer_service.PHONE_FIELDS}
+        return type("PhoneCustomerForm", (JapaneseForm,), fields)
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        async def perform(session: AsyncSession, actor: Actor) -> Customer:
+            values = {name: data.get(name) or "" for name in customer_service.PHONE_FIELDS}
+            return await customer_service.register_phone_customer(session, values, actor)
+
+        return await mutate(self, request, perform)
+
+    def after_save(self, request: Request, obj: Customer, created: bool) -> tuple[str, str]:
+        """「鈴木 ハナコ 様（お客様番号 000630）を登録しました。」 and the booking form with that customer."""
+        return (f"{self.row_label(obj)}を登録しました。続けて予約を入力してください。",
+                str(request.url_for("admin:create", identity="reservation").include_query_params(
+                    customer_id=obj.id)))

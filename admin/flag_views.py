@@ -74,13 +74,15 @@ class CustomerLoader(QueryAjaxModelLoader):
         return answer
 
 
-def customer_picker(view: Any) -> AjaxSelectField:
-    """The required お客様 select (search as you type), marked required the way every form marks it."""
+def customer_picker(view: Any, **kwargs: Any) -> AjaxSelectField:
+    """The required お客様 select (search as you type), marked required the way every form marks it.
+
+    ``kwargs`` go to the field (``default``: the customer an empty form starts with)."""
     return AjaxSelectField(
         view._form_ajax_refs["customer"], label="お客様", allow_blank=True, validators=[RequiredMark()],
         description="氏名・フリガナ（ひらがな可）・お客様番号・電話番号で検索して選びます。",
         render_kw={"placeholder": "お客様を検索", "class": "form-control", "style": "width: 100%",
-                   **NO_BROWSER_CHECK})
+                   **NO_BROWSER_CHECK}, **kwargs)
 
 
 class _FlagAdmin(CautionMarkMixin, JapaneseModelView):

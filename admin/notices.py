@@ -73,7 +73,9 @@ class SalonAdmin(Admin):
         # The view words the message and says which list shows what was saved (a booking: its day).
         message, list_url = after_save(request, obj, created)
         notify(request, message)
-        return list_url if URL(str(url)).path.endswith("/list") else url
+        # A view whose save always leads on (新規電話予約 → the booking form) says so.
+        always = getattr(model_view, "after_save_always", False)
+        return list_url if always or URL(str(url)).path.endswith("/list") else url
 
     @login_required
     async def delete(self, request: Request) -> Response:

@@ -43,6 +43,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 #: Registration order is menu order; each view's ``category`` groups it.
 VIEWS = [
     customers.CustomerAdmin,
+    customers.PhoneCustomerAdmin,
     customer_import.CustomerImportPage,
     customer_import.CustomerImportLogAdmin,
     flag_views.CautionAdmin,

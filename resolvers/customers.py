@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import Annotated, Any
 
 import strawberry
@@ -21,9 +21,15 @@ from schema.inputs import (
     CustomerFilterInput,
     CustomerOrder,
     DeleteCustomerInput,
+    RegisterPhoneCustomerInput,
     UpdateCustomerInput,
 )
-from schema.payloads import CreateCustomerPayload, DeleteCustomerPayload, UpdateCustomerPayload
+from schema.payloads.customer import (
+    CreateCustomerPayload,
+    DeleteCustomerPayload,
+    RegisterPhoneCustomerPayload,
+    UpdateCustomerPayload,
+)
 from schema.types.customer import Customer, CustomerConnection
 from services import customers as customer_service
 from services.actor import Actor
@@ -92,6 +98,35 @@ class CustomerQuery:
         except DomainError as exc:
             raise graphql_error(exc) from None
 
+    @strawberry.field(
+        description="新規電話予約の一覧 (customers registered by phone whose e-mail is still the placeholder; "
+        "they leave it once a real address is saved; search, sort and cursor pages as customers; staff only)")
+    async def phone_only_customers(
+        self,
+        info: Info,
+        filter: Annotated[
+            CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")
+        ] = None,
+        order_by: Annotated[
+            CustomerOrder | None,
+            strawberry.argument(description="並び順 (sort order; default customerNo ascending)"),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)"),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
+        ] = None,
+    ) -> CustomerConnection:
+        staff_reader(info)
+        try:
+            search = replace(_search_filter(filter or CustomerFilterInput()), phone_only=True)
+            return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+
 
 async def _customer_page(
     info: Info, search: CustomerFilter, order: CustomerOrder, first: int | None, after: str | None
@@ -115,6 +150,18 @@ class CustomerMutation:
             return CreateCustomerPayload(customer=customer)
 
         return await mutate(info, CreateCustomerPayload, perform, permission=Action.CREATE_CUSTOMER)
+
+    @strawberry.mutation(
+        description="新規電話予約 (register a customer taken over the phone: names and phone; the e-mail is "
+        "the placeholder <phone>@<domain>; a phone of an active customer is DUPLICATE_PHONE; staff only)")
+    async def register_phone_customer(
+        self, info: Info, input: Annotated[RegisterPhoneCustomerInput, INPUT]
+    ) -> RegisterPhoneCustomerPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> RegisterPhoneCustomerPayload:
+            customer = await customer_service.register_phone_customer(session, _customer_data(input), actor)
+            return RegisterPhoneCustomerPayload(customer=customer)
+
+        return await mutate(info, RegisterPhoneCustomerPayload, perform, permission=Action.CREATE_CUSTOMER)
 
     @strawberry.mutation(description="顧客情報の変更 (change the given fields of a customer; staff only)")
     async def update_customer(

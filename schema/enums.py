@@ -21,6 +21,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "INVALID_PHONE": "電話番号の形式が正しくない (not a Japanese phone number)",
     "INVALID_EMAIL": "メールアドレスの形式が正しくない (not an e-mail address)",
     "DUPLICATE_EMAIL": "メールアドレスが他のお客様と重複 (e-mail used by another active customer)",
+    "DUPLICATE_PHONE": "電話番号が他のお客様と重複 (新規電話予約: the phone belongs to an active customer, named)",
     "EMAIL_CONFIRMATION_REQUIRED": "新しいメールアドレスは確認メールで変更 (a customer token sets a new address through startEmailChange / confirmEmailChange)",
     "INVALID_TOKEN": "確認トークンが無効・期限切れ (the e-mail link is wrong, used, replaced or expired)",
     "INVALID_DATE": "日付が正しくない (impossible, out-of-era or future date)",

@@ -39,6 +39,8 @@ class CustomerFilter:
     staff_member_id: int | None = None
     menu_id: int | None = None
     include_withdrawn: bool = False
+    #: 新規電話予約の一覧: only customers whose e-mail is still the placeholder (the stored mark).
+    phone_only: bool = False
 
 
 def check_filter(f: CustomerFilter) -> None:
@@ -103,6 +105,8 @@ def filter_clauses(f: CustomerFilter) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool] | None] = []
     if not f.include_withdrawn:
         clauses.append(Customer.withdrawn_at.is_(None))
+    if f.phone_only:
+        clauses.append(Customer.email_is_placeholder.is_(True))
     if f.name:
         clauses.append(name_clause(f.name))
     if f.customer_no:

@@ -97,6 +97,20 @@ async def _check_unique(session: AsyncSession, values: dict[str, Any], own_id: i
             errors.add("email", ErrorCode.DUPLICATE_EMAIL, "このメールアドレスは既に他のお客様が登録しています。")
 
 
+async def _check_phone_free(session: AsyncSession, phone: str, errors: Collector) -> bool:
+    """新規電話予約: a phone already registered to an active customer names that customer (for staff).
+    True when it is taken."""
+    owner = (await session.execute(
+        select(Customer.customer_no, Customer.last_name, Customer.first_name)
+        .where(Customer.phone == phone, Customer.withdrawn_at.is_(None))
+        .order_by(Customer.id).limit(1))).first()
+    if owner is not None:
+        errors.add("phone", ErrorCode.DUPLICATE_PHONE,
+                   f"この電話番号は既にお客様番号「{owner.customer_no}」{owner.last_name} {owner.first_name}様が"
+                   "登録しています。")
+    return owner is not None
+
+
 def fill_address(values: dict[str, Any], errors: Collector, *, fill_street: bool = True) -> None:
     """A 7-digit postal code fills prefecture and city (and the town, when no address is given).
 
@@ -157,12 +171,25 @@ def keys_of(keyed: Any) -> dict[str, Any]:
     return {key: getattr(keyed, key) for key in KEY_COLUMNS}
 
 
-def derive_keys(customer: Customer, placeholder_domain: str, *, person: bool = True) -> None:
+def placeholder_email(phone: str, placeholder_domain: str) -> str:
+    """The address a phone-only customer is given: 「00011111111」 → 「00011111111@leporto.com」."""
+    return f"{phone}@{placeholder_domain}".lower()
+
+
+def derive_keys(customer: Customer, placeholder_domain: str, *, person: bool = True,
+                registering: bool = False) -> None:
     """Recompute the normalised search/merge/uniqueness keys from the customer's fields.
 
     ``person`` also records who the customer is for the blacklist's person match
     (``services.flags.record_person``): every registration and every staff edit does; a customer's
-    own edit does not, so it can neither create nor clear a match."""
+    own edit does not, so it can neither create nor clear a match.
+
+    The placeholder mark (``email_is_placeholder``, 仮メールアドレス) is stored, not derived: it is
+    set when a customer is registered (``registering``) with ``<phone>@<placeholder_domain>`` and
+    afterwards only kept while the address stays the same, so a new phone number keeps it and any
+    real address saved from any door clears it."""
+    previous_email_key = getattr(customer, "email_key", None)
+    was_placeholder = bool(getattr(customer, "email_is_placeholder", False))
     customer.name_key = normalize.name_key(customer.last_name, customer.first_name)
     customer.search_text = " ".join(
         filter(None, (
@@ -172,10 +199,14 @@ def derive_keys(customer: Customer, placeholder_domain: str, *, person: bool = T
         ))
     )
     customer.email_key = normalize.email_key(customer.email) if customer.email else None
-    customer.email_is_placeholder = bool(
-        customer.email and customer.phone
-        and customer.email_key == f"{customer.phone}@{placeholder_domain}".lower()
-    )
+    if registering:
+        customer.email_is_placeholder = bool(
+            customer.email and customer.phone
+            and customer.email_key == placeholder_email(customer.phone, placeholder_domain)
+        )
+    else:
+        customer.email_is_placeholder = bool(
+            was_placeholder and customer.email_key and customer.email_key == previous_email_key)
     if person:
         flags.record_person(customer)
 
@@ -229,11 +260,15 @@ async def create_customer(
     path: RegistrationPath = RegistrationPath.FULL,
     mode: Mode | None = None,
     required: tuple[str, ...] | None = None,
+    phone_must_be_free: bool = False,
 ) -> Customer:
     """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty.
 
     ``mode`` (FULL / PHONE / IMPORT) decides the required fields; by default it follows ``path``.
     ``required`` is the older way of saying it (a tuple of field names), mapped to a mode.
+    A customer registered by phone without an address gets the placeholder
+    (:func:`placeholder_email`); ``phone_must_be_free`` refuses a phone of an active customer,
+    naming that customer (:func:`register_phone_customer`).
     """
     check(actor, Action.CREATE_CUSTOMER)
     if mode is None and required is not None:
@@ -243,10 +278,16 @@ async def create_customer(
     values = cleaned.values
     fill_address(values, errors)
     await _check_references(session, values, errors)
+    settings = await get_store_settings(session)
+    phone_taken = phone_must_be_free and values.get("phone") and await _check_phone_free(
+        session, values["phone"], errors)
+    if path == RegistrationPath.PHONE and values.get("phone") and not phone_taken:
+        # (a taken phone's placeholder is that customer's address: said once, as the phone)
+        if not values.get("email"):
+            values["email"] = placeholder_email(values["phone"], settings.placeholder_email_domain)
     await _check_unique(session, values, None, errors)
     errors.raise_if_any()
 
-    settings = await get_store_settings(session)
     customer = Customer(registration_path=path, attributes=[], inflow_routes=[], free_item_values=[])
     for key, value in values.items():
         if key in FIELD_LABELS and key != "customer_no":
@@ -254,7 +295,7 @@ async def create_customer(
     customer.last_name_kana = customer.last_name_kana or ""
     customer.first_name_kana = customer.first_name_kana or ""
     customer.customer_no = values.get("customer_no") or await allocate_customer_no(session)
-    derive_keys(customer, settings.placeholder_email_domain)
+    derive_keys(customer, settings.placeholder_email_domain, registering=True)
     await _apply_collections(session, customer, values)
     session.add(customer)
     await session.flush()
@@ -263,6 +304,19 @@ async def create_customer(
     await audit.record(session, actor, entity="customer", entity_id=customer.id, action="create",
                        changes=audit.diff({}, _snapshot(customer)))
     return customer
+
+
+async def register_phone_customer(session: AsyncSession, data: dict[str, Any], actor: Actor) -> Customer:
+    """新規電話予約: a customer taken over the phone — 姓, 名 (kanji or katakana), optional kana and
+    電話番号. The e-mail is ``<phone>@<placeholder domain>``, stored as the placeholder mark until a
+    real address is saved; a phone already registered to an active customer is refused with that
+    customer's お客様番号 and name, and nothing is written."""
+    wanted = {key: data[key] for key in PHONE_FIELDS if key in data}
+    return await create_customer(session, wanted, actor, path=RegistrationPath.PHONE, phone_must_be_free=True)
+
+
+#: What 新規電話予約 takes (both doors): names, their kana and the phone.
+PHONE_FIELDS = ("last_name", "first_name", "last_name_kana", "first_name_kana", "phone")
 
 
 @refuses_violations

@@ -11,6 +11,7 @@ from schema.inputs.customer import (
     CustomerFilterInput,
     CustomerOrder,
     DeleteCustomerInput,
+    RegisterPhoneCustomerInput,
     UpdateCustomerInput,
 )
 from schema.inputs.reservation import (
@@ -22,6 +23,6 @@ from schema.inputs.reservation import (
 
 __all__ = [
     "CreateCustomerInput", "CustomerFilterInput", "CustomerOrder", "DeleteCustomerInput",
-    "IssueCustomerTokenInput", "LoginInput", "LogoutInput", "UpdateCustomerInput",
+    "IssueCustomerTokenInput", "LoginInput", "LogoutInput", "RegisterPhoneCustomerInput", "UpdateCustomerInput",
     "CreateReservationInput", "RescheduleReservationInput", "ReservationFilterInput", "ReservationIdInput",
 ]

@@ -18,6 +18,7 @@ import strawberry
 
 from schema.enums import CustomerOrderField, Gender, OrderDirection
 from services.customer_fields import FIELDS, SETTABLE, CustomerField, Kind
+from services.customers import PHONE_FIELDS
 
 
 @strawberry.input(
@@ -94,6 +95,13 @@ def _input(name: str, description: str, fields: dict[str, tuple[Any, Any]]) -> t
 CreateCustomerInput = _input(
     "CreateCustomerInput", "顧客登録 (new customer, SPEC §1; the number is allocated when omitted)",
     {name: _create_field(FIELDS[name]) for name in SETTABLE})
+#: 新規電話予約: names (kanji or katakana), optional kana and the phone; the e-mail is the placeholder.
+RegisterPhoneCustomerInput = _input(
+    "RegisterPhoneCustomerInput",
+    "新規電話予約 (a customer taken over the phone: names and phone; the e-mail becomes "
+    "<phone>@<placeholder domain> until a real one is saved)",
+    {name: _create_field(FIELDS[name])
+     for name in PHONE_FIELDS})
 #: 顧客情報の変更: the id, then every settable field, optional.
 UpdateCustomerInput = _input(
     "UpdateCustomerInput", "顧客情報の変更 (only the fields given change; null clears a field)",

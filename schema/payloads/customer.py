@@ -16,6 +16,12 @@ class CreateCustomerPayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
 
 
+@strawberry.type(description="新規電話予約の結果 (registerPhoneCustomer result)")
+class RegisterPhoneCustomerPayload:
+    customer: Customer | None = strawberry.field(default=None, description="登録した顧客 (the new customer)")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
+
+
 @strawberry.type(description="顧客情報変更の結果 (updateCustomer result)")
 class UpdateCustomerPayload:
     customer: Customer | None = strawberry.field(default=None, description="変更後の顧客 (the customer)")

@@ -182,7 +182,7 @@ async def insert_customers(session: AsyncSession, creates: list[tuple[RowResult,
         row["customer_no"] = values.get("customer_no") or next(numbers)
         result.customer_no = row["customer_no"]
         keys = SimpleNamespace(**row, line_name=None)
-        customer_service.derive_keys(keys, placeholder_domain)
+        customer_service.derive_keys(keys, placeholder_domain, registering=True)
         row.update(customer_service.keys_of(keys), registration_path=RegistrationPath.IMPORT,
                    registered_at=now, created_at=now, updated_at=now,
                    # What refresh_customer_stats computes for a customer without reservations (a test

@@ -190,7 +190,7 @@ class _Loader:
             row.update(person.extra(self.planner.at))
             keys = Customer(**{k: row.get(k) for k in ("last_name", "first_name", "last_name_kana",
                                                         "first_name_kana", "line_name", "email", "phone")})
-            derive_keys(keys, data.PLACEHOLDER_DOMAIN)
+            derive_keys(keys, data.PLACEHOLDER_DOMAIN, registering=True)
             row.update(keys_of(keys))
             rows.append(row)
         ids = await self._insert_returning(Customer, rows)
