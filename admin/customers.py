@@ -333,7 +333,8 @@ class PhoneCustomerAdmin(CustomerAdmin):
 
     identity = "phone-customer"
     audit_entity = "customer"  # its writes are customers' (services.customers), logged as such
-    name = name_plural = "新規電話予約"
+    name = "電話予約のお客様"  # the create page reads 「電話予約のお客様を新規作成」
+    name_plural = "新規電話予約"  # the menu and the list, as the manual names the screen
     icon = "fa-solid fa-phone"
     can_edit = False
     can_delete = False
