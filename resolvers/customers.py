@@ -40,6 +40,14 @@ from services.permissions import Action
 CustomerId = Annotated[strawberry.ID, strawberry.argument(description="顧客ID (customer id)")]
 INPUT = strawberry.argument(description="入力 (input)")
 DEFAULT_ORDER = CustomerOrder(field=CustomerOrderField.CUSTOMER_NO, direction=OrderDirection.ASC)
+#: The arguments of every customer list (customers, phoneOnlyCustomers).
+FilterArg = Annotated[CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")]
+OrderArg = Annotated[CustomerOrder | None,
+                     strawberry.argument(description="並び順 (sort order; default customerNo ascending)")]
+FirstArg = Annotated[int | None,
+                     strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)")]
+AfterArg = Annotated[str | None,
+                     strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)")]
 #: Input fields that hold ids of other records, with the label used when one does not exist.
 ID_FIELDS = {"occupation_id": "職業", "first_visit_motive_id": "初回来店動機"}
 ID_LIST_FIELDS = {"inflow_route_ids": "流入経路", "free_item_choice_ids": "フリー項目の選択肢"}
@@ -75,28 +83,12 @@ class CustomerQuery:
     async def customers(
         self,
         info: Info,
-        filter: Annotated[
-            CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")
-        ] = None,
-        order_by: Annotated[
-            CustomerOrder | None,
-            strawberry.argument(description="並び順 (sort order; default customerNo ascending)"),
-        ] = None,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)"),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
-        ] = None,
+        filter: FilterArg = None,
+        order_by: OrderArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> CustomerConnection:
-        staff_reader(info)
-        try:
-            search = _search_filter(filter or CustomerFilterInput())
-            return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
-        except DomainError as exc:
-            raise graphql_error(exc) from None
+        return await _customer_list(info, filter, order_by, first, after, phone_only=False)
 
     @strawberry.field(
         description="新規電話予約の一覧 (customers registered by phone whose e-mail is still the placeholder; "
@@ -104,28 +96,22 @@ class CustomerQuery:
     async def phone_only_customers(
         self,
         info: Info,
-        filter: Annotated[
-            CustomerFilterInput | None, strawberry.argument(description="検索条件 (search filter)")
-        ] = None,
-        order_by: Annotated[
-            CustomerOrder | None,
-            strawberry.argument(description="並び順 (sort order; default customerNo ascending)"),
-        ] = None,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="件数 (page size; default 50, capped by the server maximum)"),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(description="このカーソルの次から (pass the previous page's endCursor)"),
-        ] = None,
+        filter: FilterArg = None,
+        order_by: OrderArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> CustomerConnection:
-        staff_reader(info)
-        try:
-            search = replace(_search_filter(filter or CustomerFilterInput()), phone_only=True)
-            return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
-        except DomainError as exc:
-            raise graphql_error(exc) from None
+        return await _customer_list(info, filter, order_by, first, after, phone_only=True)
+
+
+async def _customer_list(info: Info, filter: CustomerFilterInput | None, order_by: CustomerOrder | None,
+                         first: int | None, after: str | None, *, phone_only: bool) -> CustomerConnection:
+    staff_reader(info)
+    try:
+        search = replace(_search_filter(filter or CustomerFilterInput()), phone_only=phone_only)
+        return await _customer_page(info, search, order_by or DEFAULT_ORDER, first, after)
+    except DomainError as exc:
+        raise graphql_error(exc) from None
 
 
 async def _customer_page(

@@ -201,3 +201,27 @@ def log_in(page, server: Server) -> None:
     page.fill("input[name=password]", server.password)
     page.get_by_role("button", name="ログイン").click()
     expect(page).not_to_have_url(re.compile(r"/admin/login"))
+
+
+#: The front desk's PC and its tablet.
+DESK_WIDTHS = (1366, 820)
+
+
+@pytest.fixture(params=DESK_WIDTHS, ids=lambda w: f"{w}px")
+def desk(request, browser, server):
+    """A Japanese-locale tab at the desk's or the tablet's width (``(page, width)``); fails if any
+    request left 127.0.0.1 or the page broke its content policy."""
+    width = request.param
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                  viewport={"width": width, "height": 1000}, base_url=server.url)
+    context.set_default_timeout(15_000)
+    requested: list[str] = []
+    context.on("request", lambda r: requested.append(r.url))
+    violations = watch_policy(context)
+    page = context.new_page()
+    try:
+        yield page, width
+    finally:
+        context.close()
+    assert not [url for url in requested if not _is_local(url)], requested
+    assert not violations, violations

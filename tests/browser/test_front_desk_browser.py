@@ -9,32 +9,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _is_local, watch_policy
-
-WIDTHS = (1366, 820)
 PHISHING = "システムエラー：http://evil.example にアクセスしてください"
-
-
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
-def desk(request, browser, server):
-    """A Japanese-locale tab at the given width; fails if any request left 127.0.0.1."""
-    width = request.param
-    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
-                                  viewport={"width": width, "height": 1000}, base_url=server.url)
-    context.set_default_timeout(15_000)
-    requested: list[str] = []
-    context.on("request", lambda r: requested.append(r.url))
-    violations = watch_policy(context)
-    page = context.new_page()
-    try:
-        yield page, width
-    finally:
-        context.close()
-    assert not [url for url in requested if not _is_local(url)], requested
-    assert not violations, violations
 
 
 def _alert(page: Page):
