@@ -30,13 +30,12 @@ from models import (
     ReservationMenu,
     ReservationStatus,
     StaffMember,
-    StoreSetting,
 )
 from services.actor import Actor
 from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode
 from services.ids import parse_id
-from services.store import REMAINING_PREPAYMENT_STATUSES, statuses_shown
+from services.store import REMAINING_PREPAYMENT_STATUSES, USES_PREPAYMENT, statuses_shown
 
 RESERVATIONS = "予約"
 
@@ -72,7 +71,7 @@ class StatusFilter(SafeStaticValuesFilter):
     (a salon without prepayment is not offered 事前決済未払い …)."""
 
     async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
-        setting = await run_query(select(StoreSetting.use_prepayment).where(StoreSetting.id == 1))  # rows
+        setting = await run_query(USES_PREPAYMENT)  # rows
         remaining = {row[0] for row in await run_query(REMAINING_PREPAYMENT_STATUSES)}
         shown = statuses_shown(bool(setting and setting[0][0]), remaining)
         return [("__all", "すべて")] + [(status.value, status.label) for status, _ in shown]

@@ -82,6 +82,14 @@ def kana_key(last_kana: str | None, first_kana: str | None, last: str | None = N
     return key if _KANA_ONLY.fullmatch(key) else ""
 
 
+def person_keys(person: Any) -> tuple[str | None, str | None, str | None]:
+    """Who ``person`` (a customer, or a row with its name, kana, phone and e-mail key columns) is for
+    the match: the kana key, the phone digits and a real e-mail address, each None when it has none."""
+    kana = kana_key(person.last_name_kana, person.first_name_kana, person.last_name, person.first_name)
+    email = None if person.email_is_placeholder else person.email_key
+    return kana or None, normalize.phone_digits(person.phone) or None, email or None
+
+
 def record_person(customer: Customer) -> None:
     """Record who ``customer`` is for the match, from its fields as they are now.
 
@@ -89,10 +97,7 @@ def record_person(customer: Customer) -> None:
     customer's own edit: otherwise a customer token could type a third person's kana and phone
     into its own profile and learn from the booking answer whether that person is blacklisted,
     or type its way out of a match."""
-    customer.person_kana = kana_key(customer.last_name_kana, customer.first_name_kana,
-                                    customer.last_name, customer.first_name) or None
-    customer.person_phone = normalize.phone_digits(customer.phone) or None
-    customer.person_email = None if customer.email_is_placeholder else customer.email_key or None
+    customer.person_kana, customer.person_phone, customer.person_email = person_keys(customer)
 
 
 def _identity(row: Any, *line_ids: str | None) -> _Identity:
@@ -122,13 +127,9 @@ async def _people(session: AsyncSession, ids: list[int], *, live: bool) -> list[
         return [_identity(r) for r in await session.execute(select(*_IDENTITY).where(Customer.id.in_(ids)))]
     people = []
     for row in await session.execute(select(*_LIVE).where(Customer.id.in_(ids))):
-        person = Customer(last_name=row.last_name, first_name=row.first_name, last_name_kana=row.last_name_kana,
-                          first_name_kana=row.first_name_kana, phone=row.phone, email_key=row.email_key,
-                          email_is_placeholder=row.email_is_placeholder)
-        record_person(person)
-        people.append(_Identity(id=row.id, customer_no=row.customer_no, kana=person.person_kana or "",
-                                phone=person.person_phone or "", email=person.person_email or "",
-                                lines=frozenset({row.line_user_id} - {None})))
+        kana, phone, email = person_keys(row)
+        people.append(_Identity(id=row.id, customer_no=row.customer_no, kana=kana or "", phone=phone or "",
+                                email=email or "", lines=frozenset({row.line_user_id} - {None})))
     return people
 
 

@@ -8,11 +8,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import PREPAYMENT_ONLY_STATUSES, Reservation, ReservationStatus, StoreSetting
 
 
+#: The one row of ``store_settings``.
+SETTINGS_ID = 1
+#: Whether the store uses prepayment, for a reader with no session of its own (an admin filter).
+USES_PREPAYMENT = select(StoreSetting.use_prepayment).where(StoreSetting.id == SETTINGS_ID)
+
+
 async def get_store_settings(session: AsyncSession) -> StoreSetting:
     """The store's settings, created with defaults on first use."""
-    settings = await session.get(StoreSetting, 1)
+    settings = await session.get(StoreSetting, SETTINGS_ID)
     if settings is None:
-        settings = StoreSetting(id=1)
+        settings = StoreSetting(id=SETTINGS_ID)
         session.add(settings)
         await session.flush()
     return settings

@@ -15,8 +15,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-from services.flags import kana_key
-from services.normalize import phone_digits
+from services.flags import person_keys
 
 
 # revision identifiers, used by Alembic.
@@ -63,10 +62,8 @@ def upgrade() -> None:
             break
         connection.execute(
             customers.update().where(customers.c.id == sa.bindparam('row_id')),
-            [{'row_id': r.id,
-              'person_kana': kana_key(r.last_name_kana, r.first_name_kana, r.last_name, r.first_name) or None,
-              'person_phone': phone_digits(r.phone) or None,
-              'person_email': None if r.email_is_placeholder else r.email_key or None} for r in rows])
+            [{'row_id': r.id, **dict(zip(('person_kana', 'person_phone', 'person_email'), person_keys(r)))}
+             for r in rows])
         last_id = rows[-1].id
 
 
