@@ -39,7 +39,7 @@ from services.actor import Actor
 from services.customer_fields import FIELDS, REQUIRED_BY_MODE, SETTABLE, CustomerField, Kind, Mode
 from services.customer_search import free_text_clause, order_columns
 from services.ids import require_id
-from services.normalize import format_phone
+from services.normalize import format_phone, format_postal_code, format_wareki
 from services.permissions import Action
 
 #: Every settable field of the customer field registry is on the form, in the registry's order, with
@@ -75,6 +75,9 @@ def _text(spec: CustomerField, required: tuple[str, ...] = REQUIRED) -> StringFi
     render_kw = {"class": "form-control", **NO_BROWSER_CHECK}
     if spec.example:
         render_kw["placeholder"] = spec.example
+    if spec.kind is Kind.POSTAL_CODE:
+        # salon.js fills 都道府県 / 市区町村 / 住所 as soon as seven digits are typed (admin/postal.py).
+        render_kw.update({"data-postal-code": "", "inputmode": "numeric", "autocomplete": "postal-code"})
     validators = [RequiredMark()] if spec.name in required else []
     return StringField(spec.label, description=_sentence(spec.hint) or None, render_kw=render_kw,
                        validators=validators)
@@ -156,6 +159,16 @@ def _phone_cell(model: Customer, attribute: str) -> str:
     return format_phone(model.phone)
 
 
+def _postal_code_cell(model: Customer, attribute: str) -> str:
+    return format_postal_code(model.postal_code)
+
+
+def _birth_date_cell(model: Customer, attribute: str) -> str:
+    """「1990/04/01（平成2年4月1日）」: staff read either calendar."""
+    born = model.birth_date
+    return f"{format_date(born)}（{format_wareki(born)}）" if born else ""
+
+
 def _last_visit_cell(model: Customer, attribute: str) -> str:
     """The day only: the list's column is 最終来店日, and the time would push the phone out of view."""
     return format_date(model.last_visit_at.astimezone(JST)) if model.last_visit_at else ""
@@ -218,6 +231,8 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     column_formatters_detail = {
         "flags": customer_flags_cell,
         Customer.phone: _phone_cell,
+        Customer.postal_code: _postal_code_cell,
+        Customer.birth_date: _birth_date_cell,
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,
     }
@@ -282,6 +297,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         data: dict[str, Any] = {key: getattr(obj, key) for key in TEXT_FIELDS if key != "birth_date"}
         data["birth_date"] = obj.birth_date.isoformat() if obj.birth_date else ""
         data["phone"] = format_phone(obj.phone)  # 090-1111-2222, as the list shows it
+        data["postal_code"] = format_postal_code(obj.postal_code)  # 164-0001, as it is written
         data["gender"] = obj.gender
         data["occupation_id"] = obj.occupation_id
         data["first_visit_motive_id"] = obj.first_visit_motive_id

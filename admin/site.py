@@ -32,6 +32,7 @@ from admin.errors import AdminError
 from admin.csrf import FIELD_NAME, current_token
 from admin.limits import AdminBodyLimit
 from admin.notices import SalonAdmin
+from admin.postal import postal_address_endpoint
 from models.db import Database
 from services.config import Settings
 
@@ -107,6 +108,8 @@ def build_admin(app: Starlette, db: Database, settings: Settings) -> SalonAdmin:
     for view in VIEWS + PAGES:
         admin.add_view(view)
     _logout_by_post(admin, backend)
+    admin.admin.router.routes.append(
+        Route("/postal-address", endpoint=postal_address_endpoint(backend), name="postal-address"))
     admin.admin.router.routes.append(Mount("/salon-static", app=StaticFiles(directory=STATIC), name="salon-statics"))
     return admin
 

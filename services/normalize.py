@@ -56,6 +56,7 @@ __all__ = [
     "PostalAddress",
     "email_key",
     "format_wareki",
+    "format_postal_code",
     "lookup_postal_code",
     "name_key",
     "normalize_email",
@@ -358,6 +359,13 @@ def normalize_postal_code(value: str | None, field: str = "postal_code") -> str:
     return text
 
 
+def format_postal_code(digits: str | None) -> str:
+    """A stored postal code as it is written: ``1640001`` → ``164-0001``."""
+    if not digits:
+        return ""
+    return f"{digits[:3]}-{digits[3:]}" if re.fullmatch(r"[0-9]{7}", digits) else digits
+
+
 @dataclass(frozen=True)
 class PostalAddress:
     postal_code: str
@@ -401,7 +409,7 @@ def lookup_postal_code(value: str, field: str = "postal_code") -> PostalAddress:
     except KeyError:
         raise DomainError(
             ErrorCode.UNKNOWN_POSTAL_CODE,
-            f"郵便番号 {code[:3]}-{code[3:]} に該当する住所が見つかりません。",
+            f"郵便番号 {format_postal_code(code)} に該当する住所が見つかりません。",
             field,
         ) from None
     candidates = [entry, *entry.alternates]

@@ -57,6 +57,62 @@
     }
   });
 
+  // The profile form: seven digits in 郵便番号 fill 都道府県 / 市区町村 (and 住所 while it is empty or
+  // still what we filled) from the app's own lookup (admin/postal.py), without leaving the page.
+  var postalUrl = meta("postal-lookup");
+  var halfWidth = function (text) {
+    return text.replace(/[０-９]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); });
+  };
+  var postalNote = function (input, text, ok) {
+    var note = input.parentNode.querySelector(".postal-note");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "postal-note small mt-1";
+      note.setAttribute("role", "status");
+      note.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    note.classList.toggle("text-success", ok);
+    note.classList.toggle("text-danger", !ok);
+  };
+  var fillAddress = function (input) {
+    var digits = halfWidth(input.value).replace(/[^0-9]/g, "");
+    if (!postalUrl || digits.length !== 7 || input.getAttribute("data-looked-up") === digits) { return; }
+    input.setAttribute("data-looked-up", digits);
+    var form = input.form;
+    fetch(postalUrl + "?code=" + encodeURIComponent(digits), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      if (input.getAttribute("data-looked-up") !== digits) { return; }  // typed on meanwhile
+      if (!answer.ok) { postalNote(input, answer.body.error || "住所を調べられませんでした。", false); return; }
+      var found = answer.body;
+      var set = function (name, value) {
+        var field = form && form.elements.namedItem(name);
+        if (field && value) { field.value = value; }
+        return field;
+      };
+      input.value = found.postalCode;
+      set("prefecture", found.prefecture);
+      set("city", found.city);
+      var street = form && form.elements.namedItem("address_line");
+      if (street && found.town && (!street.value || street.value === street.getAttribute("data-filled"))) {
+        street.value = found.town;
+        street.setAttribute("data-filled", found.town);
+      }
+      postalNote(input, "〒" + found.postalCode + " " + found.prefecture + found.city + found.town +
+        " を入力しました。", true);
+    }).catch(function () {
+      input.removeAttribute("data-looked-up");
+      postalNote(input, "住所を調べられませんでした。通信を確認してください。", false);
+    });
+  };
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("input[data-postal-code]")) { fillAddress(event.target); }
+  });
+
   // main.js writes the delete confirmation in English.
   $(document).on("shown.bs.modal", "#modal-delete", function (event) {
     var element = $(event.relatedTarget);
