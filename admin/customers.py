@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markupsafe import Markup
 from sqladmin.fields import BooleanField, SelectField
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +20,17 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.base import JapaneseModelView
-from admin.display import JST, datetime_cell, format_date
+from admin.customer_page import customer_page_context, remember_list_url
+from admin.display import JST, datetime_cell, format_date, mark
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
-from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
+from admin.flags import (
+    caution_memos,
+    customer_flags_cell,
+    customer_name_cell,
+    remember_flags,
+    remember_unrecorded_match,
+    shows_blacklist,
+)
 from admin.mutation import mutate
 from admin.widgets import NO_BROWSER_CHECK, CheckboxListField, RequiredMark
 from models import (
@@ -214,19 +223,18 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     column_list_desktop_only = ["email", "line_user_id"]
     column_formatters = {"full_name": customer_name_cell, Customer.phone: _phone_cell,
                          Customer.line_user_id: _line_cell, Customer.last_visit_at: _last_visit_cell}
+    # ❗ / ⛔ and their memos head the customer's page (header_flags), so the profile leaves them out.
     column_details_list = [
-        Customer.customer_no, "flags", Customer.last_name, Customer.first_name, Customer.last_name_kana,
+        Customer.customer_no, Customer.last_name, Customer.first_name, Customer.last_name_kana,
         Customer.first_name_kana, Customer.phone, Customer.email, Customer.email_is_placeholder,
         Customer.birth_date, Customer.gender, Customer.postal_code, Customer.prefecture, Customer.city,
         Customer.address_line, Customer.line_name, Customer.line_user_id, Customer.line_picture_url,
         Customer.line_linked_at, Customer.attributes, Customer.inflow_routes, Customer.occupation,
         Customer.first_visit_motive, Customer.free_item_values, Customer.notes, Customer.mail_ok,
         Customer.phone_ok, Customer.dm_ok, Customer.pre_system_visit_count, Customer.registered_at,
-        Customer.registration_path, Customer.withdrawn_at,
-        # Derived from reservations (services.customer_stats): shown, never edited.
-        Customer.visit_count, Customer.reservation_count, Customer.cancel_count, Customer.has_late_cancel,
-        Customer.has_unpaid_cancel_fee, Customer.first_visit_at, Customer.last_visit_at, Customer.last_menu,
-        Customer.average_visit_interval_days, Customer.created_at, Customer.updated_at,
+        Customer.registration_path, Customer.withdrawn_at, Customer.created_at, Customer.updated_at,
+        # The figures derived from reservations (services.customer_stats) have their own section of the
+        # page (来店の集計), and an unpaid fee is said in its header.
     ]
     column_formatters_detail = {
         "flags": customer_flags_cell,
@@ -237,6 +245,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.average_visit_interval_days: _interval_cell,
     }
     non_link_related_fields = [Customer.attributes, Customer.free_item_values]
+    details_template = "salon/customer_details.html"
     column_sortable_list = list(SORT_KEYS)
     column_default_sort = [("registered_at", True)]
     # Any non-empty list shows sqladmin's search box; the matching is search_query's.
@@ -262,15 +271,22 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
     async def list(self, request: Request):
         pagination = await super().list(request)
         await remember_flags(self.session_maker, request, pagination.rows, blacklist=True)
+        remember_list_url(request)
         return pagination
 
     def details_query(self, request: Request) -> Select:
         return super().details_query(request).options(
+            selectinload(Customer.last_menu),  # 来店の集計's 最終利用メニュー
             selectinload(Customer.free_item_values).selectinload(CustomerFreeItemValue.free_item),
             selectinload(Customer.free_item_values).selectinload(CustomerFreeItemValue.choice),
         )
 
     async def get_object_for_details(self, request: Request) -> Any:
+        # sqladmin asks twice per page (its permission check, then the page): read the customer once.
+        pk = request.path_params.get("pk")
+        cached = getattr(request.state, "details_customer", None)
+        if cached is not None and cached[0] == pk:
+            return cached[1]
         customer = await super().get_object_for_details(request)
         if customer is not None:
             await remember_flags(self.session_maker, request, [customer], blacklist=True)
@@ -278,7 +294,41 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
                 possible = await flags.unrecorded_match(session, customer.id)
             if possible is not None:
                 remember_unrecorded_match(request, customer.id, possible)
+        request.state.details_customer = (pk, customer)
         return customer
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        """The page's reservations, figures, tickets and changes (admin/customer_page.py)."""
+        _, customer = request.state.details_customer
+        return {"page": await customer_page_context(self.session_maker, request, customer)}
+
+    # ------------------------------------------------------------------ the customer's page
+
+    def header_flags(self, model: Customer, request: Request) -> Markup:
+        """❗ with the caution memo, ⛔ with why (own entry or a match), for the page's header."""
+        flags_html = customer_flags_cell(model, "flags", request)
+        return Markup("") if flags_html == Markup("なし") else flags_html
+
+    def name_with_marks(self, model: Customer, request: Request) -> Markup:
+        """❗ / ⛔ before the name; their memos are written in full under the header."""
+        name = mark(model.full_name, caution_memos(request).get(model.id), with_memo=False)
+        if shows_blacklist(request, model.id):
+            name = Markup('<span class="text-danger">⛔</span> {}').format(name)
+        return name
+
+    def phone_text(self, model: Customer) -> str:
+        return format_phone(model.phone)
+
+    def cancel_url(self, request: Request, obj: Customer) -> str:
+        """「キャンセル」 on the profile form goes back to the customer's page, where 「編集」 was pressed."""
+        return str(request.url_for("admin:details", identity=self.identity, pk=obj.id))
+
+    def after_save(self, request: Request, obj: Customer, created: bool) -> tuple[str, str]:
+        """Saved from 「編集」: back on the customer's page; registered: the list, as before."""
+        message = f"{self.row_label(obj)}を{'登録' if created else '保存'}しました。"
+        if created:
+            return message, str(request.url_for("admin:list", identity=self.identity))
+        return message, str(request.url_for("admin:details", identity=self.identity, pk=obj.id))
 
     # ------------------------------------------------------------------ forms
 

@@ -109,8 +109,9 @@ async def test_details_show_derived_stats_read_only(manager, db):
     customer = await add_customer(db, **HANAKO | dict(pre_system_visit_count=3))
     response = await manager.get(f"/admin/customer/details/{customer.id}")
     assert response.status_code == 200
-    for label in ("来店回数", "予約回数", "キャンセル回数", "最終来店日", "平均来店間隔(日)", "性別", "未回答"):
+    for label in ("来店回数", "予約回数", "キャンセル回数", "最終来店日", "平均来店間隔", "性別", "未回答"):
         assert label in response.text, label
+    assert "3回（うちシステム導入前 3回）" in response.text  # the pre-system visits count as visits
     assert "検索用テキスト" not in response.text and "氏名キー" not in response.text
 
 

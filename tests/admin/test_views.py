@@ -172,7 +172,10 @@ async def test_customer_details_show_masters_and_flags(manager, salon):
     for text in ("Instagram", "会社員", "口コミ", "髪質: くせ毛", "車椅子の方", "遅刻が多い", "来店回数"):
         assert text in html, text
     assert "(Instagram)" not in html  # related rows one per line, not sqladmin's "(a) (b)"
-    assert f'<h3 class="card-title">顧客: {customer.customer_no} 山田 花子</h3>' in html
+    # The customer's page opens with the number and the name (and ❗ for this caution customer).
+    assert f'<span data-testid="customer-no">{customer.customer_no}</span>' in html
+    heading = html.split('data-testid="customer-name">')[1].split("</h2>")[0]
+    assert "❗" in heading and heading.endswith("山田 花子 様"), heading
 
 
 async def test_reservation_details_are_titled_by_time_and_customer(manager, salon, db):

@@ -295,3 +295,38 @@ def test_the_reschedule_form_and_the_cancel_confirmation_name_the_booking(page: 
     assert len(asked) == 1 and re.fullmatch(
         r"山田 花子様の予約（.+10:00〜11:00）をお客様都合でキャンセルします。キャンセル料はかかりません。よろしいですか？",
         asked[0]), asked
+
+
+def test_the_customer_page_from_the_list(page: Page, server, salon, shot) -> None:
+    """顧客カルテ: opened from a search of the list, ❗ with its memo in the header, the upcoming booking,
+    a history with the no-show's fee, 「予約する」 opening the form with the customer chosen, and
+    「戻る」 back to the list as it was searched; nothing wider than the desk or the tablet."""
+    log_in(page, server)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/admin/customer/list?search=やまだ")
+        page.locator("table tbody tr").first.locator("a[href*='/details/']").click()
+        header = page.get_by_test_id("customer-header")
+        expect(header.get_by_test_id("customer-name")).to_have_text(re.compile(r"❗\s*山田 花子 様"))
+        expect(header.get_by_test_id("customer-flags")).to_contain_text("遅刻が多い。来店時は店長が対応")
+        expect(page.locator("#upcoming")).to_contain_text("カット")
+        expect(page.locator("#upcoming")).to_contain_text("高橋 美香")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"customer-page-{label}-{width}-01-caution")
+
+        header.get_by_role("link", name="予約する").click()
+        expect(page).to_have_url(re.compile(r"/admin/reservation/create\?customer_id=\d+"))
+        expect(page.locator(".select2-selection__rendered").first).to_contain_text("山田 花子")
+        page.go_back()
+        page.get_by_test_id("customer-header").get_by_role("link", name="戻る").click()
+        expect(page).to_have_url(re.compile(r"/admin/customer/list\?search="))
+        expect(page.locator("#search-input")).to_have_value("やまだ")
+
+        page.goto("/admin/customer/list?search=あおき")
+        page.locator("table tbody tr").first.locator("a[href*='/details/']").click()
+        history = page.locator("#history")
+        expect(history).to_contain_text("キャンセル料未払い")
+        expect(history).to_contain_text("キャンセル料 2,750円")
+        expect(page.get_by_test_id("unpaid-fee")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"customer-page-{label}-{width}-02-history")
