@@ -155,16 +155,13 @@ def _match_warning(model: Any, match: BlacklistMatch, request: Request) -> Marku
 
 
 def customer_cell(model: Any, attribute: str, request: Request, *, with_memo: bool = True) -> Markup:
-    """A row's customer with the ❗ mark, linked to the customer's page, or the walk-in guest's name."""
+    """A row's customer with the ❗ mark, or the walk-in guest's name."""
     customer = getattr(model, attribute, None)
     if customer is None:
         guest = getattr(model, "guest_name", None)
         return Markup("{}（非会員）").format(guest) if guest else Markup("")
-    # 「000734 山本 亜由美」 may break after the number in a narrow column, never inside the name; it
-    # opens the customer's page (顧客カルテ) from every list and details page that names a customer.
-    text = Markup('<a href="{}" data-customer-link>{} <span class="text-nowrap">{}</span></a>').format(
-        request.url_for("admin:details", identity="customer", pk=customer.id), customer.customer_no,
-        customer.full_name)
+    # 「000734 山本 亜由美」 may break after the number in a narrow column, never inside the name.
+    text = Markup('{} <span class="text-nowrap">{}</span>').format(customer.customer_no, customer.full_name)
     return mark(text, caution_memos(request).get(customer.id), with_memo=with_memo)
 
 

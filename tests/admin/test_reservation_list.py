@@ -25,9 +25,7 @@ async def test_list_filters_and_caution_mark(staff, salon):
     page = await staff.get("/admin/reservation/list", params={"date": TOMORROW.isoformat()})
     assert page.status_code == 200
     assert "Reservation" not in page.text  # the view is called 予約 everywhere
-    caution = salon["caution"]
-    assert re.search(r'<span class="text-danger" title="遅刻が多い">❗</span> <a href="[^"]*/admin/customer/details/'
-                     rf'{caution.id}" data-customer-link>{caution.customer_no}', page.text)
+    assert re.search(r'<span class="text-danger" title="遅刻が多い">❗</span> ' + salon["caution"].customer_no, page.text)
     for params, expected in [
         ({"date": TOMORROW.isoformat()}, 1), ({"date": (TOMORROW - timedelta(days=3)).isoformat()}, 1),
         ({"date": "2001-01-01"}, 0), ({"date": "__all", "status": "CANCEL_FEE_UNPAID"}, 1),
