@@ -1,4 +1,4 @@
-"""Read-only lists: sales reports, merges, tickets, withdrawals.
+"""Read-only lists: sales reports, merges, withdrawals.
 
 Later issues give them behaviour (booking, merge, withdrawal …) through their
 services; today they list with Japanese labels and eager-load what they show
@@ -19,7 +19,6 @@ from models import (
     Customer,
     MergeLog,
     SalesReport,
-    TicketPurchase,
     Withdrawal,
 )
 from services.customer_search import free_text_clause
@@ -79,29 +78,6 @@ class MergeLogAdmin(ReadOnlyView, model=MergeLog):
     column_sortable_list = [MergeLog.merged_at, MergeLog.source_customer_no, MergeLog.target_customer_no]
     column_default_sort = [("merged_at", True)]
     column_searchable_list = [MergeLog.source_customer_no, MergeLog.source_name, MergeLog.target_customer_no]
-
-
-class TicketPurchaseAdmin(CautionMarkMixin, ReadOnlyView, model=TicketPurchase):
-    name = name_plural = "回数券購入"
-    category = CUSTOMERS
-    icon = "fa-solid fa-ticket-simple"
-    column_list = [TicketPurchase.customer, TicketPurchase.ticket_menu, TicketPurchase.purchased_on,
-                   TicketPurchase.expires_on, TicketPurchase.total_uses, TicketPurchase.used_count,
-                   "remaining", TicketPurchase.price_paid]
-    column_labels = {TicketPurchase.customer: "お客様", TicketPurchase.ticket_menu: "回数券",
-                     "remaining": "残り回数"}
-    column_formatters = {TicketPurchase.customer: customer_cell}
-    column_formatters_detail = {TicketPurchase.customer: customer_cell}
-    column_details_exclude_list = [TicketPurchase.customer_id, TicketPurchase.ticket_menu_id]
-    column_sortable_list = [TicketPurchase.purchased_on, TicketPurchase.expires_on]
-    column_default_sort = [("purchased_on", True)]
-    column_searchable_list = [TicketPurchase.purchased_on]
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        return _search_customers(stmt, term, TicketPurchase.customer)
 
 
 def _withdrawn_cell(attribute: str):

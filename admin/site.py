@@ -26,6 +26,7 @@ from admin import (
     records,
     reservation_forms,
     staff,
+    tickets,
 )
 from admin.auth import StaffAuthBackend
 from admin.errors import AdminError
@@ -49,7 +50,7 @@ VIEWS = [
     customer_import.CustomerImportLogAdmin,
     flag_views.CautionAdmin,
     flag_views.BlacklistAdmin,
-    records.TicketPurchaseAdmin,
+    tickets.TicketPurchaseAdmin,
     records.MergeLogAdmin,
     records.WithdrawalAdmin,
     reservation_forms.ReservationAdmin,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, utcnow
 from models.customer import Customer
-from models.staff import StaffMember
+from models.staff import StaffAccount, StaffMember
 from models.store import Menu
 
 ticket_menu_staff = Table(
@@ -79,6 +79,8 @@ class TicketPurchase(TimestampMixin, Base):
 
     customer: Mapped[Customer] = relationship(lazy="raise")
     ticket_menu: Mapped[TicketMenu] = relationship(lazy="raise")
+    expiry_changes: Mapped[list[TicketExpiryChange]] = relationship(
+        lazy="raise", order_by="TicketExpiryChange.changed_at", viewonly=True)
 
     @property
     def remaining(self) -> int:
@@ -117,3 +119,5 @@ class TicketExpiryChange(Base):
     changed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="変更者")
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, comment="変更日時")
+
+    changed_by: Mapped[StaffAccount | None] = relationship(lazy="raise")

@@ -23,6 +23,7 @@ from resolvers.limits import (
     DocumentPipeline,
 )
 from resolvers.reservations import ReservationMutation, ReservationQuery
+from resolvers.tickets import TicketMutation, TicketQuery
 from resolvers.runtime.execution import ExecutionContext, install_direct_resolvers
 from resolvers.runtime.fields import bind
 from schema.scalars import SCALAR_MAP
@@ -31,7 +32,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery):
     pass
 
 
@@ -39,7 +40,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation):
+               CustomerImportMutation, TicketMutation):
     pass
 
 

@@ -52,6 +52,8 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "INVALID_FILE": "取り込めないファイル (an upload that is not a readable .xlsx / .csv)",
     "FILE_TOO_LARGE": "ファイルが上限を超える (an upload over the size or row limit)",
     "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
+    "TICKET_BOOKED_AFTER": "回数券で予約済みの日より前の有効期限 (a reservation uses the ticket after that day)",
+    "NO_REFUND": "回数券の返金・取り消しはできない (a used ticket is never refunded nor deleted)",
 }
 
 

@@ -51,6 +51,7 @@ class AuditAction(LabeledEnum):
     MERGE = ("merge", "統合")
     ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
     EMAIL_CHANGE_REQUESTED = ("email_change_requested", "メールアドレス変更の受付")
+    CHANGE_EXPIRY = ("change_expiry", "有効期限変更")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).

@@ -52,6 +52,8 @@ class ErrorCode(str, enum.Enum):
     INVALID_FILE = "INVALID_FILE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     IMPORT_CHANGED = "IMPORT_CHANGED"
+    TICKET_BOOKED_AFTER = "TICKET_BOOKED_AFTER"
+    NO_REFUND = "NO_REFUND"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ class Action(enum.Enum):
     BOOK = "book or cancel a reservation"
     MANAGE_RESERVATIONS = "manage reservations"
     START_EMAIL_CHANGE = "start a customer's e-mail change (the reservation site's server)"
+    READ_TICKETS = "read tickets"
+    SELL_TICKETS = "sell a ticket"
+    CHANGE_TICKET_EXPIRY = "change a ticket's expiry"
+    DELETE_TICKET_PURCHASE = "delete an unused ticket sale"
     #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
     #: null for anyone else.
     READ_STAFF_FIELDS = "see staff-only fields"
@@ -68,6 +72,10 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.BOOK: {A: False, C: OWN, S: True, M: True},
     Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
     Action.START_EMAIL_CHANGE: {A: False, C: False, S: False, M: True},
+    Action.READ_TICKETS: {A: False, C: OWN, S: True, M: True},
+    Action.SELL_TICKETS: {A: False, C: False, S: True, M: True},
+    Action.CHANGE_TICKET_EXPIRY: {A: False, C: False, S: True, M: True},
+    Action.DELETE_TICKET_PURCHASE: {A: False, C: False, S: False, M: True},
     Action.READ_STAFF_FIELDS: {A: False, C: False, S: True, M: True},
 }
 
@@ -92,6 +100,9 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "FreeItemChoice": True,
     "ReservationStatusOption": True,
     "PostalAddress": True,
+    "TicketPurchase": OWN,
+    "TicketMenu": True,
+    "TicketExpiryChange": False,
 }
 
 _REFUSAL = {

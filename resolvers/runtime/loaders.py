@@ -32,8 +32,12 @@ from models import (
     ReservationMenu,
     StaffAccount,
     StaffMember,
+    TicketExpiryChange,
+    TicketMenu,
+    TicketPurchase,
     customer_inflow_routes,
 )
+from models.ticket import ticket_menu_menus, ticket_menu_staff
 from resolvers.runtime.prefetch import MISSING, loaded
 from resolvers.runtime.reads import RequestReads
 from resolvers.runtime.rows import column_keys, view
@@ -62,6 +66,19 @@ CHOICES_BY_FREE_ITEM = select(FreeItemChoice.free_item_id, FreeItemChoice).order
 )
 REFERRALS_BY_REFERRED = select(Referral.referred_id, Referral).order_by(Referral.created_at, Referral.id)
 REFERRALS_BY_REFERRER = select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
+MENUS_BY_TICKET_MENU = (
+    select(ticket_menu_menus.c.ticket_menu_id, Menu).join(Menu, Menu.id == ticket_menu_menus.c.menu_id)
+    .order_by(Menu.sort_order, Menu.id)
+)
+STAFF_BY_TICKET_MENU = (
+    select(ticket_menu_staff.c.ticket_menu_id, StaffMember)
+    .join(StaffMember, StaffMember.id == ticket_menu_staff.c.staff_member_id)
+    .order_by(StaffMember.display_order, StaffMember.id)
+)
+EXPIRY_CHANGES_BY_PURCHASE = select(TicketExpiryChange.purchase_id, TicketExpiryChange).order_by(
+    TicketExpiryChange.changed_at, TicketExpiryChange.id)
+PURCHASES_BY_CUSTOMER = select(TicketPurchase.customer_id, TicketPurchase).order_by(
+    TicketPurchase.expires_on.desc(), TicketPurchase.id.desc())
 MENU_LINES_BY_RESERVATION = select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
 
 
@@ -151,6 +168,26 @@ class Loaders:
     @cached_property
     def menu_lines_by_reservation(self) -> Loader:
         return self._many_by(MENU_LINES_BY_RESERVATION)
+
+    @cached_property
+    def ticket_menu(self) -> Loader:
+        return self._by_id(TicketMenu)
+
+    @cached_property
+    def menus_by_ticket_menu(self) -> Loader:
+        return self._many_by(MENUS_BY_TICKET_MENU)
+
+    @cached_property
+    def staff_by_ticket_menu(self) -> Loader:
+        return self._many_by(STAFF_BY_TICKET_MENU)
+
+    @cached_property
+    def expiry_changes_by_purchase(self) -> Loader:
+        return self._many_by(EXPIRY_CHANGES_BY_PURCHASE)
+
+    @cached_property
+    def ticket_purchases_by_customer(self) -> Loader:
+        return self._many_by(PURCHASES_BY_CUSTOMER)
 
     @cached_property
     def reservation_count_by_customer(self) -> Loader:

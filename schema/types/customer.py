@@ -30,6 +30,9 @@ from services.permissions import Action
 
 if TYPE_CHECKING:
     from schema.types.reservation import ReservationConnection
+    from schema.types.ticket import TicketPurchase
+
+TicketPurchaseType = Annotated["TicketPurchase", strawberry.lazy("schema.types.ticket")]
 
 Parent = strawberry.Parent[models.Customer]
 
@@ -128,6 +131,9 @@ class Customer:
                                             description="流入経路 (inflow routes)")
     free_item_values: list[CustomerFreeItemValue] = link(
         Loaders.free_item_values_by_customer, description="フリー項目 (free item values, by item number)")
+    ticket_purchases: list[TicketPurchaseType] = link(
+        Loaders.ticket_purchases_by_customer,
+        description="回数券 (tickets held, the latest expiry first; the customer sees their own)")
     # The stored flags (services.customer_stats keeps them with the entries): no lookup per customer.
     is_caution: bool | None = derived(
         lambda c: bool(c.is_caution), columns=("is_caution",), visible=Action.READ_STAFF_FIELDS,

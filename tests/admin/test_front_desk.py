@@ -147,7 +147,7 @@ async def test_prices_show_with_separators_and_yen_in_lists_and_details(manager,
                                 amount_yen=24750))
         await session.flush()
         ids = {"menu": menu.id, "ticket-menu": ticket.id, "ticket-purchase": purchase.id}
-    for identity in ("menu", "ticket-menu", "ticket-purchase", "sales-report"):
+    for identity in ("menu", "ticket-menu", "sales-report"):  # 回数券's list leaves the price to its details
         html = (await manager.get(f"/admin/{identity}/list")).text
         assert "24,750円" in html and ">24750<" not in html, identity
     for identity, pk in ids.items():

@@ -42,7 +42,7 @@ VIEWS = {
     "customer": ("顧客", None),
     "caution": ("要注意人物", Caution),
     "blacklist-entry": ("ブラックリスト", BlacklistEntry),
-    "ticket-purchase": ("回数券購入", TicketPurchase),
+    "ticket-purchase": ("回数券", TicketPurchase),
     "merge-log": ("統合履歴", MergeLog),
     "withdrawal": ("退会者", Withdrawal),
     "reservation": ("予約", Reservation),

@@ -17,7 +17,17 @@ import strawberry
 from graphql import TypeInfo, TypeInfoVisitor, Visitor, parse, visit
 from strawberry.schema.config import StrawberryConfig
 
-from models import BlacklistEntry, Caution, Referral, Reservation, ReservationChannel, ReservationStatus
+from models import (
+    BlacklistEntry,
+    Caution,
+    Menu,
+    Referral,
+    Reservation,
+    ReservationChannel,
+    ReservationStatus,
+    StaffMember,
+    TicketMenu,
+)
 from models.db import Database
 from resolvers.runtime.context import Context
 from resolvers.runtime.execution import ExecutionContext
@@ -28,6 +38,7 @@ from resolvers.runtime.writers import EnumNames
 from resolvers.schema import Mutation, Query, schema
 from schema.scalars import SCALAR_MAP
 from services.actor import Actor
+from services import tickets
 from services.booking import status as booking_status
 from services.config import get_settings
 from tests.booking_world import World, later
@@ -70,8 +81,16 @@ NESTED = """query { customers(first: 20) { edges { node { id fullName reservatio
   totalCount pageInfo { hasNextPage } edges { cursor node { id startAt status statusLabel
     menus { price menu { name } } staff { name } customer { id } } } } } } } }"""
 
+#: Tickets: the holders' list, the ticket menus and a customer's own tickets.
+TICKETS = """query {
+  ticketPurchases(first: 20) { totalCount edges { node { id expiresOn remaining usedCount
+    customer { id fullName ticketPurchases { id remaining } }
+    ticketMenu { id name menus { id name } staffMembers { id name } }
+    expiryChanges { oldExpiresOn newExpiresOn reason changedBy { id name } } } } }
+  ticketMenus(includeInactive: true) { edges { node { id name uses menus { name } staffMembers { name } } } } }"""
+
 #: Every document the tests here compare with stock Strawberry.
-DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED)
+DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED, TICKETS)
 
 
 def _context(db: Database, actor: Actor) -> Context:
@@ -107,6 +126,15 @@ async def _salon(db: Database) -> tuple[World, list[Any]]:
     await world.flag(hanako, BlacklistEntry, "無断キャンセル3回")  # after booking: a listed customer can't book
     async with db.transaction() as session:
         session.add(Referral(referrer_id=taro.id, referred_id=hanako.id, memo="紹介割引"))
+    async with db.transaction() as session:  # a ticket with its menus and stylist, sold and extended
+        menu = TicketMenu(name="カット回数券", price=20000, validity_days=90, uses=4,
+                          menus=[await session.get(Menu, world.menus[0].id)],
+                          staff_members=[await session.get(StaffMember, world.stylists[0].id)])
+        session.add(menu)
+        await session.flush()
+        purchase = await tickets.purchase_ticket(session, hanako.id, menu.id, None, world.staff)
+        await tickets.change_ticket_expiry(session, purchase.id, purchase.expires_on + timedelta(days=30),
+                                           "ご旅行のため", world.manager)
     async with db.transaction() as session:  # a walk-in guest: no customer
         start = later(78)
         session.add(Reservation(customer_id=None, guest_name="飛び込み", start_at=start,
@@ -120,7 +148,8 @@ def _day_variables() -> dict:
             "to": (later(80) + timedelta(days=1)).date().isoformat(), "skip": True}
 
 
-@pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page"])
+@pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page",
+                                                  "tickets"])
 async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
     world, _ = await _salon(db)
     variables = _day_variables() if query is DAY else None
