@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -72,6 +73,23 @@ class CustomerLoader(QueryAjaxModelLoader):
         if caution is not None:
             answer["title"] = caution
         return answer
+
+
+#: The customer a new form starts with (``?customer_id=`` of a create page, e.g. 「予約する」 on the
+#: customer's page): set by :func:`preselect_customer` for the form built next in the same request.
+PRESELECTED: ContextVar[Customer | None] = ContextVar("preselected_customer", default=None)
+
+
+async def preselect_customer(view: Any, request: Request) -> None:
+    """``?customer_id=`` chooses the customer of the form (an active one; anything else: none)."""
+    customer_id = parse_id(request.query_params.get("customer_id"))
+    customer = None
+    if customer_id is not None:
+        async with view.session_maker() as session:
+            customer = await session.get(Customer, customer_id)
+        if customer is not None and customer.withdrawn_at is not None:
+            customer = None
+    PRESELECTED.set(customer)
 
 
 def customer_picker(view: Any, **kwargs: Any) -> AjaxSelectField:

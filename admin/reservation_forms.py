@@ -9,7 +9,6 @@ are POST forms carrying the CSRF token.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from datetime import datetime, time
 from typing import Any
 
@@ -26,7 +25,7 @@ from admin import reservation_messages
 from admin.display import JST, format_day
 from admin.errors import AdminError
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
-from admin.flag_views import CustomerLoader, customer_picker
+from admin.flag_views import PRESELECTED, CustomerLoader, customer_picker, preselect_customer
 from admin.mutation import mutate
 from admin.notices import warn
 from admin.reservation_views import DateFilter, ReservationListBase, post_reservation_operation
@@ -121,11 +120,6 @@ def _every_problem(problems: list[FieldError], write: Callable[[AsyncSession, Ac
     return perform, refusal
 
 
-#: The customer a new booking's form starts with (``?customer_id=`` of the create page, e.g. right
-#: after 新規電話予約): set by ``create_context`` for the form built next in the same request.
-_PRESELECTED: ContextVar[Customer | None] = ContextVar("preselected_customer", default=None)
-
-
 class ReservationAdmin(ReservationListBase, model=Reservation):
     name = name_plural = "予約"  # sqladmin names a model view after its model unless the class says
     details_template = "salon/reservation_details.html"
@@ -153,7 +147,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         staff = await choices_of(self.session_maker, StaffMember, StaffMember.display_order)
         fields: dict[str, Any] = {}
         if "customer" in rules:
-            fields["customer"] = customer_picker(self, default=_PRESELECTED.get)
+            fields["customer"] = customer_picker(self, default=PRESELECTED.get)
         fields["start_date"] = StringField("予約日", validators=[RequiredMark()],
                                            render_kw={"type": "date", "class": "form-control",
                                                       **NO_BROWSER_CHECK})
@@ -177,15 +171,8 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         return type("ReservationForm", (JapaneseForm,), fields)
 
     async def create_context(self, request: Request) -> dict[str, Any]:
-        """``?customer_id=`` chooses the customer of the form (an active one; anything else: none)."""
-        customer_id = parse_id(request.query_params.get("customer_id"))
-        customer = None
-        if customer_id is not None:
-            async with self.session_maker() as session:
-                customer = await session.get(Customer, customer_id)
-            if customer is not None and customer.withdrawn_at is not None:
-                customer = None
-        _PRESELECTED.set(customer)
+        """``?customer_id=`` chooses the customer of the form (right after 新規電話予約, or 「予約する」)."""
+        await preselect_customer(self, request)
         return await super().create_context(request)
 
     async def get_form_data_for_edit(self, obj: Reservation) -> dict[str, Any]:

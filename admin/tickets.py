@@ -20,7 +20,7 @@ from wtforms import SelectField, StringField
 from admin.base import JapaneseModelView, path_id
 from admin.display import format_date, format_datetime, format_yen
 from admin.errors import AdminError
-from admin.flag_views import CustomerLoader, customer_picker
+from admin.flag_views import PRESELECTED, CustomerLoader, customer_picker, preselect_customer
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.forms import BLANK_CHOICE, JapaneseForm
 from admin.mutation import message_page, mutate
@@ -169,13 +169,18 @@ class TicketPurchaseAdmin(CautionMarkMixin, JapaneseModelView, model=TicketPurch
                                            .order_by(TicketMenu.name))).all()
         choices = [(str(m.id), f"{m.name}（{format_yen(m.price)}・{m.uses}回・{m.validity_days}日間）") for m in menus]
         return type("TicketSaleForm", (JapaneseForm,), {
-            "customer": customer_picker(self),
+            "customer": customer_picker(self, default=PRESELECTED.get),
             "ticket_menu_id": SelectField("回数券", choices=[("", BLANK_CHOICE), *choices], validators=[RequiredMark()],
                                           description="料金・回数・有効期限は回数券メニューから決まります。",
                                           render_kw={"class": "form-control"}),
             "purchased_on": StringField("購入日", description="空欄なら今日。未来の日付は指定できません。",
                                         render_kw={"type": "date", "class": "form-control", **NO_BROWSER_CHECK}),
         })
+
+    async def create_context(self, request: Request) -> dict[str, Any]:
+        """``?customer_id=`` chooses the buyer (「回数券を販売」 on the customer's page)."""
+        await preselect_customer(self, request)
+        return await super().create_context(request)
 
     async def insert_model(self, request: Request, data: dict) -> Any:
         async def perform(session: AsyncSession, actor: Actor) -> Any:

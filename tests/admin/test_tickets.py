@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -119,3 +122,13 @@ async def test_no_refund_a_used_ticket_cannot_be_deleted(manager, staff, db, sho
     page = (await manager.get(response.text)).text
     assert "回数券の返金・取り消しはできません" in page
     assert await count_rows(db, TicketPurchase) == 1
+
+
+async def test_the_customer_page_sells_a_ticket_to_its_customer(staff, db, shop):
+    customer = shop["customer"]
+    page = (await staff.get(f"/admin/customer/details/{customer.id}")).text
+    url = f"/admin/ticket-purchase/create?customer_id={customer.id}"
+    assert url in page
+    form = (await staff.get(url)).text
+    chosen = json.loads(html.unescape(re.search(r'<select[^>]*data-json="([^"]*)"[^>]*name="customer"', form).group(1)))
+    assert [option["id"] for option in chosen] == [str(customer.id)]
