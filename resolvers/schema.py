@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
+from resolvers.calendar import CalendarQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
@@ -31,7 +32,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, CalendarQuery):
     pass
 
 

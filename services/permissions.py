@@ -92,6 +92,9 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "FreeItemChoice": True,
     "ReservationStatusOption": True,
     "PostalAddress": True,
+    "StoreCalendar": True,
+    "CalendarDay": True,
+    "StaffShiftDay": True,  # the list is empty for a customer token (resolvers.calendar)
 }
 
 _REFUSAL = {
