@@ -7,6 +7,7 @@ returns the service's refusals as ``errors`` (``resolvers.mutation.mutate``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -142,6 +143,18 @@ class ReservationMutation:
             return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
 
         return await mutate(info, BookReservationPayload, perform)
+
+    @strawberry.mutation(description="来店済みで登録 (record a visit that already happened as 来店済み, the "
+                                     "customer's figures updated; staff; the start must be past)")
+    async def record_visit(
+        self, info: Info, input: Annotated[CreateReservationInput, INPUT]
+    ) -> BookReservationPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> BookReservationPayload:
+            request = dataclasses.replace(_booking_request(input, actor), visited=True, tentative=False)
+            booked = await booking.create_reservation(session, request, actor)
+            return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+        return await mutate(info, BookReservationPayload, perform, permission=Action.MANAGE_RESERVATIONS)
 
     @strawberry.mutation(description="予約の変更 (time, stylist, menus; the same rules as booking)")
     async def reschedule_reservation(

@@ -52,6 +52,12 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "INVALID_FILE": "取り込めないファイル (an upload that is not a readable .xlsx / .csv)",
     "FILE_TOO_LARGE": "ファイルが上限を超える (an upload over the size or row limit)",
     "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
+    "STORE_CLOSED": "定休日・臨時休業 (the store is closed that day)",
+    "OUTSIDE_HOURS": "営業時間外 (outside opening hours)",
+    "NOT_A_SLOT": "予約枠の時刻ではない (the start is not on the store's slot step)",
+    "TOO_SHORT_NOTICE": "受付締切を過ぎている (sooner than the shortest notice the site accepts)",
+    "BEYOND_HORIZON": "予約受付期間より先 (further ahead than the site books)",
+    "IN_PAST": "過去の日時 (a reservation still to come cannot start in the past)",
 }
 
 

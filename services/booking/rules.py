@@ -31,8 +31,6 @@ MAX_MENUS = 10
 MAX_DURATION = timedelta(hours=24)
 #: The 24-hour rule in words, for every place that refuses a booking longer than MAX_DURATION.
 TOO_LONG = "予約の長さは24時間以内にしてください。"
-#: How far ahead the customer site may book (staff may enter anything within the bounds below).
-CUSTOMER_HORIZON = timedelta(days=366)
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST_YEARS_AHEAD = 5
 
@@ -44,7 +42,8 @@ def slot_full() -> DomainError:
 
 def check_period(start_at: datetime | None, end_at: datetime | None, now: datetime,
                  actor: Actor) -> list[FieldError]:
-    """Start before end, within a day, within sane years; the customer site only books the future."""
+    """Start before end, within a day, within sane years (how far ahead the customer site books, and
+    that nothing still to come starts in the past, are the calendar's rules: calendar_rules)."""
     problems: list[FieldError] = []
     if start_at is None:
         return [FieldError("startAt", ErrorCode.REQUIRED, "開始日時を入力してください。")]
@@ -53,9 +52,6 @@ def check_period(start_at: datetime | None, end_at: datetime | None, now: dateti
     latest = now.replace(year=now.year + LATEST_YEARS_AHEAD)
     if not EARLIEST <= start_at <= latest:
         problems.append(FieldError("startAt", ErrorCode.INVALID, "開始日時が正しくありません。"))
-    elif not actor.is_staff and not now < start_at <= now + CUSTOMER_HORIZON:
-        problems.append(FieldError("startAt", ErrorCode.INVALID,
-                                   "開始日時は現在から1年以内の日時を指定してください。"))
     if end_at is not None and end_at <= start_at:
         problems.append(FieldError("endAt", ErrorCode.INVALID, "終了日時は開始日時より後にしてください。"))
     elif end_at is not None and end_at - start_at > MAX_DURATION:
@@ -146,7 +142,8 @@ def _overlapping(start_at: datetime, end_at: datetime, exclude_id: int | None) -
 
 
 async def staff_time(session: AsyncSession, staff_id: int | None, start_at: datetime, end_at: datetime,
-                     actor: Actor, exclude_id: int | None = None) -> tuple[list[str], list[FieldError]]:
+                     actor: Actor, exclude_id: int | None = None, working: Sequence[int] | None = None
+                     ) -> tuple[list[str], list[FieldError]]:
     """Whether the time is free: (warnings for staff, problems). One statement either way.
 
     A named stylist holds no two overlapping reservations (STAFF_BUSY on 担当スタッフ, naming the
@@ -173,9 +170,12 @@ async def staff_time(session: AsyncSession, staff_id: int | None, start_at: date
     busy = select(Reservation.staff_member_id).where(
         Reservation.staff_member_id.is_not(None), *_overlapping(start_at, end_at, exclude_id))
     stylists = select(func.count()).select_from(StaffMember).where(StaffMember.active.is_(True))
+    # Only stylists on shift then can take it (services.booking.calendar_rules); a salon that lists
+    # none at all is not checked.
+    on_shift = stylists if working is None else stylists.where(StaffMember.id.in_(list(working)))
     row = (await session.execute(select(
         stylists.scalar_subquery().label("stylists"),
-        stylists.where(StaffMember.id.not_in(busy)).scalar_subquery().label("free"),
+        on_shift.where(StaffMember.id.not_in(busy)).scalar_subquery().label("free"),
         select(func.count()).select_from(Reservation)
         .where(Reservation.staff_member_id.is_(None), *_overlapping(start_at, end_at, exclude_id))
         .scalar_subquery().label("unassigned")))).one()
