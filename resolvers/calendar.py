@@ -10,10 +10,15 @@ import strawberry
 from resolvers.access import reader
 from resolvers.errors import graphql_error
 from resolvers.runtime.context import Info
-from schema.types.calendar import CalendarDay, StaffShiftDay, StoreCalendar
+from resolvers.access import to_int
+from resolvers.errors import invalid_argument
+from schema.types.calendar import CalendarDay, SlotDay, SlotStylist, StaffShiftDay, StoreCalendar, TimeSlot
+from services.booking.rules import MAX_MENUS
 from services.calendar import load_calendar
 from services.calendar.days import check_range
+from services.calendar.slots import available_slots
 from services.errors import DomainError
+from models.base import utcnow
 from services.permissions import Action
 from services.store import get_store_settings
 
@@ -47,3 +52,35 @@ class CalendarQuery:
         return StoreCalendar(configured=calendar.configured, slot_minutes=settings.slot_minutes,
                              booking_horizon_days=settings.booking_horizon_days,
                              booking_notice_minutes=settings.booking_notice_minutes, days=days)
+
+    @strawberry.field(description="空き枠 (per day, the start times at which the menus fit the hours and a free "
+                                  "stylist's shift; the customer channel — a customer token or no token — gets "
+                                  "the free times only, the same for everyone; staff get every step with the "
+                                  "free stylists and why a time is not free)")
+    async def available_slots(
+        self, info: Info, from_: From,
+        to: Annotated[dt.date, strawberry.argument(description="終了日 (inclusive; at most 62 days after from)")],
+        menu_ids: Annotated[list[strawberry.ID], strawberry.argument(description="メニューID (1 to 10)")],
+        staff_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="スタッフID (指名; null = 指名なし)")] = None,
+    ) -> list[SlotDay]:
+        actor = info.context.actor
+        if len(menu_ids) > MAX_MENUS:
+            raise invalid_argument(f"メニューは{MAX_MENUS}個までです。")
+        menus = [to_int(m) for m in menu_ids]
+        stylist = None if staff_id is None else to_int(staff_id)
+        if any(m is None for m in menus) or (staff_id is not None and stylist is None):
+            raise invalid_argument("menuIds または staffId の形式が正しくありません。")
+        staff_view = info.context.may(Action.READ_STAFF_FIELDS)
+        try:
+            async with info.context.db.transaction(write=False) as session:
+                days = await available_slots(session, from_, to, [m for m in menus if m is not None], stylist,
+                                             actor if staff_view else None, utcnow())
+                names = {} if not staff_view else {
+                    s.id: s.name for s in (await load_calendar(session, from_, from_)).staff.values()}
+        except DomainError as exc:
+            raise graphql_error(exc) from None
+        return [SlotDay(date=d.day, closed=d.closed, mark=d.mark, slots=[
+            TimeSlot(start_at=s.start, end_at=s.end, available=s.available, reason=s.reason,
+                     staff=[SlotStylist(id=strawberry.ID(str(i)), name=names.get(i, "")) for i in s.staff_ids])
+            for s in d.slots]) for d in days]

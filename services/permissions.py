@@ -95,6 +95,9 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "StoreCalendar": True,
     "CalendarDay": True,
     "StaffShiftDay": True,  # the list is empty for a customer token (resolvers.calendar)
+    "SlotDay": True,
+    "TimeSlot": True,
+    "SlotStylist": True,  # the list is empty for the customer channel (services.calendar.slots)
 }
 
 _REFUSAL = {

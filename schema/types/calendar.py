@@ -35,3 +35,29 @@ class StoreCalendar:
     booking_horizon_days: int = strawberry.field(description="予約サイト・LINEから何日先まで予約できるか")
     booking_notice_minutes: int = strawberry.field(description="予約サイト・LINEの受付締切 (minutes before the start)")
     days: list[CalendarDay] = strawberry.field(description="日ごとの営業時間 (from..to)")
+
+
+@strawberry.type(description="空き枠のスタッフ (a stylist free at a slot; staff only)")
+class SlotStylist:
+    id: strawberry.ID = strawberry.field(description="スタッフID")
+    name: str = strawberry.field(description="スタッフ名")
+
+
+@strawberry.type(description="予約枠 (a start time for the chosen menus)")
+class TimeSlot:
+    start_at: dt.datetime = strawberry.field(description="開始 (Japan time)")
+    end_at: dt.datetime = strawberry.field(description="終了 (start plus the menus' total duration)")
+    available: bool = strawberry.field(description="空きあり (always true on the customer channel)")
+    reason: str | None = strawberry.field(
+        description="空いていない理由 (定休日, 営業時間外, お休み, 予約あり; staff only, null when free)")
+    staff: list[SlotStylist] = strawberry.field(
+        description="担当できるスタッフ (free stylists; 指名なし = any of them; empty for the customer channel)")
+
+
+@strawberry.type(description="1日分の予約枠 (one day's slots)")
+class SlotDay:
+    date: dt.date = strawberry.field(description="日付")
+    closed: bool = strawberry.field(description="休業日 (定休日 or 臨時休業)")
+    mark: str | None = strawberry.field(description="定休日・臨時休業・特別営業 (null on an ordinary day)")
+    slots: list[TimeSlot] = strawberry.field(
+        description="予約枠 (customer channel: the free start times only; staff: every step of the day)")
