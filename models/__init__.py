@@ -5,6 +5,7 @@ from models.calendar import (
     BusinessHours,
     CalendarDayKind,
     CalendarException,
+    SlotHold,
     StaffShift,
     StaffShiftException,
 )
@@ -54,7 +55,7 @@ from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, Ticket
 
 __all__ = [
     "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
-    "BusinessHours", "CalendarDayKind", "CalendarException", "StaffShift", "StaffShiftException",
+    "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift", "StaffShiftException",
     "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "EmailChange", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
     "Gender", "ImportColumnMapping", "ImportStatus",

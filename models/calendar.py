@@ -7,7 +7,7 @@ a stylist with no weekly pattern works whenever the store is open (``services.ca
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -102,3 +102,21 @@ class StaffShiftException(TimestampMixin, Base):
     @property
     def off(self) -> bool:
         return self.starts_at is None
+
+
+class SlotHold(Base):
+    """仮押さえ: a slot kept for a customer for a few minutes while the booking site finishes the booking.
+
+    Only the SHA-256 of its token is stored; the booking that presents the token takes the slot and
+    the hold goes. An expired hold keeps nothing (every reader compares ``expires_at`` with now)."""
+
+    __tablename__ = "slot_holds"
+    __table_args__ = (CheckConstraint("end_at > start_at", name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_member_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="CASCADE"),
+                                                        comment="スタッフ")
+    start_at: Mapped[datetime] = mapped_column(index=True, comment="開始日時")
+    end_at: Mapped[datetime] = mapped_column(comment="終了日時")
+    expires_at: Mapped[datetime] = mapped_column(index=True, comment="期限")

@@ -36,6 +36,7 @@ class StoreSetting(TimestampMixin, Base):
         CheckConstraint("slot_minutes IN (10, 15, 30, 60)", name="slot_minutes_values"),
         CheckConstraint("booking_horizon_days BETWEEN 1 AND 366", name="horizon_range"),
         CheckConstraint("booking_notice_minutes BETWEEN 0 AND 20160", name="notice_range"),
+        CheckConstraint("hold_minutes BETWEEN 1 AND 60", name="hold_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -61,3 +62,5 @@ class StoreSetting(TimestampMixin, Base):
                                                       comment="予約受付期間(何日先まで)")
     booking_notice_minutes: Mapped[int] = mapped_column(default=120, server_default="120",
                                                         comment="予約受付の締切(開始の何分前まで)")
+    hold_minutes: Mapped[int] = mapped_column(default=10, server_default="10",
+                                              comment="仮押さえの時間(分)")

@@ -23,13 +23,16 @@ from resolvers.pagination import list_page, lookup
 from resolvers.runtime.context import Info
 from schema.inputs import (
     CreateReservationInput,
+    HoldSlotInput,
     RescheduleReservationInput,
     ReservationFilterInput,
     ReservationIdInput,
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
+from schema.payloads.reservation import HoldSlotPayload
 from schema.types.reservation import Reservation, ReservationConnection
 from services import booking
+from services.booking import holds as booking_holds
 from services.actor import Actor
 from services.booking.listing import ORDER, ReservationFilter, reservation_list_shape
 from services.booking.rules import MAX_MENUS
@@ -116,7 +119,8 @@ def _booking_request(input: CreateReservationInput, actor: Actor) -> booking.Boo
     return booking.BookingRequest(
         customer_id=customer_id, start_at=input.start_at, end_at=input.end_at,
         menu_ids=_ids(input.menu_ids, "メニュー", "menuIds"), staff_member_id=staff_id,
-        channel=input.channel or ReservationChannel.STAFF_APP, memo=input.memo, tentative=input.tentative)
+        channel=input.channel or ReservationChannel.STAFF_APP, memo=input.memo, tentative=input.tentative,
+        hold_token=input.hold_token, idempotency_key=input.idempotency_key)
 
 
 def _reschedule(input: RescheduleReservationInput) -> booking.Reschedule:
@@ -143,6 +147,19 @@ class ReservationMutation:
             return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
 
         return await mutate(info, BookReservationPayload, perform)
+
+    @strawberry.mutation(description="仮押さえ (keep a free slot for the store's hold time; createReservation "
+                                     "with the token cannot lose it to anyone else while the hold lasts)")
+    async def hold_slot(self, info: Info, input: Annotated[HoldSlotInput, INPUT]) -> HoldSlotPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> HoldSlotPayload:
+            staff_id = None if input.staff_id is None else id_or_not_found(input.staff_id, "スタッフ", "staffId")
+            hold = await booking_holds.hold_slot(session, booking_holds.HoldRequest(
+                start_at=input.start_at, menu_ids=_ids(input.menu_ids, "メニュー", "menuIds"),
+                staff_member_id=staff_id), actor)
+            return HoldSlotPayload(token=hold.token, start_at=hold.start_at, end_at=hold.end_at,
+                                   expires_at=hold.expires_at)
+
+        return await mutate(info, HoldSlotPayload, perform)
 
     @strawberry.mutation(description="来店済みで登録 (record a visit that already happened as 来店済み, the "
                                      "customer's figures updated; staff; the start must be past)")

@@ -58,6 +58,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "TOO_SHORT_NOTICE": "受付締切を過ぎている (sooner than the shortest notice the site accepts)",
     "BEYOND_HORIZON": "予約受付期間より先 (further ahead than the site books)",
     "IN_PAST": "過去の日時 (a reservation still to come cannot start in the past)",
+    "IDEMPOTENCY_KEY_REUSED": "冪等キーが別の内容で使われた (the idempotency key came with another request)",
 }
 
 

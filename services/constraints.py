@@ -92,6 +92,11 @@ MESSAGES: dict[str, FieldError] = {
         None, ErrorCode.DUPLICATE, "このスタッフのこの日の出勤は既に登録されています。"),
     "ck_staff_shift_exceptions_shift_order": FieldError(
         None, ErrorCode.INVALID, "出勤と退勤を両方入力し、退勤は出勤より後にしてください（休みは両方空欄）。"),
+    "uq_reservations_idempotency_key": FieldError(
+        "idempotencyKey", ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        "この冪等キー（idempotencyKey）は別の内容の予約に使われています。"),
+    "ck_store_settings_hold_range": FieldError(
+        "hold_minutes", ErrorCode.INVALID, "仮押さえの時間は1〜60分で入力してください。"),
     "uq_cautions_customer_id": FieldError(
         "customer_id", ErrorCode.DUPLICATE, "このお客様はすでに要注意人物に登録されています。"),
     "uq_blacklist_entries_customer_id": FieldError(
@@ -119,6 +124,7 @@ INTERNAL = frozenset({
     "uq_api_tokens_token_hash",
     "uq_admin_sessions_session_hash",
     "uq_email_changes_token_hash",
+    "uq_slot_holds_token_hash",
     "uq_reservation_menus_reservation_id_menu_id",
     "uq_sales_reports_reservation_id",
     "uq_ticket_uses_purchase_id_reservation_id",

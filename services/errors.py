@@ -58,6 +58,7 @@ class ErrorCode(str, enum.Enum):
     TOO_SHORT_NOTICE = "TOO_SHORT_NOTICE"
     BEYOND_HORIZON = "BEYOND_HORIZON"
     IN_PAST = "IN_PAST"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""store calendar and staff shifts
+"""store calendar, staff shifts, slot holds and idempotent bookings
 
 Revision ID: 0015
 Revises: 0012
@@ -75,6 +75,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_shifts')),
     sa.UniqueConstraint('staff_member_id', 'weekday', name=op.f('uq_staff_shifts_staff_member_id_weekday'))
     )
+    op.create_table('slot_holds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('staff_member_id', sa.Integer(), nullable=True, comment='スタッフ'),
+    sa.Column('start_at', sa.DateTime(timezone=True), nullable=False, comment='開始日時'),
+    sa.Column('end_at', sa.DateTime(timezone=True), nullable=False, comment='終了日時'),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False, comment='期限'),
+    sa.CheckConstraint('end_at > start_at', name=op.f('ck_slot_holds_end_after_start')),
+    sa.ForeignKeyConstraint(['staff_member_id'], ['staff_members.id'], name=op.f('fk_slot_holds_staff_member_id_staff_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slot_holds')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_slot_holds_token_hash'))
+    )
+    with op.batch_alter_table('slot_holds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slot_holds_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_slot_holds_start_at'), ['start_at'], unique=False)
+
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('idempotency_key', sa.String(length=64), nullable=True, comment='冪等キー'))
+        batch_op.add_column(sa.Column('idempotency_fingerprint', sa.String(length=64), nullable=True, comment='冪等キーの要求内容'))
+        batch_op.create_unique_constraint(batch_op.f('uq_reservations_idempotency_key'), ['idempotency_key'])
+
     with op.batch_alter_table('store_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('slot_minutes', sa.Integer(), server_default='30', nullable=False, comment='予約枠の間隔(分)'))
         batch_op.add_column(sa.Column('booking_horizon_days', sa.Integer(), server_default='60', nullable=False, comment='予約受付期間(何日先まで)'))
@@ -82,11 +103,15 @@ def upgrade() -> None:
         batch_op.create_check_constraint('slot_minutes_values', 'slot_minutes IN (10, 15, 30, 60)')
         batch_op.create_check_constraint('horizon_range', 'booking_horizon_days BETWEEN 1 AND 366')
         batch_op.create_check_constraint('notice_range', 'booking_notice_minutes BETWEEN 0 AND 20160')
+        batch_op.add_column(sa.Column('hold_minutes', sa.Integer(), server_default='10', nullable=False, comment='仮押さえの時間(分)'))
+        batch_op.create_check_constraint('hold_range', 'hold_minutes BETWEEN 1 AND 60')
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('store_settings', schema=None) as batch_op:
+        batch_op.drop_constraint('hold_range', type_='check')
+        batch_op.drop_column('hold_minutes')
         batch_op.drop_constraint('notice_range', type_='check')
         batch_op.drop_constraint('horizon_range', type_='check')
         batch_op.drop_constraint('slot_minutes_values', type_='check')
@@ -94,6 +119,16 @@ def downgrade() -> None:
         batch_op.drop_column('booking_horizon_days')
         batch_op.drop_column('slot_minutes')
 
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_reservations_idempotency_key'), type_='unique')
+        batch_op.drop_column('idempotency_fingerprint')
+        batch_op.drop_column('idempotency_key')
+
+    with op.batch_alter_table('slot_holds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slot_holds_start_at'))
+        batch_op.drop_index(batch_op.f('ix_slot_holds_expires_at'))
+
+    op.drop_table('slot_holds')
     op.drop_table('staff_shifts')
     with op.batch_alter_table('staff_shift_exceptions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_shift_exceptions_day'))

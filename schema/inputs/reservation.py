@@ -35,6 +35,18 @@ class CreateReservationInput:
         default=None, description="予約経路 (staff only; default STAFF_APP; customers always SITE)")
     memo: str | None = strawberry.field(default=None, description="メモ (staff memo, up to 1000 characters)")
     tentative: bool = strawberry.field(default=False, description="仮予約 (book as 仮予約中)")
+    hold_token: str | None = strawberry.field(
+        default=None, description="仮押さえのトークン (holdSlot's token: the held slot is this booking's)")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="冪等キー (8–64 of A-Z a-z 0-9 _ . : -; a retry with the same key and request "
+                                  "returns the same reservation, another request with it is refused)")
+
+
+@strawberry.input(description="仮押さえ (keep a free slot for a few minutes while the booking is finished)")
+class HoldSlotInput:
+    start_at: datetime = strawberry.field(description="開始日時 (start)")
+    menu_ids: list[strawberry.ID] = strawberry.field(description="メニュー (1–10 menus)")
+    staff_id: strawberry.ID | None = strawberry.field(default=None, description="担当スタッフ (stylist; optional)")
 
 
 @strawberry.input(description="予約の変更 (time, stylist, menus; fields left out stay as they are)")

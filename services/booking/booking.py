@@ -14,10 +14,11 @@ from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
-from services.booking import rules
+from services.booking import holds, rules
 from services.booking.calendar_rules import Verdict, calendar_check, past_problems
 from services.booking.locks import lock_booking, locked_reservation
 from services.booking.transitions import check_active, japan_time
+from services.constraints import refusing_violations
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.permissions import Action, Role, can, check, role_of
@@ -51,6 +52,10 @@ class BookingRequest:
     #: Staff recording a visit that already happened (来店済み, the figures updated), the one way a
     #: reservation is created in the past.
     visited: bool = False
+    #: A hold's token (holdSlot): the slot it keeps is this booking's.
+    hold_token: str | None = None
+    #: The client's retry key: the same key and request return the reservation already made.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,13 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
         raise NotFound("お客様", "customerId")  # never reveal that another customer exists
     check(actor, Action.BOOK, request.customer_id)
+    key_digest = None
+    if request.idempotency_key is not None:
+        if bad_key := holds.check_key(request.idempotency_key):
+            raise DomainError.many(bad_key)
+        key_digest = holds.fingerprint(request, actor)
+        if (earlier := await holds.replay(session, request.idempotency_key, key_digest)) is not None:
+            return Booked(earlier)
     memo, problems = _memo(request.memo)
     if request.customer_id is None:
         problems.append(FieldError("customerId", ErrorCode.REQUIRED, "お客様を選んでください。"))
@@ -127,11 +139,17 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     period = _period(request.start_at, request.end_at, menus, problems)
     staff_id = None if _has(problems, "staffId") else request.staff_member_id
     verdict = await _calendar(session, period, staff_id, actor, now, request.visited, problems)
+    own_hold = None if request.hold_token is None else await holds.claim_hold(
+        session, request.hold_token, period, staff_id, now, problems)
     if problems and not actor.is_staff:
         raise DomainError.many(problems)
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
-    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems, verdict=verdict)
+    if key_digest is not None and (earlier := await holds.replay(session, str(request.idempotency_key),
+                                                                 key_digest)) is not None:
+        return Booked(earlier)  # the same request, committed while this one waited for the lock
+    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems, verdict=verdict,
+                                now=now, own_hold=own_hold)
     assert period is not None
     start_at, end_at = period
     settings = await get_store_settings(session)
@@ -143,9 +161,12 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
                 else initial_status(channel, request.tentative, settings.use_prepayment)),
         visited_at=start_at if request.visited else None,
         items=[ReservationMenu(menu_id=m.id, price=m.price) for m in menus],
+        idempotency_key=request.idempotency_key, idempotency_fingerprint=key_digest,
     )
     session.add(reservation)
-    await session.flush()
+    async with refusing_violations():
+        await session.flush()
+    await holds.release_hold(session, own_hold)
     await refresh_customer_stats(session, [request.customer_id])
     await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                        action=AuditAction.CREATE, changes=snapshot(reservation, [m.id for m in menus]))
@@ -188,7 +209,8 @@ def _period(start_at: datetime | None, end_at: datetime | None, menus: list[Menu
 
 async def check_slot(session: AsyncSession, customer_id: int | None, staff_id: int | None,
                      period: tuple[datetime, datetime] | None, actor: Actor, problems: list[FieldError],
-                     exclude_id: int | None = None, verdict: Verdict | None = None) -> list[str]:
+                     exclude_id: int | None = None, verdict: Verdict | None = None, now: datetime | None = None,
+                     own_hold: str | None = None) -> list[str]:
     """The customer's standing, then the time (both always, in this order), added to ``problems``;
     raise them all at once. The customer site gets the masked SLOT_FULL alone whether the customer
     is blocked or the slot is full: the same statements run either way. Returns staff's warnings
@@ -202,7 +224,7 @@ async def check_slot(session: AsyncSession, customer_id: int | None, staff_id: i
         problems.append(FieldError(None, ErrorCode.SLOT_FULL, rules.SLOT_FULL_MESSAGE))
     if period is not None:
         time_warnings, found = await rules.staff_time(session, staff_id, *period, actor, exclude_id,
-                                                      verdict.working)
+                                                      verdict.working, now, own_hold)
         warnings, problems[:] = warnings + time_warnings, problems + found
     if not actor.is_staff and any(p.code == ErrorCode.SLOT_FULL for p in problems):
         raise rules.slot_full()
@@ -249,7 +271,7 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     if problems and not actor.is_staff:
         raise DomainError.many(problems)
     warnings = await check_slot(session, reservation.customer_id, staff_id_checked,
-                                period, actor, problems, exclude_id=reservation.id, verdict=verdict)
+                                period, actor, problems, exclude_id=reservation.id, verdict=verdict, now=now)
     assert period is not None
     if past_deadline is not None:
         reservation.cancel_deadline_at = past_deadline

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, Menu, Reservation, StaffMember
+from models import Customer, Menu, Reservation, SlotHold, StaffMember
 from services.actor import Actor
 from services.booking.transitions import OCCUPYING_STATUSES, japan_time
 from services.errors import DomainError, ErrorCode, FieldError
@@ -141,8 +141,18 @@ def _overlapping(start_at: datetime, end_at: datetime, exclude_id: int | None) -
     return conditions
 
 
+def _held(start_at: datetime, end_at: datetime, now: datetime | None, own_hold: str | None) -> list[Any]:
+    """Live holds (仮押さえ, services.booking.holds) overlapping the time, but the booking's own."""
+    conditions = [SlotHold.start_at < end_at, SlotHold.end_at > start_at,
+                  SlotHold.expires_at > (now or datetime.now(timezone.utc))]
+    if own_hold is not None:
+        conditions.append(SlotHold.token_hash != own_hold)
+    return conditions
+
+
 async def staff_time(session: AsyncSession, staff_id: int | None, start_at: datetime, end_at: datetime,
-                     actor: Actor, exclude_id: int | None = None, working: Sequence[int] | None = None
+                     actor: Actor, exclude_id: int | None = None, working: Sequence[int] | None = None,
+                     now: datetime | None = None, own_hold: str | None = None
                      ) -> tuple[list[str], list[FieldError]]:
     """Whether the time is free: (warnings for staff, problems). One statement either way.
 
@@ -158,8 +168,17 @@ async def staff_time(session: AsyncSession, staff_id: int | None, start_at: date
             .outerjoin(Customer, Customer.id == Reservation.customer_id)
             .where(Reservation.staff_member_id == staff_id, *_overlapping(start_at, end_at, exclude_id))
             .order_by(Reservation.start_at, Reservation.id).limit(1))).first()
+        # Asked whether or not a reservation clashes: the same statements either way (the masked answer).
+        held = await session.scalar(select(func.min(SlotHold.expires_at)).where(
+            SlotHold.staff_member_id == staff_id, *_held(start_at, end_at, now, own_hold)))
         if clash is None:
-            return [], []
+            if held is None:
+                return [], []
+            if not actor.is_staff:
+                return [], [_masked()]
+            return [], [FieldError("staffId", ErrorCode.STAFF_BUSY,
+                                   f"担当スタッフはこの時間帯を予約サイトで仮押さえされています"
+                                   f"（{japan_time(held)[-5:]}まで）。")]
         if not actor.is_staff:
             return [], [_masked()]
         who = (f"{clash.last_name} {clash.first_name}様・お客様番号 {clash.customer_no}"
@@ -175,11 +194,17 @@ async def staff_time(session: AsyncSession, staff_id: int | None, start_at: date
     on_shift = stylists if working is None else stylists.where(StaffMember.id.in_(list(working)))
     row = (await session.execute(select(
         stylists.scalar_subquery().label("stylists"),
-        on_shift.where(StaffMember.id.not_in(busy)).scalar_subquery().label("free"),
+        on_shift.where(StaffMember.id.not_in(busy), StaffMember.id.not_in(
+            select(SlotHold.staff_member_id).where(SlotHold.staff_member_id.is_not(None),
+                                                   *_held(start_at, end_at, now, own_hold)))
+        ).scalar_subquery().label("free"),
+        select(func.count()).select_from(SlotHold)
+        .where(SlotHold.staff_member_id.is_(None), *_held(start_at, end_at, now, own_hold))
+        .scalar_subquery().label("held"),
         select(func.count()).select_from(Reservation)
         .where(Reservation.staff_member_id.is_(None), *_overlapping(start_at, end_at, exclude_id))
         .scalar_subquery().label("unassigned")))).one()
-    if row.stylists == 0 or row.free > row.unassigned:
+    if row.stylists == 0 or row.free > row.unassigned + row.held:
         return [], []
     if not actor.is_staff:
         return [], [_masked()]

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Reservation
+from models import Reservation, SlotHold
 from services.actor import Actor
 from services.booking.rules import MAX_DURATION, active_menus, active_staff
 from services.booking.transitions import OCCUPYING_STATUSES
@@ -80,11 +80,15 @@ class _Busy:
 _MAX_SECONDS = MAX_DURATION.total_seconds()
 
 
-async def _busy(session: AsyncSession, first: datetime, last: datetime) -> _Busy:
-    rows = await session.execute(
+async def _busy(session: AsyncSession, first: datetime, last: datetime, now: datetime) -> _Busy:
+    """The occupying reservations and the live holds (仮押さえ) of the range: two range reads."""
+    rows = list(await session.execute(
         select(Reservation.staff_member_id, Reservation.start_at, Reservation.end_at)
         .where(Reservation.start_at >= first - MAX_DURATION, Reservation.start_at < last,
-               Reservation.status.in_(OCCUPYING_STATUSES)))
+               Reservation.status.in_(OCCUPYING_STATUSES))))
+    rows += list(await session.execute(
+        select(SlotHold.staff_member_id, SlotHold.start_at, SlotHold.end_at)
+        .where(SlotHold.start_at >= first - MAX_DURATION, SlotHold.start_at < last, SlotHold.expires_at > now)))
     return _Busy([(r.staff_member_id, r.start_at, r.end_at) for r in rows if r.end_at > first])
 
 
@@ -99,7 +103,8 @@ async def available_slots(session: AsyncSession, first: date, last: date, menu_i
     length = timedelta(minutes=sum(m.duration_minutes for m in menus))
     settings = await get_store_settings(session)
     calendar = await load_calendar(session, first, last)
-    busy = await _busy(session, at(first, datetime.min.time()), at(last + timedelta(days=1), datetime.min.time()))
+    busy = await _busy(session, at(first, datetime.min.time()), at(last + timedelta(days=1), datetime.min.time()),
+                       now)
     staff = actor is not None and actor.is_staff
     earliest = now + timedelta(minutes=settings.booking_notice_minutes)
     latest = now + timedelta(days=settings.booking_horizon_days)
