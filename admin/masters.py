@@ -218,6 +218,8 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
                                  "description": "予約サイト・LINEから何日先まで予約できるか。"},
         "booking_notice_minutes": {"validators": [v.InputRequired(), in_range(0, 14 * 24 * 60)],
                                    "description": "予約サイト・LINEは開始のこの分数前まで受け付けます（120 = 2時間前）。"},
+        "hold_minutes": {"validators": [v.InputRequired(), in_range(1, 60)],
+                         "description": "予約サイトで選んだ枠を、予約が終わるまで押さえておく分数。"},
         "placeholder_email_domain": {"validators": [v.InputRequired()],
                                      "description": "電話番号だけで登録したお客様の仮メールアドレスに使います。"},
     }
