@@ -6,24 +6,48 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from resolvers.access import reader
-from resolvers.errors import graphql_error
+from models.base import utcnow
+from resolvers.access import reader, to_int
+from resolvers.errors import graphql_error, invalid_argument
+from resolvers.mutation import mutate
 from resolvers.runtime.context import Info
-from resolvers.access import to_int
-from resolvers.errors import invalid_argument
+from schema.inputs.reservation import UpdateStoreCalendarInput
+from schema.payloads.reservation import StoreCalendarPayload
 from schema.types.calendar import CalendarDay, SlotDay, SlotStylist, StaffShiftDay, StoreCalendar, TimeSlot
+from services.actor import Actor
 from services.booking.rules import MAX_MENUS
 from services.calendar import load_calendar
 from services.calendar.days import check_range
+from services.calendar.settings import CalendarChange, WeekdayHours, update_calendar
 from services.calendar.slots import available_slots
 from services.errors import DomainError
-from models.base import utcnow
 from services.permissions import Action
 from services.store import get_store_settings
 
 From = Annotated[dt.date, strawberry.argument(name="from", description="開始日 (Japan time)")]
 To = Annotated[dt.date, strawberry.argument(description="終了日 (inclusive; at most 92 days after from)")]
+
+
+@strawberry.type
+class CalendarMutation:
+    @strawberry.mutation(description="営業カレンダーの設定 (managers: slot step, horizon, notice, hold time, weekly hours)")
+    async def update_store_calendar(
+        self, info: Info, input: Annotated[UpdateStoreCalendarInput, strawberry.argument(description="入力 (input)")]
+    ) -> StoreCalendarPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> StoreCalendarPayload:
+            weekly = None if input.weekly_hours is None else [
+                WeekdayHours(h.weekday, h.opens_at, h.closes_at) for h in input.weekly_hours]
+            settings = await update_calendar(session, actor, CalendarChange(
+                input.slot_minutes, input.booking_horizon_days, input.booking_notice_minutes, input.hold_minutes,
+                weekly))
+            return StoreCalendarPayload(slot_minutes=settings.slot_minutes,
+                                        booking_horizon_days=settings.booking_horizon_days,
+                                        booking_notice_minutes=settings.booking_notice_minutes,
+                                        hold_minutes=settings.hold_minutes)
+
+        return await mutate(info, StoreCalendarPayload, perform, permission=Action.MANAGE_MASTERS)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
-from resolvers.calendar import CalendarQuery
+from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
@@ -40,7 +40,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation):
+               CustomerImportMutation, CalendarMutation):
     pass
 
 

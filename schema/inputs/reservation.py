@@ -64,3 +64,20 @@ class RescheduleReservationInput:
 @strawberry.input(description="予約の指定 (the reservation a status change applies to)")
 class ReservationIdInput:
     id: strawberry.ID = strawberry.field(description=ID_)
+
+
+@strawberry.input(description="曜日ごとの営業時間 (one weekday's hours, Japan time; both null = 定休日)")
+class WeekdayHoursInput:
+    weekday: int = strawberry.field(description="曜日 (0 = Monday … 6 = Sunday)")
+    opens_at: str | None = strawberry.field(default=None, description="開店 (「10:00」)")
+    closes_at: str | None = strawberry.field(default=None, description="閉店 (「19:00」)")
+
+
+@strawberry.input(description="営業カレンダーの設定 (managers; fields left out stay as they are)")
+class UpdateStoreCalendarInput:
+    slot_minutes: int | None = strawberry.field(default=None, description="予約枠の間隔 (10, 15, 30 or 60)")
+    booking_horizon_days: int | None = strawberry.field(default=None, description="何日先まで (1–366)")
+    booking_notice_minutes: int | None = strawberry.field(default=None, description="受付締切 (0–20160 minutes)")
+    hold_minutes: int | None = strawberry.field(default=None, description="仮押さえの時間 (1–60 minutes)")
+    weekly_hours: list[WeekdayHoursInput] | None = strawberry.field(
+        default=None, description="営業時間 (replaces every weekday's; a weekday left out is 定休日)")

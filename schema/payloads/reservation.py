@@ -34,3 +34,12 @@ class HoldSlotPayload:
     end_at: dt.datetime | None = strawberry.field(default=None, description="終了日時")
     expires_at: dt.datetime | None = strawberry.field(default=None, description="期限 (the hold ends then)")
     errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
+
+
+@strawberry.type(description="営業カレンダーの設定の結果 (updateStoreCalendar result)")
+class StoreCalendarPayload:
+    slot_minutes: int | None = strawberry.field(default=None, description="予約枠の間隔(分)")
+    booking_horizon_days: int | None = strawberry.field(default=None, description="何日先まで")
+    booking_notice_minutes: int | None = strawberry.field(default=None, description="受付締切(分)")
+    hold_minutes: int | None = strawberry.field(default=None, description="仮押さえの時間(分)")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=_ERRORS)
