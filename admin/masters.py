@@ -11,6 +11,8 @@ from wtforms import validators as v
 from admin.base import JapaneseModelView, ManagerEditMixin
 from admin.forms import BLANK_CHOICE, choices_of, in_range
 from models import (
+    BusinessHours,
+    CalendarException,
     FirstVisitMotive,
     FreeItem,
     FreeItemChoice,
@@ -25,11 +27,14 @@ from models import (
     TicketMenu,
 )
 from services.booking import prepayment_off_allowed
+from services.calendar import WEEKDAYS
+from services.permissions import Action
 from services.store import get_store_settings
 
 MASTER = "マスタ"
 MAX_PRICE_YEN = 10_000_000  # no salon menu, ticket or fee costs ten million yen
 SETTINGS = "設定"
+SLOT_STEPS = (10, 15, 30, 60)
 
 
 class _MasterListView(JapaneseModelView):
@@ -199,7 +204,8 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
     can_delete = False
     column_list = [StoreSetting.store_name, StoreSetting.use_prepayment, StoreSetting.cancel_deadline_hours,
                    StoreSetting.cancel_fee_percent, StoreSetting.cancel_fee_fixed_yen,
-                   StoreSetting.placeholder_email_domain]
+                   StoreSetting.placeholder_email_domain, StoreSetting.slot_minutes,
+                   StoreSetting.booking_horizon_days, StoreSetting.booking_notice_minutes]
     form_excluded_columns = ["id", "created_at", "updated_at"]
     form_args = {
         "cancel_deadline_hours": {"validators": [v.InputRequired(), in_range(0, 30 * 24)]},
@@ -208,9 +214,22 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
         "customer_no_digits": {"validators": [v.InputRequired(), in_range(1, 12)]},
         "customer_no_next": {"validators": [v.InputRequired(), in_range(1, 999_999_999)],
                              "description": "使用中の番号は自動で飛ばします。"},
+        "booking_horizon_days": {"validators": [v.InputRequired(), in_range(1, 366)],
+                                 "description": "予約サイト・LINEから何日先まで予約できるか。"},
+        "booking_notice_minutes": {"validators": [v.InputRequired(), in_range(0, 14 * 24 * 60)],
+                                   "description": "予約サイト・LINEは開始のこの分数前まで受け付けます（120 = 2時間前）。"},
+        "hold_minutes": {"validators": [v.InputRequired(), in_range(1, 60)],
+                         "description": "予約サイトで選んだ枠を、予約が終わるまで押さえておく分数。"},
         "placeholder_email_domain": {"validators": [v.InputRequired()],
                                      "description": "電話番号だけで登録したお客様の仮メールアドレスに使います。"},
     }
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        form = await super().scaffold_form(rules)
+        field = SelectField("予約枠の間隔(分)", choices=[(str(m), f"{m}分") for m in SLOT_STEPS], coerce=int,
+                            validators=[v.InputRequired()], render_kw={"class": "form-control"},
+                            description="予約サイト・LINEに出す開始時刻の間隔（開店時刻から数えます）。")
+        return type(form.__name__, (form,), {"slot_minutes": field})
 
     async def list(self, request: Request):
         async with self.session_maker() as session, session.begin():
@@ -223,3 +242,53 @@ class StoreSettingAdmin(ManagerEditMixin, JapaneseModelView, model=StoreSetting)
             async with self.session_maker() as session:
                 await prepayment_off_allowed(session)
         await super().on_model_change(data, model, is_created, request)
+
+
+def _weekday_name(model: Any, attribute: str, request: Request | None = None) -> str:
+    return f"{WEEKDAYS[model.weekday]}曜日"
+
+
+def _hours_cell(model: Any, attribute: str, request: Request | None = None) -> str:
+    if model.opens_at is None or model.closes_at is None:
+        return "定休日" if isinstance(model, BusinessHours) else "—"
+    return f"{model.opens_at:%H:%M}〜{model.closes_at:%H:%M}"
+
+
+class BusinessHoursAdmin(ManagerEditMixin, JapaneseModelView, model=BusinessHours):
+    """営業時間: one row per weekday; a weekday without hours (or without a row) is 定休日 once any is set."""
+
+    name = name_plural = "営業時間"
+    category = SETTINGS
+    icon = "fa-solid fa-clock"
+    column_list = [BusinessHours.weekday, BusinessHours.opens_at]
+    column_labels = {BusinessHours.opens_at: "営業時間（日本時間）"}
+    column_formatters = {BusinessHours.weekday: _weekday_name, BusinessHours.opens_at: _hours_cell}
+    column_formatters_detail = {BusinessHours.weekday: _weekday_name}
+    column_default_sort = [("weekday", False)]
+    form_columns = [BusinessHours.weekday, BusinessHours.opens_at, BusinessHours.closes_at]
+    form_args = {"opens_at": {"description": "定休日は開店・閉店とも空欄にします（日本時間）。"}}
+
+    async def scaffold_form(self, rules: list[str] | None = None):
+        form = await super().scaffold_form(rules)
+        field = SelectField("曜日", choices=[(str(i), f"{w}曜日") for i, w in enumerate(WEEKDAYS)], coerce=int,
+                            validators=[v.InputRequired()], render_kw={"class": "form-control"})
+        return type(form.__name__, (form,), {"weekday": field})
+
+
+class CalendarExceptionAdmin(ManagerEditMixin, JapaneseModelView, model=CalendarException):
+    """臨時休業・特別営業: a dated day that differs from the weekly hours (e.g. the New Year)."""
+
+    name = name_plural = "臨時休業・特別営業"
+    category = SETTINGS
+    icon = "fa-solid fa-calendar-xmark"
+    column_list = [CalendarException.day, CalendarException.kind, CalendarException.opens_at,
+                   CalendarException.note]
+    column_labels = {CalendarException.opens_at: "営業時間（日本時間）"}
+    column_formatters = {CalendarException.opens_at: _hours_cell}
+    column_sortable_list = [CalendarException.day]
+    column_default_sort = [("day", True)]
+    form_columns = [CalendarException.day, CalendarException.kind, CalendarException.opens_at,
+                    CalendarException.closes_at, CalendarException.note]
+    form_args = {"day": {"validators": [v.InputRequired()]},
+                 "opens_at": {"description": "特別営業の日の開店・閉店（日本時間）。臨時休業は空欄。"},
+                 "note": {"validators": [v.Length(max=100)]}}

@@ -131,7 +131,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                            Reservation.cancel_fee_paid_by, *ReservationListBase.details_record]
     form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
     form_create_rules = ["customer", "start_date", "start_time", "staff_member_id", "menu_ids", "channel",
-                         "tentative", "memo"]
+                         "tentative", "visited", "memo"]
     form_edit_rules = ["start_date", "start_time", "staff_member_id", "menu_ids"]
 
     def __init__(self) -> None:
@@ -166,6 +166,9 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
                                             default=ReservationChannel.PHONE.value,
                                             render_kw={"class": "form-control"})
             fields["tentative"] = BooleanField("仮予約にする", render_kw={"class": "form-check-input"})
+            fields["visited"] = BooleanField(
+                "来店済みで登録（過去の来店の記録）", render_kw={"class": "form-check-input"},
+                description="開始日時が過ぎた来店を記録します。来店回数などに反映されます。")
             fields["memo"] = TextAreaField("メモ", render_kw={"class": "form-control", "rows": 3,
                                                               "maxlength": booking.booking.MEMO_MAX})
         return type("ReservationForm", (JapaneseForm,), fields)
@@ -222,7 +225,7 @@ class ReservationAdmin(ReservationListBase, model=Reservation):
         request_ = booking.BookingRequest(
             customer_id=customer_id, start_at=start_at, menu_ids=menu_ids,
             staff_member_id=parse_id(data.get("staff_member_id")), channel=ReservationChannel(channel),
-            memo=data.get("memo"), tentative=bool(data.get("tentative")))
+            memo=data.get("memo"), tentative=bool(data.get("tentative")), visited=bool(data.get("visited")))
         perform, refusal = _every_problem(
             problems, lambda session, actor: booking.create_reservation(session, request_, actor))
         booked = await mutate(self, request, perform, refusal=refusal)

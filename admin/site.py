@@ -21,6 +21,7 @@ from admin import (
     customer_import,
     customers,
     day_sheet,
+    shifts,
     flag_views,
     masters,
     records,
@@ -67,12 +68,14 @@ VIEWS = [
     masters.KartePhraseAdmin,
     masters.TicketMenuAdmin,
     masters.StoreSettingAdmin,
+    masters.BusinessHoursAdmin,
+    masters.CalendarExceptionAdmin,
     staff.StaffAccountAdmin,
     audit_log.AuditLogAdmin,
 ]
 #: Custom pages, and views over rows another view owns: they write only through services,
 #: under the services' audit entities.
-PAGES = [day_sheet.DaySheetView, cancel_fees.CancellationFeeAdmin]
+PAGES = [day_sheet.DaySheetView, shifts.ShiftGridView, cancel_fees.CancellationFeeAdmin]
 
 
 class _HideRefusals(logging.Filter):

@@ -1,6 +1,14 @@
 """SQLAlchemy models: the one data model behind /admin and /graphql."""
 
 from models.base import Base
+from models.calendar import (
+    BusinessHours,
+    CalendarDayKind,
+    CalendarException,
+    SlotHold,
+    StaffShift,
+    StaffShiftException,
+)
 from models.customer import (
     Customer,
     CustomerAttribute,
@@ -47,6 +55,7 @@ from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, Ticket
 
 __all__ = [
     "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
+    "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift", "StaffShiftException",
     "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "EmailChange", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
     "Gender", "ImportColumnMapping", "ImportStatus",

@@ -93,6 +93,10 @@ class Reservation(TimestampMixin, Base):
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="キャンセル料取消者")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="登録者")
+    #: The client's key for retrying a booking safely (createReservation's idempotencyKey) and a hash
+    #: of the request it came with: a retry returns this reservation, another request is refused.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, comment="冪等キー")
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), comment="冪等キーの要求内容")
 
     customer: Mapped[Customer | None] = relationship(lazy="raise")
     staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")

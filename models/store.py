@@ -33,6 +33,10 @@ class StoreSetting(TimestampMixin, Base):
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("cancel_fee_percent BETWEEN 0 AND 100", name="fee_percent_range"),
         CheckConstraint("customer_no_digits BETWEEN 1 AND 12", name="no_digits_range"),
+        CheckConstraint("slot_minutes IN (10, 15, 30, 60)", name="slot_minutes_values"),
+        CheckConstraint("booking_horizon_days BETWEEN 1 AND 366", name="horizon_range"),
+        CheckConstraint("booking_notice_minutes BETWEEN 0 AND 20160", name="notice_range"),
+        CheckConstraint("hold_minutes BETWEEN 1 AND 60", name="hold_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -53,3 +57,10 @@ class StoreSetting(TimestampMixin, Base):
                                                     comment="お客様番号の桁数")
     customer_no_next: Mapped[int] = mapped_column(default=1, server_default="1",
                                                   comment="次に採番する番号")
+    slot_minutes: Mapped[int] = mapped_column(default=30, server_default="30", comment="予約枠の間隔(分)")
+    booking_horizon_days: Mapped[int] = mapped_column(default=60, server_default="60",
+                                                      comment="予約受付期間(何日先まで)")
+    booking_notice_minutes: Mapped[int] = mapped_column(default=120, server_default="120",
+                                                        comment="予約受付の締切(開始の何分前まで)")
+    hold_minutes: Mapped[int] = mapped_column(default=10, server_default="10",
+                                              comment="仮押さえの時間(分)")

@@ -7,6 +7,7 @@ returns the service's refusals as ``errors`` (``resolvers.mutation.mutate``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -22,13 +23,16 @@ from resolvers.pagination import list_page, lookup
 from resolvers.runtime.context import Info
 from schema.inputs import (
     CreateReservationInput,
+    HoldSlotInput,
     RescheduleReservationInput,
     ReservationFilterInput,
     ReservationIdInput,
 )
 from schema.payloads import BookReservationPayload, ReservationPayload
+from schema.payloads.reservation import HoldSlotPayload
 from schema.types.reservation import Reservation, ReservationConnection
 from services import booking
+from services.booking import holds as booking_holds
 from services.actor import Actor
 from services.booking.listing import ORDER, ReservationFilter, reservation_list_shape
 from services.booking.rules import MAX_MENUS
@@ -115,7 +119,8 @@ def _booking_request(input: CreateReservationInput, actor: Actor) -> booking.Boo
     return booking.BookingRequest(
         customer_id=customer_id, start_at=input.start_at, end_at=input.end_at,
         menu_ids=_ids(input.menu_ids, "メニュー", "menuIds"), staff_member_id=staff_id,
-        channel=input.channel or ReservationChannel.STAFF_APP, memo=input.memo, tentative=input.tentative)
+        channel=input.channel or ReservationChannel.STAFF_APP, memo=input.memo, tentative=input.tentative,
+        hold_token=input.hold_token, idempotency_key=input.idempotency_key)
 
 
 def _reschedule(input: RescheduleReservationInput) -> booking.Reschedule:
@@ -142,6 +147,31 @@ class ReservationMutation:
             return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
 
         return await mutate(info, BookReservationPayload, perform)
+
+    @strawberry.mutation(description="仮押さえ (keep a free slot for the store's hold time; createReservation "
+                                     "with the token cannot lose it to anyone else while the hold lasts)")
+    async def hold_slot(self, info: Info, input: Annotated[HoldSlotInput, INPUT]) -> HoldSlotPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> HoldSlotPayload:
+            staff_id = None if input.staff_id is None else id_or_not_found(input.staff_id, "スタッフ", "staffId")
+            hold = await booking_holds.hold_slot(session, booking_holds.HoldRequest(
+                start_at=input.start_at, menu_ids=_ids(input.menu_ids, "メニュー", "menuIds"),
+                staff_member_id=staff_id), actor)
+            return HoldSlotPayload(token=hold.token, start_at=hold.start_at, end_at=hold.end_at,
+                                   expires_at=hold.expires_at)
+
+        return await mutate(info, HoldSlotPayload, perform)
+
+    @strawberry.mutation(description="来店済みで登録 (record a visit that already happened as 来店済み, the "
+                                     "customer's figures updated; staff; the start must be past)")
+    async def record_visit(
+        self, info: Info, input: Annotated[CreateReservationInput, INPUT]
+    ) -> BookReservationPayload:
+        async def perform(session: AsyncSession, actor: Actor) -> BookReservationPayload:
+            request = dataclasses.replace(_booking_request(input, actor), visited=True, tentative=False)
+            booked = await booking.create_reservation(session, request, actor)
+            return BookReservationPayload(reservation=booked.reservation, warnings=list(booked.warnings))
+
+        return await mutate(info, BookReservationPayload, perform, permission=Action.MANAGE_RESERVATIONS)
 
     @strawberry.mutation(description="予約の変更 (time, stylist, menus; the same rules as booking)")
     async def reschedule_reservation(

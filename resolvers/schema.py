@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts import AccountMutation, AccountQuery
+from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.catalog import CatalogQuery
 from resolvers.customer_import import CustomerImportMutation
 from resolvers.customers import CustomerMutation, CustomerQuery
@@ -32,7 +33,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery, CalendarQuery):
     pass
 
 
@@ -40,7 +41,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation, TicketMutation):
+               CustomerImportMutation, TicketMutation, CalendarMutation):
     pass
 
 

@@ -54,6 +54,13 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
     "TICKET_BOOKED_AFTER": "回数券で予約済みの日より前の有効期限 (a reservation uses the ticket after that day)",
     "NO_REFUND": "回数券の返金・取り消しはできない (a used ticket is never refunded nor deleted)",
+    "STORE_CLOSED": "定休日・臨時休業 (the store is closed that day)",
+    "OUTSIDE_HOURS": "営業時間外 (outside opening hours)",
+    "NOT_A_SLOT": "予約枠の時刻ではない (the start is not on the store's slot step)",
+    "TOO_SHORT_NOTICE": "受付締切を過ぎている (sooner than the shortest notice the site accepts)",
+    "BEYOND_HORIZON": "予約受付期間より先 (further ahead than the site books)",
+    "IN_PAST": "過去の日時 (a reservation still to come cannot start in the past)",
+    "IDEMPOTENCY_KEY_REUSED": "冪等キーが別の内容で使われた (the idempotency key came with another request)",
 }
 
 

@@ -40,6 +40,9 @@ class AuditEntity(LabeledEnum):
     TICKET_MENU = ("ticket_menu", "回数券メニュー")
     STORE_SETTING = ("store_setting", "店舗設定")
     CUSTOMER_IMPORT = ("customer_import", "顧客の一括登録")
+    BUSINESS_HOURS = ("business_hours", "営業時間")
+    CALENDAR_EXCEPTION = ("calendar_exception", "臨時休業・特別営業")
+    STAFF_SHIFT = ("staff_shift", "出勤")
 
 
 class AuditAction(LabeledEnum):

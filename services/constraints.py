@@ -69,6 +69,34 @@ MESSAGES: dict[str, FieldError] = {
         None, ErrorCode.INVALID, "キャンセル料の割合は0〜100で入力してください。"),
     "ck_store_settings_no_digits_range": FieldError(
         "customer_no_digits", ErrorCode.INVALID, "お客様番号の桁数が範囲外です。"),
+    "ck_store_settings_slot_minutes_values": FieldError(
+        "slot_minutes", ErrorCode.INVALID, "予約枠の間隔は10・15・30・60分から選んでください。"),
+    "ck_store_settings_horizon_range": FieldError(
+        "booking_horizon_days", ErrorCode.INVALID, "予約受付期間は1〜366日で入力してください。"),
+    "ck_store_settings_notice_range": FieldError(
+        "booking_notice_minutes", ErrorCode.INVALID, "予約受付の締切は0〜20,160分で入力してください。"),
+    "uq_business_hours_weekday": FieldError("weekday", ErrorCode.DUPLICATE, "この曜日の営業時間は既に登録されています。"),
+    "ck_business_hours_hours_order": FieldError(
+        "closes_at", ErrorCode.INVALID, "開店と閉店を両方入力し、閉店は開店より後にしてください（定休日は両方空欄）。"),
+    "ck_business_hours_weekday_range": FieldError("weekday", ErrorCode.INVALID, "曜日を選んでください。"),
+    "uq_calendar_exceptions_day": FieldError("day", ErrorCode.DUPLICATE, "この日付は既に登録されています。"),
+    "ck_calendar_exceptions_hours_order": FieldError(
+        "closes_at", ErrorCode.INVALID, "開店と閉店を両方入力し、閉店は開店より後にしてください。"),
+    "ck_calendar_exceptions_special_has_hours": FieldError(
+        "opens_at", ErrorCode.INVALID, "特別営業の日は開店と閉店の時刻を入力してください。"),
+    "uq_staff_shifts_staff_member_id_weekday": FieldError(
+        None, ErrorCode.DUPLICATE, "このスタッフのこの曜日の出勤は既に登録されています。"),
+    "ck_staff_shifts_shift_order": FieldError(None, ErrorCode.INVALID, "退勤は出勤より後にしてください。"),
+    "ck_staff_shifts_weekday_range": FieldError(None, ErrorCode.INVALID, "曜日が正しくありません。"),
+    "uq_staff_shift_exceptions_staff_member_id_day": FieldError(
+        None, ErrorCode.DUPLICATE, "このスタッフのこの日の出勤は既に登録されています。"),
+    "ck_staff_shift_exceptions_shift_order": FieldError(
+        None, ErrorCode.INVALID, "出勤と退勤を両方入力し、退勤は出勤より後にしてください（休みは両方空欄）。"),
+    "uq_reservations_idempotency_key": FieldError(
+        "idempotencyKey", ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        "この冪等キー（idempotencyKey）は別の内容の予約に使われています。"),
+    "ck_store_settings_hold_range": FieldError(
+        "hold_minutes", ErrorCode.INVALID, "仮押さえの時間は1〜60分で入力してください。"),
     "uq_cautions_customer_id": FieldError(
         "customer_id", ErrorCode.DUPLICATE, "このお客様はすでに要注意人物に登録されています。"),
     "uq_blacklist_entries_customer_id": FieldError(
@@ -96,6 +124,7 @@ INTERNAL = frozenset({
     "uq_api_tokens_token_hash",
     "uq_admin_sessions_session_hash",
     "uq_email_changes_token_hash",
+    "uq_slot_holds_token_hash",
     "uq_reservation_menus_reservation_id_menu_id",
     "uq_sales_reports_reservation_id",
     "uq_ticket_uses_purchase_id_reservation_id",

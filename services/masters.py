@@ -16,6 +16,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    BusinessHours,
+    CalendarException,
     FirstVisitMotive,
     FreeItem,
     FreeItemChoice,
@@ -49,9 +51,12 @@ ENTITIES: dict[type, AuditEntity] = {
     KartePhrase: AuditEntity.KARTE_PHRASE,
     TicketMenu: AuditEntity.TICKET_MENU,
     StoreSetting: AuditEntity.STORE_SETTING,
+    BusinessHours: AuditEntity.BUSINESS_HOURS,
+    CalendarException: AuditEntity.CALENDAR_EXCEPTION,
 }
 #: Staff keep the lists (names, order); the store's settings are the manager's.
-EDIT_PERMISSION: dict[type, Action] = {StoreSetting: Action.MANAGE_MASTERS}
+EDIT_PERMISSION: dict[type, Action] = {StoreSetting: Action.MANAGE_MASTERS, BusinessHours: Action.MANAGE_MASTERS,
+                                        CalendarException: Action.MANAGE_MASTERS}
 
 
 def _entity(obj: Any) -> AuditEntity:

@@ -103,6 +103,12 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "TicketPurchase": OWN,
     "TicketMenu": True,
     "TicketExpiryChange": False,
+    "StoreCalendar": True,
+    "CalendarDay": True,
+    "StaffShiftDay": True,  # the list is empty for a customer token (resolvers.calendar)
+    "SlotDay": True,
+    "TimeSlot": True,
+    "SlotStylist": True,  # the list is empty for the customer channel (services.calendar.slots)
 }
 
 _REFUSAL = {

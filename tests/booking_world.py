@@ -14,6 +14,7 @@ from services import customers as customer_service
 from services.actor import Actor
 from services.booking import BookingRequest, create_reservation
 from services.store import get_store_settings
+from tests.factories import booked_on
 
 _serial = itertools.count(1)
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -75,8 +76,11 @@ class World:
             menu_ids=[self.menus[i].id for i in menus], **kw)
 
     async def book(self, customer: Customer, actor: Actor | None = None, **kw: Any):
+        """Book now; a start already past is booked as of three days before it (when it was made)."""
+        request = self.request(customer, **kw)
         async with self.db.transaction() as s:
-            return (await create_reservation(s, self.request(customer, **kw), actor or self.staff)).reservation
+            return (await create_reservation(s, request, actor or self.staff, now=booked_on(request.start_at))
+                    ).reservation
 
     async def run(self, op, *args: Any, **kw: Any):
         """A service call in its own transaction."""

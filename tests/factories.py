@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -76,6 +76,14 @@ async def add_staff_member(target: Database | AsyncSession, /, name: str = "ä½è
     return member
 
 
+def booked_on(start_at: datetime | None) -> datetime | None:
+    """When a test's reservation was made: now, or three days before a start already past (nothing
+    still to come is created in the past)."""
+    if start_at is None or start_at > datetime.now(UTC):
+        return None
+    return start_at - timedelta(days=3)
+
+
 async def add_reservation(target: Database | AsyncSession, /, customer: Customer, start_at: datetime,
                           menus: list[Menu], *, staff_member: StaffMember | None = None,
                           actor: Actor = SYSTEM, **fields: Any) -> Reservation:
@@ -83,7 +91,7 @@ async def add_reservation(target: Database | AsyncSession, /, customer: Customer
     request = booking.BookingRequest(customer_id=customer.id, start_at=start_at, menu_ids=[m.id for m in menus],
                                      staff_member_id=staff_member.id if staff_member else None, **fields)
     async with _session(target) as session:
-        return (await booking.create_reservation(session, request, actor)).reservation
+        return (await booking.create_reservation(session, request, actor, now=booked_on(start_at))).reservation
 
 
 async def count_rows(db: Database, model: Any = Customer, *where: Any) -> int:

@@ -16,13 +16,14 @@ from schema.inputs.customer import (
 )
 from schema.inputs.reservation import (
     CreateReservationInput,
+    HoldSlotInput,
     RescheduleReservationInput,
     ReservationFilterInput,
     ReservationIdInput,
 )
 
 __all__ = [
-    "CreateCustomerInput", "CustomerFilterInput", "CustomerOrder", "DeleteCustomerInput",
+    "CreateCustomerInput", "HoldSlotInput", "CustomerFilterInput", "CustomerOrder", "DeleteCustomerInput",
     "IssueCustomerTokenInput", "LoginInput", "LogoutInput", "RegisterPhoneCustomerInput", "UpdateCustomerInput",
     "CreateReservationInput", "RescheduleReservationInput", "ReservationFilterInput", "ReservationIdInput",
 ]

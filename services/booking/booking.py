@@ -14,9 +14,11 @@ from models.base import utcnow
 from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
-from services.booking import rules
+from services.booking import holds, rules
+from services.booking.calendar_rules import Verdict, calendar_check, past_problems
 from services.booking.locks import lock_booking, locked_reservation
 from services.booking.transitions import check_active, japan_time
+from services.constraints import refusing_violations
 from services.customer_stats import refresh_customer_stats
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
 from services.permissions import Action, Role, can, check, role_of
@@ -47,6 +49,13 @@ class BookingRequest:
     channel: ReservationChannel | None = None
     memo: str | None = None
     tentative: bool = False
+    #: Staff recording a visit that already happened (来店済み, the figures updated), the one way a
+    #: reservation is created in the past.
+    visited: bool = False
+    #: A hold's token (holdSlot): the slot it keeps is this booking's.
+    hold_token: str | None = None
+    #: The client's retry key: the same key and request return the reservation already made.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,13 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     if not can(actor, Action.BOOK, request.customer_id) and role_of(actor) == Role.CUSTOMER:
         raise NotFound("お客様", "customerId")  # never reveal that another customer exists
     check(actor, Action.BOOK, request.customer_id)
+    key_digest = None
+    if request.idempotency_key is not None:
+        if bad_key := holds.check_key(request.idempotency_key):
+            raise DomainError.many(bad_key)
+        key_digest = holds.fingerprint(request, actor)
+        if (earlier := await holds.replay(session, request.idempotency_key, key_digest)) is not None:
+            return Booked(earlier)
     memo, problems = _memo(request.memo)
     if request.customer_id is None:
         problems.append(FieldError("customerId", ErrorCode.REQUIRED, "お客様を選んでください。"))
@@ -121,12 +137,19 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     menus, menu_problems = await rules.active_menus(session, list(request.menu_ids))
     problems += menu_problems + await rules.active_staff(session, request.staff_member_id)
     period = _period(request.start_at, request.end_at, menus, problems)
+    staff_id = None if _has(problems, "staffId") else request.staff_member_id
+    verdict = await _calendar(session, period, staff_id, actor, now, request.visited, problems)
+    own_hold = None if request.hold_token is None else await holds.claim_hold(
+        session, request.hold_token, period, staff_id, now, problems)
     if problems and not actor.is_staff:
         raise DomainError.many(problems)
 
     await lock_booking(session, [request.customer_id], [request.staff_member_id])
-    staff_id = None if _has(problems, "staffId") else request.staff_member_id
-    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems)
+    if key_digest is not None and (earlier := await holds.replay(session, str(request.idempotency_key),
+                                                                 key_digest)) is not None:
+        return Booked(earlier)  # the same request, committed while this one waited for the lock
+    warnings = await check_slot(session, request.customer_id, staff_id, period, actor, problems, verdict=verdict,
+                                now=now, own_hold=own_hold)
     assert period is not None
     start_at, end_at = period
     settings = await get_store_settings(session)
@@ -134,15 +157,37 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     reservation = Reservation(
         customer_id=request.customer_id, staff_member_id=request.staff_member_id, start_at=start_at,
         end_at=end_at, channel=channel, memo=memo, created_by_id=actor.account_id,
-        status=initial_status(channel, request.tentative, settings.use_prepayment),
+        status=(ReservationStatus.VISITED if request.visited
+                else initial_status(channel, request.tentative, settings.use_prepayment)),
+        visited_at=start_at if request.visited else None,
         items=[ReservationMenu(menu_id=m.id, price=m.price) for m in menus],
+        idempotency_key=request.idempotency_key, idempotency_fingerprint=key_digest,
     )
     session.add(reservation)
-    await session.flush()
+    async with refusing_violations():
+        await session.flush()
+    await holds.release_hold(session, own_hold)
     await refresh_customer_stats(session, [request.customer_id])
     await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                        action=AuditAction.CREATE, changes=snapshot(reservation, [m.id for m in menus]))
     return Booked(reservation, tuple(warnings))
+
+
+async def _calendar(session: AsyncSession, period: tuple[datetime, datetime] | None, staff_id: int | None,
+                    actor: Actor, now: datetime, visited: bool, problems: list[FieldError]) -> Verdict:
+    """The calendar's rules on the booked time (services.booking.calendar_rules), added to ``problems``.
+    A recorded past visit is staff's and is not held to the hours: it happened."""
+    if visited:
+        check(actor, Action.MANAGE_RESERVATIONS)
+    if period is None:
+        return Verdict()
+    if actor.is_staff:  # the customer channel's shortest notice already keeps it out of the past
+        problems += past_problems(period[0], now, visited)
+    if visited:
+        return Verdict()
+    verdict = await calendar_check(session, period, staff_id, actor, now)
+    problems += verdict.problems
+    return verdict
 
 
 def _has(problems: list[FieldError], *fields: str) -> bool:
@@ -164,16 +209,22 @@ def _period(start_at: datetime | None, end_at: datetime | None, menus: list[Menu
 
 async def check_slot(session: AsyncSession, customer_id: int | None, staff_id: int | None,
                      period: tuple[datetime, datetime] | None, actor: Actor, problems: list[FieldError],
-                     exclude_id: int | None = None) -> list[str]:
+                     exclude_id: int | None = None, verdict: Verdict | None = None, now: datetime | None = None,
+                     own_hold: str | None = None) -> list[str]:
     """The customer's standing, then the time (both always, in this order), added to ``problems``;
     raise them all at once. The customer site gets the masked SLOT_FULL alone whether the customer
-    is blocked or the slot is full: the same statements run either way. Returns staff's warnings."""
-    warnings: list[str] = []
+    is blocked or the slot is full: the same statements run either way. Returns staff's warnings
+    (the calendar's first: ``verdict``, from calendar_rules)."""
+    verdict = verdict or Verdict()
+    warnings: list[str] = list(verdict.warnings)
     if customer_id is not None:
-        warnings, found = await rules.customer_standing(session, customer_id, actor)
-        problems += found
+        standing_warnings, found = await rules.customer_standing(session, customer_id, actor)
+        warnings, problems[:] = warnings + standing_warnings, problems + found
+    if verdict.stylist_off:
+        problems.append(FieldError(None, ErrorCode.SLOT_FULL, rules.SLOT_FULL_MESSAGE))
     if period is not None:
-        time_warnings, found = await rules.staff_time(session, staff_id, *period, actor, exclude_id)
+        time_warnings, found = await rules.staff_time(session, staff_id, *period, actor, exclude_id,
+                                                      verdict.working, now, own_hold)
         warnings, problems[:] = warnings + time_warnings, problems + found
     if not actor.is_staff and any(p.code == ErrorCode.SLOT_FULL for p in problems):
         raise rules.slot_full()
@@ -215,10 +266,12 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
     old_menus = await menu_ids_of(session, reservation.id)
     before = snapshot(reservation, old_menus) | {"cancel_deadline_at": reservation.cancel_deadline_at}
     period, staff_id, menus, problems = await _new_slot(session, reservation, change, old_menus, now, actor)
+    staff_id_checked = None if _has(problems, "staffId") else staff_id
+    verdict = await _reschedule_calendar(session, period, staff_id_checked, actor, now, change, problems)
     if problems and not actor.is_staff:
         raise DomainError.many(problems)
-    warnings = await check_slot(session, reservation.customer_id, None if _has(problems, "staffId") else staff_id,
-                                period, actor, problems, exclude_id=reservation.id)
+    warnings = await check_slot(session, reservation.customer_id, staff_id_checked,
+                                period, actor, problems, exclude_id=reservation.id, verdict=verdict, now=now)
     assert period is not None
     if past_deadline is not None:
         reservation.cancel_deadline_at = past_deadline
@@ -237,6 +290,20 @@ async def reschedule_reservation(session: AsyncSession, reservation_id: int, cha
         await audit.record(session, actor, entity=AuditEntity.RESERVATION, entity_id=reservation.id,
                            action=AuditAction.UPDATE, changes=changes)
     return Booked(reservation, tuple(warnings))
+
+
+async def _reschedule_calendar(session: AsyncSession, period: tuple[datetime, datetime] | None,
+                               staff_id: int | None, actor: Actor, now: datetime, change: Reschedule,
+                               problems: list[FieldError]) -> Verdict:
+    """A move is held to the calendar like a new booking; only a new start must not be in the past
+    (a reservation under way may still get another menu)."""
+    if period is None:
+        return Verdict()
+    if change.start_at is not KEEP and actor.is_staff:
+        problems += past_problems(period[0], now, visited=False)
+    verdict = await calendar_check(session, period, staff_id, actor, now)
+    problems += verdict.problems
+    return verdict
 
 
 async def _past_deadline(session: AsyncSession, reservation: Reservation, now: datetime,

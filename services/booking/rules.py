@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, Menu, Reservation, StaffMember
+from models import Customer, Menu, Reservation, SlotHold, StaffMember
 from services.actor import Actor
 from services.booking.transitions import OCCUPYING_STATUSES, japan_time
 from services.errors import DomainError, ErrorCode, FieldError
@@ -31,8 +31,6 @@ MAX_MENUS = 10
 MAX_DURATION = timedelta(hours=24)
 #: The 24-hour rule in words, for every place that refuses a booking longer than MAX_DURATION.
 TOO_LONG = "予約の長さは24時間以内にしてください。"
-#: How far ahead the customer site may book (staff may enter anything within the bounds below).
-CUSTOMER_HORIZON = timedelta(days=366)
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST_YEARS_AHEAD = 5
 
@@ -44,7 +42,8 @@ def slot_full() -> DomainError:
 
 def check_period(start_at: datetime | None, end_at: datetime | None, now: datetime,
                  actor: Actor) -> list[FieldError]:
-    """Start before end, within a day, within sane years; the customer site only books the future."""
+    """Start before end, within a day, within sane years (how far ahead the customer site books, and
+    that nothing still to come starts in the past, are the calendar's rules: calendar_rules)."""
     problems: list[FieldError] = []
     if start_at is None:
         return [FieldError("startAt", ErrorCode.REQUIRED, "開始日時を入力してください。")]
@@ -53,9 +52,6 @@ def check_period(start_at: datetime | None, end_at: datetime | None, now: dateti
     latest = now.replace(year=now.year + LATEST_YEARS_AHEAD)
     if not EARLIEST <= start_at <= latest:
         problems.append(FieldError("startAt", ErrorCode.INVALID, "開始日時が正しくありません。"))
-    elif not actor.is_staff and not now < start_at <= now + CUSTOMER_HORIZON:
-        problems.append(FieldError("startAt", ErrorCode.INVALID,
-                                   "開始日時は現在から1年以内の日時を指定してください。"))
     if end_at is not None and end_at <= start_at:
         problems.append(FieldError("endAt", ErrorCode.INVALID, "終了日時は開始日時より後にしてください。"))
     elif end_at is not None and end_at - start_at > MAX_DURATION:
@@ -145,8 +141,19 @@ def _overlapping(start_at: datetime, end_at: datetime, exclude_id: int | None) -
     return conditions
 
 
+def _held(start_at: datetime, end_at: datetime, now: datetime | None, own_hold: str | None) -> list[Any]:
+    """Live holds (仮押さえ, services.booking.holds) overlapping the time, but the booking's own."""
+    conditions = [SlotHold.start_at < end_at, SlotHold.end_at > start_at,
+                  SlotHold.expires_at > (now or datetime.now(timezone.utc))]
+    if own_hold is not None:
+        conditions.append(SlotHold.token_hash != own_hold)
+    return conditions
+
+
 async def staff_time(session: AsyncSession, staff_id: int | None, start_at: datetime, end_at: datetime,
-                     actor: Actor, exclude_id: int | None = None) -> tuple[list[str], list[FieldError]]:
+                     actor: Actor, exclude_id: int | None = None, working: Sequence[int] | None = None,
+                     now: datetime | None = None, own_hold: str | None = None
+                     ) -> tuple[list[str], list[FieldError]]:
     """Whether the time is free: (warnings for staff, problems). One statement either way.
 
     A named stylist holds no two overlapping reservations (STAFF_BUSY on 担当スタッフ, naming the
@@ -161,8 +168,17 @@ async def staff_time(session: AsyncSession, staff_id: int | None, start_at: date
             .outerjoin(Customer, Customer.id == Reservation.customer_id)
             .where(Reservation.staff_member_id == staff_id, *_overlapping(start_at, end_at, exclude_id))
             .order_by(Reservation.start_at, Reservation.id).limit(1))).first()
+        # Asked whether or not a reservation clashes: the same statements either way (the masked answer).
+        held = await session.scalar(select(func.min(SlotHold.expires_at)).where(
+            SlotHold.staff_member_id == staff_id, *_held(start_at, end_at, now, own_hold)))
         if clash is None:
-            return [], []
+            if held is None:
+                return [], []
+            if not actor.is_staff:
+                return [], [_masked()]
+            return [], [FieldError("staffId", ErrorCode.STAFF_BUSY,
+                                   f"担当スタッフはこの時間帯を予約サイトで仮押さえされています"
+                                   f"（{japan_time(held)[-5:]}まで）。")]
         if not actor.is_staff:
             return [], [_masked()]
         who = (f"{clash.last_name} {clash.first_name}様・お客様番号 {clash.customer_no}"
@@ -173,13 +189,22 @@ async def staff_time(session: AsyncSession, staff_id: int | None, start_at: date
     busy = select(Reservation.staff_member_id).where(
         Reservation.staff_member_id.is_not(None), *_overlapping(start_at, end_at, exclude_id))
     stylists = select(func.count()).select_from(StaffMember).where(StaffMember.active.is_(True))
+    # Only stylists on shift then can take it (services.booking.calendar_rules); a salon that lists
+    # none at all is not checked.
+    on_shift = stylists if working is None else stylists.where(StaffMember.id.in_(list(working)))
     row = (await session.execute(select(
         stylists.scalar_subquery().label("stylists"),
-        stylists.where(StaffMember.id.not_in(busy)).scalar_subquery().label("free"),
+        on_shift.where(StaffMember.id.not_in(busy), StaffMember.id.not_in(
+            select(SlotHold.staff_member_id).where(SlotHold.staff_member_id.is_not(None),
+                                                   *_held(start_at, end_at, now, own_hold)))
+        ).scalar_subquery().label("free"),
+        select(func.count()).select_from(SlotHold)
+        .where(SlotHold.staff_member_id.is_(None), *_held(start_at, end_at, now, own_hold))
+        .scalar_subquery().label("held"),
         select(func.count()).select_from(Reservation)
         .where(Reservation.staff_member_id.is_(None), *_overlapping(start_at, end_at, exclude_id))
         .scalar_subquery().label("unassigned")))).one()
-    if row.stylists == 0 or row.free > row.unassigned:
+    if row.stylists == 0 or row.free > row.unassigned + row.held:
         return [], []
     if not actor.is_staff:
         return [], [_masked()]

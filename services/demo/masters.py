@@ -5,10 +5,13 @@ Each is matched by name and created only when missing, so loading twice adds cus
 
 from __future__ import annotations
 
+from datetime import time
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    BusinessHours,
     FirstVisitMotive,
     FreeItem,
     FreeItemChoice,
@@ -21,6 +24,7 @@ from models import (
     StaffAccount,
     StaffMember,
     StaffRole,
+    StaffShift,
     TicketMenu,
 )
 from models.ticket import ticket_menu_menus, ticket_menu_staff
@@ -39,6 +43,7 @@ async def ensure_masters(session: AsyncSession) -> Masters:
         settings.placeholder_email_domain = data.PLACEHOLDER_DOMAIN
     menus = await _menus(session)
     staff = await _staff(session)
+    await _calendar(session, staff)
     masters = Masters(
         fee_percent=settings.cancel_fee_percent,
         routes=await _named(session, InflowRoute, [n for n, _ in data.INFLOW_ROUTES]),
@@ -105,6 +110,23 @@ async def _named_choices(session: AsyncSession, item_id: int, names) -> dict[str
     session.add_all(new.values())
     await session.flush()
     return found | {n: c.id for n, c in new.items()}
+
+
+async def _calendar(session: AsyncSession, staff: list[StaffInfo]) -> None:
+    """The hours the demo's reservations keep (data.OPEN_MINUTE for data.SLOTS half-hours, closed on
+    data.CLOSED_WEEKDAY) as the store's calendar, and every working stylist's weekly pattern on them;
+    left alone when the store has set its hours already."""
+    if await session.scalar(select(BusinessHours.id).limit(1)) is not None:
+        return
+    opens = time(data.OPEN_MINUTE // 60, data.OPEN_MINUTE % 60)
+    close_minute = data.OPEN_MINUTE + data.SLOTS * 30
+    closes = time(close_minute // 60, close_minute % 60)
+    open_days = [d for d in range(7) if d != data.CLOSED_WEEKDAY]
+    session.add_all([BusinessHours(weekday=d, opens_at=opens, closes_at=closes) for d in open_days]
+                    + [BusinessHours(weekday=data.CLOSED_WEEKDAY)])
+    session.add_all([StaffShift(staff_member_id=s.id, weekday=d, starts_at=opens, ends_at=closes)
+                     for s in staff if s.left is None for d in open_days])
+    await session.flush()
 
 
 async def _menus(session: AsyncSession) -> dict[str, MenuInfo]:

@@ -9,7 +9,8 @@ from tests.booking_world import World
 
 FORM = {"store_name": "サロン", "cancel_deadline_hours": "24", "cancel_fee_percent": "50",
         "cancel_fee_fixed_yen": "0", "placeholder_email_domain": "leporto.com", "customer_no_prefix": "",
-        "customer_no_digits": "6", "customer_no_next": "1"}
+        "customer_no_digits": "6", "customer_no_next": "1", "slot_minutes": "30", "booking_horizon_days": "60",
+        "booking_notice_minutes": "120", "hold_minutes": "10"}
 
 
 async def test_prepayment_off_refused_with_how_many_then_allowed(manager, db):

@@ -243,11 +243,19 @@ async def test_store_settings_one_row_edited_by_managers(manager, staff, db):
     ok = await manager.submit("/admin/store-setting/edit/1", {
         "store_name": "サロン", "use_prepayment": "y", "cancel_deadline_hours": "48", "cancel_fee_percent": "50",
         "cancel_fee_fixed_yen": "0", "placeholder_email_domain": "leporto.com", "customer_no_prefix": "A",
-        "customer_no_digits": "5", "customer_no_next": "1"})
+        "customer_no_digits": "5", "customer_no_next": "1", "slot_minutes": "15", "booking_horizon_days": "90",
+        "booking_notice_minutes": "60", "hold_minutes": "15"})
     assert ok.status_code == 302, ok.text
     async with db.sessionmaker() as session:
         settings = await session.get(StoreSetting, 1)
     assert settings.use_prepayment and settings.cancel_deadline_hours == 48 and settings.customer_no_prefix == "A"
+    assert (settings.slot_minutes, settings.booking_horizon_days, settings.booking_notice_minutes) == (15, 90, 60)
+    odd = await manager.submit("/admin/store-setting/edit/1", {
+        "store_name": "サロン", "cancel_deadline_hours": "24", "cancel_fee_percent": "50", "cancel_fee_fixed_yen": "0",
+        "placeholder_email_domain": "leporto.com", "customer_no_prefix": "", "customer_no_digits": "6",
+        "customer_no_next": "1", "slot_minutes": "20", "booking_horizon_days": "400", "booking_notice_minutes": "60",
+        "hold_minutes": "10"})
+    assert odd.status_code == 400 and "選択肢が正しくありません。" in odd.text and "1〜366の範囲で入力してください。" in odd.text
 
 
 async def test_staff_accounts_hash_the_password_and_never_show_it(manager, db):

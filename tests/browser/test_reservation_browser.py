@@ -100,9 +100,10 @@ def salon(server, browser):
 
     book(caution, 10, [menus["カット"]], staffId=stylist)
     book(owing, 12, [menus["カット"], menus[LONG_MENU]])
-    # 青木 did not come yesterday: a no-show leaves 2,750円 unpaid.
-    yesterday = datetime.now(JST).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
-    missed = book(owing, 0, [menus["カット"]], start=yesterday)
+    # 青木 did not come a few minutes ago (a booking made just now: nothing still to come is created
+    # further in the past): a no-show leaves 2,750円 unpaid.
+    just_now = datetime.now(JST).replace(second=0, microsecond=0) - timedelta(minutes=3)
+    missed = book(owing, 0, [menus["カット"]], start=just_now)
     no_show = _graphql(server, NO_SHOW, {"input": {"id": missed}}, token)["markNoShow"]
     assert no_show["errors"] == [] and no_show["reservation"]["status"] == "CANCEL_FEE_UNPAID", no_show
     return {"token": token}

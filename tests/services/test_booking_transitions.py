@@ -14,6 +14,7 @@ from services import booking
 from services.booking.transitions import allowed_pairs, offered_statuses
 from services.errors import DomainError, ErrorCode
 from tests.booking_world import World
+from tests.factories import booked_on
 
 S = ReservationStatus
 
@@ -42,9 +43,10 @@ async def test_every_operation_from_every_status(db, prepayment):
     observed: set[tuple[ReservationStatus, ReservationStatus]] = set()
     for source in statuses:
         async with db.transaction() as s:
-            ids = [(await booking.create_reservation(s, world.request(
-                customer, hours=hours, stylist=None, menus=(menu,), channel=channel), world.staff)).reservation.id
-                for _, _, hours, channel, menu in VARIANTS]
+            requests = [world.request(customer, hours=hours, stylist=None, menus=(menu,), channel=channel)
+                        for _, _, hours, channel, menu in VARIANTS]
+            ids = [(await booking.create_reservation(s, request, world.staff, now=booked_on(request.start_at))
+                    ).reservation.id for request in requests]
             await s.execute(update(Reservation).where(Reservation.id.in_(ids)).values(status=source))
         for rid, (name, op, *_) in zip(ids, VARIANTS, strict=True):
             r = await world.get(Reservation, rid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rich.console import Console
@@ -25,6 +25,7 @@ from models.db import Database
 from services import auth
 from services.customer_stats.check import find_differences
 from services.customers import derive_keys
+from services.calendar import load_calendar
 from services.demo import DemoSummary, load_demo_salon
 from services.demo.data import JST
 
@@ -213,3 +214,23 @@ async def test_the_day_sheet_of_today_has_the_bookings_still_ahead(db):
                          ids=["after-closing", "closed-day"])
 async def test_no_booking_today_once_the_salon_has_closed_or_on_its_closed_day(db, now):
     assert await _today(db, now) == []
+
+
+async def test_the_demo_calendar_is_real_settings_that_its_bookings_keep(db):
+    """The closed Tuesday and the hours are the store's calendar, every working stylist has a weekly
+    shift on them, and no future booking of the demo falls outside them (so the day sheet and
+    availableSlots show the week's pattern)."""
+    await load(db, customers=300, now=NOW)
+    first = NOW.astimezone(JST).date()
+    async with db.sessionmaker() as s:
+        calendar = await load_calendar(s, first, first + timedelta(days=13))
+        future = (await s.scalars(select(Reservation).where(Reservation.start_at > NOW))).all()
+    tuesday = next(d for d in calendar.days() if d.weekday() == 1)
+    assert calendar.hours(tuesday).mark == "定休日"
+    wednesday = calendar.hours(tuesday + timedelta(days=1))
+    assert (f"{wednesday.opens:%H:%M}", f"{wednesday.closes:%H:%M}") == ("10:00", "20:00")
+    assert len(calendar.working(tuesday + timedelta(days=1))) == len(calendar.staff) > 0
+    assert calendar.working(tuesday) == []
+    for r in future:
+        hours = calendar.hours(r.start_at.astimezone(JST).date()) if r.start_at < NOW + timedelta(days=13) else None
+        assert hours is None or (not hours.closed and hours.opens <= r.start_at and r.end_at <= hours.closes)
