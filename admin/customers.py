@@ -19,6 +19,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.base import JapaneseModelView
+from admin.customer_line import LineLinkMixin, line_detail_cell
 from admin.display import JST, datetime_cell, format_date
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
@@ -174,7 +175,7 @@ def _interval_cell(model: Customer, attribute: str) -> str:
     return "" if days is None else f"{days:.1f}日"
 
 
-class CustomerAdmin(JapaneseModelView, model=Customer):
+class CustomerAdmin(LineLinkMixin, JapaneseModelView, model=Customer):
     name = "顧客"
     name_plural = "顧客"
     category = "顧客管理"
@@ -220,6 +221,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.phone: _phone_cell,
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,
+        Customer.line_user_id: line_detail_cell,
     }
     non_link_related_fields = [Customer.attributes, Customer.free_item_values]
     column_sortable_list = list(SORT_KEYS)

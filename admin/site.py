@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin import (
+    api_clients,
     audit_log,
     cancel_fees,
     customer_import,
@@ -66,6 +67,7 @@ VIEWS = [
     masters.TicketMenuAdmin,
     masters.StoreSettingAdmin,
     staff.StaffAccountAdmin,
+    api_clients.ApiClientAdmin,
     audit_log.AuditLogAdmin,
 ]
 #: Custom pages, and views over rows another view owns: they write only through services,

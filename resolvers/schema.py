@@ -16,6 +16,7 @@ from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.flags import FlagMutation, FlagQuery
+from resolvers.line import LineMutation
 from resolvers.limits import (
     MAX_ALIASES,
     MAX_QUERY_DEPTH,
@@ -39,7 +40,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation):
+               CustomerImportMutation, LineMutation):
     pass
 
 

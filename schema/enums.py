@@ -52,6 +52,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "INVALID_FILE": "取り込めないファイル (an upload that is not a readable .xlsx / .csv)",
     "FILE_TOO_LARGE": "ファイルが上限を超える (an upload over the size or row limit)",
     "IMPORT_CHANGED": "確認後にデータが変わった (the data changed since the dry run)",
+    "NOT_LINKED": "LINE連携していないお客様 (a customer token is issued only for a LINE-linked customer)",
 }
 
 

@@ -40,6 +40,8 @@ class AuditEntity(LabeledEnum):
     TICKET_MENU = ("ticket_menu", "回数券メニュー")
     STORE_SETTING = ("store_setting", "店舗設定")
     CUSTOMER_IMPORT = ("customer_import", "顧客の一括登録")
+    API_CLIENT = ("api_client", "サイト連携キー")
+    REFERRAL = ("referral", "紹介")
 
 
 class AuditAction(LabeledEnum):
@@ -51,6 +53,10 @@ class AuditAction(LabeledEnum):
     MERGE = ("merge", "統合")
     ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
     EMAIL_CHANGE_REQUESTED = ("email_change_requested", "メールアドレス変更の受付")
+    REVOKE = ("revoke", "無効化")
+    LINK_LINE = ("link_line", "LINE連携")
+    UNLINK_LINE = ("unlink_line", "LINE連携の解除")
+    WITHDRAW = ("withdraw", "退会")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).
@@ -104,6 +110,7 @@ async def record(
         actor_kind=actor.kind,
         actor_account_id=actor.account_id,
         actor_customer_id=actor.customer_id,
+        actor_api_client_id=actor.api_client_id,
         entity=AuditEntity(entity).value,  # an unknown name is a programming error: ValueError
         entity_id=entity_id,
         action=AuditAction(action).value,

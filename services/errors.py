@@ -52,6 +52,7 @@ class ErrorCode(str, enum.Enum):
     INVALID_FILE = "INVALID_FILE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     IMPORT_CHANGED = "IMPORT_CHANGED"
+    NOT_LINKED = "NOT_LINKED"
 
 
 @dataclass(frozen=True)
