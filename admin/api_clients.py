@@ -40,6 +40,10 @@ def _state_cell(model: ApiClient, attribute: str, request: Request) -> Markup:
                       "新しいキーを設定するまでLINE連携やお客様トークンの発行ができなくなります。よろしいですか？")
 
 
+def _last_used_cell(model: ApiClient, attribute: str) -> str:
+    return format_datetime(model.last_used_at) if model.last_used_at is not None else "未使用"
+
+
 def _prefix_cell(model: ApiClient, attribute: str) -> str:
     return f"{model.secret_prefix}…"
 
@@ -51,7 +55,8 @@ class ApiClientAdmin(ReadOnlyView, model=ApiClient):
     column_list = [ApiClient.name, ApiClient.secret_prefix, ApiClient.created_by_id, ApiClient.created_at,
                    ApiClient.last_used_at, "state"]
     column_labels = {"state": "状態・操作"}
-    column_formatters = {"state": _state_cell, ApiClient.secret_prefix: _prefix_cell}
+    column_formatters = {"state": _state_cell, ApiClient.secret_prefix: _prefix_cell,
+                         ApiClient.last_used_at: _last_used_cell}
     column_sortable_list = [ApiClient.name, ApiClient.created_at, ApiClient.last_used_at]
     column_default_sort = [("created_at", True)]
     can_view_details = False
