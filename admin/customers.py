@@ -20,6 +20,7 @@ from wtforms import validators as v
 
 from admin.base import JapaneseModelView
 from admin.customer_line import LineLinkMixin, line_detail_cell
+from admin.customer_referrals import ReferralsMixin, referral_detail_cell
 from admin.display import JST, datetime_cell, format_date
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import customer_flags_cell, customer_name_cell, remember_flags, remember_unrecorded_match
@@ -175,7 +176,7 @@ def _interval_cell(model: Customer, attribute: str) -> str:
     return "" if days is None else f"{days:.1f}日"
 
 
-class CustomerAdmin(LineLinkMixin, JapaneseModelView, model=Customer):
+class CustomerAdmin(LineLinkMixin, ReferralsMixin, JapaneseModelView, model=Customer):
     name = "顧客"
     name_plural = "顧客"
     category = "顧客管理"
@@ -193,6 +194,7 @@ class CustomerAdmin(LineLinkMixin, JapaneseModelView, model=Customer):
         "full_name_kana": "セイメイ",
         Customer.line_user_id: "LINE",
         "flags": "要注意・ブラックリスト",
+        "referrals": "紹介",
         Customer.inflow_routes: "流入経路",
         Customer.attributes: "顧客属性",
         Customer.free_item_values: "フリー項目",
@@ -215,6 +217,7 @@ class CustomerAdmin(LineLinkMixin, JapaneseModelView, model=Customer):
         Customer.visit_count, Customer.reservation_count, Customer.cancel_count, Customer.has_late_cancel,
         Customer.has_unpaid_cancel_fee, Customer.first_visit_at, Customer.last_visit_at, Customer.last_menu,
         Customer.average_visit_interval_days, Customer.created_at, Customer.updated_at,
+        "referrals",
     ]
     column_formatters_detail = {
         "flags": customer_flags_cell,
@@ -222,6 +225,7 @@ class CustomerAdmin(LineLinkMixin, JapaneseModelView, model=Customer):
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,
         Customer.line_user_id: line_detail_cell,
+        "referrals": referral_detail_cell,
     }
     non_link_related_fields = [Customer.attributes, Customer.free_item_values]
     column_sortable_list = list(SORT_KEYS)

@@ -24,6 +24,7 @@ from admin import (
     day_sheet,
     flag_views,
     masters,
+    non_members,
     records,
     reservation_forms,
     staff,
@@ -72,7 +73,7 @@ VIEWS = [
 ]
 #: Custom pages, and views over rows another view owns: they write only through services,
 #: under the services' audit entities.
-PAGES = [day_sheet.DaySheetView, cancel_fees.CancellationFeeAdmin]
+PAGES = [day_sheet.DaySheetView, cancel_fees.CancellationFeeAdmin, non_members.NonMemberAdmin]
 
 
 class _HideRefusals(logging.Filter):

@@ -17,6 +17,9 @@ from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.flags import FlagMutation, FlagQuery
 from resolvers.line import LineMutation
+from resolvers.referrals import ReferralMutation
+from resolvers.walk_in import WalkInMutation, WalkInQuery
+from resolvers.withdrawal import WithdrawalMutation, WithdrawalQuery
 from resolvers.limits import (
     MAX_ALIASES,
     MAX_QUERY_DEPTH,
@@ -32,7 +35,8 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, WithdrawalQuery,
+            WalkInQuery):
     pass
 
 
@@ -40,7 +44,8 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation, LineMutation):
+               CustomerImportMutation, LineMutation, WithdrawalMutation, ReferralMutation,
+               WalkInMutation):
     pass
 
 

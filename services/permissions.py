@@ -47,6 +47,7 @@ class Action(enum.Enum):
     UNLINK_LINE_ACCOUNT = "unlink a LINE account"
     MANAGE_API_CLIENTS = "issue and revoke site credentials"
     WITHDRAW = "withdraw (退会: the customer only)"
+    MANAGE_REFERRALS = "add, change and remove referrals"
     #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
     #: null for anyone else.
     READ_STAFF_FIELDS = "see staff-only fields"
@@ -80,6 +81,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.UNLINK_LINE_ACCOUNT: {A: False, C: False, S: True, M: True},
     Action.MANAGE_API_CLIENTS: {A: False, C: False, S: False, M: True},
     Action.WITHDRAW: {A: False, C: OWN, S: False, M: False},
+    Action.MANAGE_REFERRALS: {A: False, C: False, S: True, M: True},
 }
 
 #: The GraphQL types a customer token (the LINE reservation site) can reach, and why it may read
@@ -103,6 +105,8 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "FreeItemChoice": True,
     "ReservationStatusOption": True,
     "PostalAddress": True,
+    "Withdrawal": False,
+    "TicketPurchase": OWN,  # Customer.tickets of its own record  # withdrawnCustomers refuses a customer token
 }
 
 _REFUSAL = {

@@ -32,6 +32,8 @@ from models import (
     ReservationMenu,
     StaffAccount,
     StaffMember,
+    TicketMenu,
+    TicketPurchase,
     customer_inflow_routes,
 )
 from resolvers.runtime.prefetch import MISSING, loaded
@@ -62,6 +64,8 @@ CHOICES_BY_FREE_ITEM = select(FreeItemChoice.free_item_id, FreeItemChoice).order
 )
 REFERRALS_BY_REFERRED = select(Referral.referred_id, Referral).order_by(Referral.created_at, Referral.id)
 REFERRALS_BY_REFERRER = select(Referral.referrer_id, Referral).order_by(Referral.created_at, Referral.id)
+TICKETS_BY_CUSTOMER = select(TicketPurchase.customer_id, TicketPurchase).order_by(
+    TicketPurchase.purchased_on.desc(), TicketPurchase.id.desc())
 MENU_LINES_BY_RESERVATION = select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
 
 
@@ -147,6 +151,14 @@ class Loaders:
     @cached_property
     def referrals_by_referrer(self) -> Loader:
         return self._many_by(REFERRALS_BY_REFERRER)
+
+    @cached_property
+    def tickets_by_customer(self) -> Loader:
+        return self._many_by(TICKETS_BY_CUSTOMER)
+
+    @cached_property
+    def ticket_menu(self) -> Loader:
+        return self._by_id(TicketMenu)
 
     @cached_property
     def menu_lines_by_reservation(self) -> Loader:

@@ -30,6 +30,7 @@ from services.permissions import Action
 
 if TYPE_CHECKING:
     from schema.types.reservation import ReservationConnection
+    from schema.types.ticket import TicketPurchase
 
 Parent = strawberry.Parent[models.Customer]
 
@@ -85,6 +86,7 @@ COLUMNS = ColumnMap(models.Customer, {
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")
 class CustomerReferral:
     customer_id: strawberry.Private[int]
+    id: strawberry.ID = strawberry.field(description="紹介ID (the link, for updateReferral / removeReferral)")
     memo: str | None = strawberry.field(description="メモ (memo, e.g. the discount given)")
     created_at: datetime = strawberry.field(description="登録日時 (when the link was recorded)")
 
@@ -93,7 +95,8 @@ class CustomerReferral:
 
     @classmethod
     def of(cls, referral: models.Referral, other_id: int) -> CustomerReferral:
-        return cls(customer_id=other_id, memo=referral.memo, created_at=referral.created_at)
+        return cls(customer_id=other_id, id=strawberry.ID(str(referral.id)), memo=referral.memo,
+                   created_at=referral.created_at)
 
 
 @strawberry.type(description="フリー項目の回答 (the customer's choice for one free item)")
@@ -161,6 +164,9 @@ class Customer:
         Loaders.referrals_by_referrer, visible=Action.READ_STAFF_FIELDS,
         then=lambda rows: [CustomerReferral.of(r, r.referred_id) for r in rows],
         description="紹介したお客様 (customers this customer referred; staff only, null otherwise)")
+
+    tickets: list[Annotated[TicketPurchase, strawberry.lazy("schema.types.ticket")]] = link(
+        Loaders.tickets_by_customer, description="回数券 (tickets bought, the latest first)")
 
     @strawberry.field(description="予約 (the customer's reservations, newest first; cursor pages)")
     async def reservations(
