@@ -20,7 +20,9 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms import validators as v
 
 from admin.base import JapaneseModelView
+from admin.customer_line import LineLinkMixin, line_detail_cell
 from admin.customer_page import customer_page_context, remember_list_url
+from admin.customer_referrals import ReferralsMixin, referral_detail_cell
 from admin.display import JST, datetime_cell, format_date, mark
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of, enum_coerce
 from admin.flags import (
@@ -196,7 +198,7 @@ def _interval_cell(model: Customer, attribute: str) -> str:
     return "" if days is None else f"{days:.1f}日"
 
 
-class CustomerAdmin(JapaneseModelView, model=Customer):
+class CustomerAdmin(LineLinkMixin, ReferralsMixin, JapaneseModelView, model=Customer):
     name = "顧客"
     name_plural = "顧客"
     category = "顧客管理"
@@ -214,6 +216,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         "full_name_kana": "セイメイ",
         Customer.line_user_id: "LINE",
         "flags": "要注意・ブラックリスト",
+        "referrals": "紹介",
         Customer.inflow_routes: "流入経路",
         Customer.attributes: "顧客属性",
         Customer.free_item_values: "フリー項目",
@@ -235,6 +238,7 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.registration_path, Customer.withdrawn_at, Customer.created_at, Customer.updated_at,
         # The figures derived from reservations (services.customer_stats) have their own section of the
         # page (来店の集計), and an unpaid fee is said in its header.
+        "referrals",
     ]
     column_formatters_detail = {
         "flags": customer_flags_cell,
@@ -243,6 +247,8 @@ class CustomerAdmin(JapaneseModelView, model=Customer):
         Customer.birth_date: _birth_date_cell,
         Customer.free_item_values: _free_items_cell,
         Customer.average_visit_interval_days: _interval_cell,
+        Customer.line_user_id: line_detail_cell,
+        "referrals": referral_detail_cell,
     }
     non_link_related_fields = [Customer.attributes, Customer.free_item_values]
     details_template = "salon/customer_details.html"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 
 from admin.base import ReadOnlyView
+from admin.display import datetime_cell, memo_cell
 from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     Customer,
@@ -94,7 +95,7 @@ def _withdrawn_cell(attribute: str):
 
 WITHDRAWN_COLUMNS = {
     "customer.customer_no": "お客様番号",
-    "customer.full_name": "氏名",
+    "customer.full_name": "姓名",
     "customer.line_name": "LINE名",
     "customer.email": "メールアドレス",
     "customer.phone": "電話番号",
@@ -110,7 +111,10 @@ class WithdrawalAdmin(ReadOnlyView, model=Withdrawal):
     icon = "fa-solid fa-user-slash"
     column_list = [*WITHDRAWN_COLUMNS, Withdrawal.reason, Withdrawal.withdrawn_at]
     column_labels = {**WITHDRAWN_COLUMNS, Withdrawal.customer: "お客様"}
-    column_formatters = {name: _withdrawn_cell(name.split(".", 1)[1]) for name in WITHDRAWN_COLUMNS}
+    column_formatters = {**{name: _withdrawn_cell(name.split(".", 1)[1]) for name in WITHDRAWN_COLUMNS},
+                         Withdrawal.reason: memo_cell, Withdrawal.withdrawn_at: datetime_cell}
+    # On the tablet (820 px) these give way, so that the reason and the date stay in view.
+    column_list_desktop_only = ["customer.email", "customer.inflow_routes"]
     column_details_exclude_list = [Withdrawal.customer_id]
     column_sortable_list = [Withdrawal.withdrawn_at]
     column_default_sort = [("withdrawn_at", True)]

@@ -16,16 +16,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin import (
+    api_clients,
     audit_log,
     cancel_fees,
     customer_import,
     customers,
     day_sheet,
-    shifts,
     flag_views,
     masters,
+    non_members,
     records,
     reservation_forms,
+    shifts,
     staff,
     tickets,
 )
@@ -71,11 +73,12 @@ VIEWS = [
     masters.BusinessHoursAdmin,
     masters.CalendarExceptionAdmin,
     staff.StaffAccountAdmin,
+    api_clients.ApiClientAdmin,
     audit_log.AuditLogAdmin,
 ]
 #: Custom pages, and views over rows another view owns: they write only through services,
 #: under the services' audit entities.
-PAGES = [day_sheet.DaySheetView, shifts.ShiftGridView, cancel_fees.CancellationFeeAdmin]
+PAGES = [day_sheet.DaySheetView, shifts.ShiftGridView, cancel_fees.CancellationFeeAdmin, non_members.NonMemberAdmin]
 
 
 class _HideRefusals(logging.Filter):

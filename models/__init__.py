@@ -1,5 +1,6 @@
 """SQLAlchemy models: the one data model behind /admin and /graphql."""
 
+from models.api_client import ApiClient
 from models.base import Base
 from models.calendar import (
     BusinessHours,
@@ -54,8 +55,9 @@ from models.store import Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
 __all__ = [
-    "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
-    "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift", "StaffShiftException",
+    "ActorKind", "AdminSession", "ApiClient", "ApiToken", "AuditLog", "Base", "BlacklistEntry",
+    "BlacklistMatchClearance", "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift",
+    "StaffShiftException",
     "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "EmailChange", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
     "Gender", "ImportColumnMapping", "ImportStatus",

@@ -16,6 +16,7 @@ class ActorKind(LabeledEnum):
     STAFF = ("STAFF", "スタッフ")
     CUSTOMER = ("CUSTOMER", "お客様")
     SYSTEM = ("SYSTEM", "システム")
+    API_CLIENT = ("API_CLIENT", "予約サイト連携")
 
 
 class MergeLog(Base):
@@ -49,6 +50,7 @@ class AuditLog(Base):
     actor_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True, comment="実行者(スタッフ)")
     actor_customer_id: Mapped[int | None] = mapped_column(comment="実行者(お客様)")
+    actor_api_client_id: Mapped[int | None] = mapped_column(comment="実行者(サイト連携キー)")
     entity: Mapped[str] = mapped_column(String(50), comment="対象")
     entity_id: Mapped[int | None] = mapped_column(comment="対象ID")
     action: Mapped[str] = mapped_column(String(30), comment="操作")

@@ -59,8 +59,9 @@ class AccountMutation:
         return await mutate_anonymous(info, LoginPayload, perform)
 
     @strawberry.mutation(
-        description="お客様トークンの発行 (managers only: the reservation site's server, after its own "
-        "LINE login of the customer, gets a token that sees only that customer's data)"
+        description="お客様トークンの発行 (site credential only, `Authorization: ApiClient <secret>`: the "
+        "reservation site's server, after its own LINE login and linkLineAccount, gets a token that sees only "
+        "that LINE-linked customer's data; never for a withdrawn customer)"
     )
     async def issue_customer_token(
         self,

@@ -27,7 +27,7 @@ from resolvers.runtime.context import Context
 from resolvers.runtime.loaders import Loaders
 from resolvers.runtime.reads import RequestReads
 from resolvers.schema import schema
-from services import auth, token_cache
+from services import api_clients, auth, token_cache
 from services.config import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +39,13 @@ def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
+
+
+def site_secret(request: Request) -> str | None:
+    """The reservation site's server's credential: ``Authorization: ApiClient <secret>``."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "apiclient" and secret else None
 
 
 class SalonGraphQL(GraphQL[Context, None]):
@@ -53,7 +60,10 @@ class SalonGraphQL(GraphQL[Context, None]):
         token = bearer_token(request)
         reads = RequestReads(self.db)
         actor = None
-        if token is not None:
+        secret = site_secret(request)
+        if secret is not None:
+            actor = await api_clients.actor_for_secret(self.db, secret)
+        elif token is not None:
             actor = token_cache.cache.get(token)
             if actor is token_cache.MISSING:
                 generation = token_cache.cache.generation

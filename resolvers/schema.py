@@ -17,6 +17,10 @@ from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.flags import FlagMutation, FlagQuery
+from resolvers.line import LineMutation
+from resolvers.referrals import ReferralMutation
+from resolvers.walk_in import WalkInMutation, WalkInQuery
+from resolvers.withdrawal import WithdrawalMutation, WithdrawalQuery
 from resolvers.limits import (
     MAX_ALIASES,
     MAX_QUERY_DEPTH,
@@ -33,7 +37,8 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery, CalendarQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery, CalendarQuery,
+            WithdrawalQuery, WalkInQuery):
     pass
 
 
@@ -41,7 +46,8 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation, TicketMutation, CalendarMutation):
+               CustomerImportMutation, TicketMutation, CalendarMutation, LineMutation, WithdrawalMutation,
+               ReferralMutation, WalkInMutation):
     pass
 
 

@@ -61,6 +61,7 @@ ERROR_CODE_LABELS: dict[str, str] = {
     "BEYOND_HORIZON": "予約受付期間より先 (further ahead than the site books)",
     "IN_PAST": "過去の日時 (a reservation still to come cannot start in the past)",
     "IDEMPOTENCY_KEY_REUSED": "冪等キーが別の内容で使われた (the idempotency key came with another request)",
+    "NOT_LINKED": "LINE連携していないお客様 (a customer token is issued only for a LINE-linked customer)",
 }
 
 

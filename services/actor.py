@@ -15,6 +15,7 @@ class Actor:
     customer_id: int | None = None
     role: StaffRole | None = None
     name: str = ""
+    api_client_id: int | None = None
 
     @classmethod
     def system(cls, name: str = "system") -> Actor:
@@ -27,6 +28,11 @@ class Actor:
     @classmethod
     def customer(cls, customer_id: int, name: str = "") -> Actor:
         return cls(ActorKind.CUSTOMER, customer_id=customer_id, name=name)
+
+    @classmethod
+    def api_client(cls, api_client_id: int, name: str = "") -> Actor:
+        """The reservation site's server (サイト連携キー): no person, the customer channel's powers only."""
+        return cls(ActorKind.API_CLIENT, api_client_id=api_client_id, name=name)
 
     @property
     def is_staff(self) -> bool:

@@ -43,6 +43,8 @@ class AuditEntity(LabeledEnum):
     BUSINESS_HOURS = ("business_hours", "営業時間")
     CALENDAR_EXCEPTION = ("calendar_exception", "臨時休業・特別営業")
     STAFF_SHIFT = ("staff_shift", "出勤")
+    API_CLIENT = ("api_client", "サイト連携キー")
+    REFERRAL = ("referral", "紹介")
 
 
 class AuditAction(LabeledEnum):
@@ -55,6 +57,10 @@ class AuditAction(LabeledEnum):
     ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
     EMAIL_CHANGE_REQUESTED = ("email_change_requested", "メールアドレス変更の受付")
     CHANGE_EXPIRY = ("change_expiry", "有効期限変更")
+    REVOKE = ("revoke", "無効化")
+    LINK_LINE = ("link_line", "LINE連携")
+    UNLINK_LINE = ("unlink_line", "LINE連携の解除")
+    WITHDRAW = ("withdraw", "退会")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).
@@ -108,6 +114,7 @@ async def record(
         actor_kind=actor.kind,
         actor_account_id=actor.account_id,
         actor_customer_id=actor.customer_id,
+        actor_api_client_id=actor.api_client_id,
         entity=AuditEntity(entity).value,  # an unknown name is a programming error: ValueError
         entity_id=entity_id,
         action=AuditAction(action).value,

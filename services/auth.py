@@ -234,14 +234,19 @@ async def issue_customer_token(session: AsyncSession, customer: Customer) -> tup
 async def grant_customer_token(session: AsyncSession, customer_id: int, actor: Actor) -> tuple[str, datetime]:
     """A customer token for the reservation site's server.
 
-    The site authenticates the customer itself (LINE login) and, signed in with a
-    manager service account, exchanges that for a token that sees only this
-    customer's data.  Recorded in the audit log.
+    The site authenticates the customer itself (LINE login), links the LINE account
+    (services.line_link) and, presenting its site credential (services.api_clients), exchanges
+    that for a token that sees only this customer's data. Staff and manager tokens may not: a
+    token that reads one customer is the site's to hand out, for a customer who logged in with
+    LINE. A withdrawn customer gets none. Recorded in the audit log.
     """
     check(actor, Action.ISSUE_CUSTOMER_TOKEN)
     customer = await session.get(Customer, customer_id)
     if customer is None or customer.withdrawn_at is not None:
         raise NotFound("お客様", "customerId")
+    if not customer.line_user_id:
+        raise DomainError(ErrorCode.NOT_LINKED, "LINE連携していないお客様にはトークンを発行できません。"
+                          "先にLINE連携（linkLineAccount）を行ってください。", "customerId")
     token, expires = await issue_customer_token(session, customer)
     await audit.record(session, actor, entity="customer", entity_id=customer.id, action="issue_token")
     return token, expires

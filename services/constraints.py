@@ -47,6 +47,8 @@ MESSAGES: dict[str, FieldError] = {
         "attributes", ErrorCode.DUPLICATE, "同じ顧客属性が重複しています。"),
     "uq_staff_accounts_login_id": FieldError(
         "login_id", ErrorCode.DUPLICATE, "このログインIDは既に使われています。"),
+    "uq_api_clients_secret_hash": FieldError(
+        None, ErrorCode.DUPLICATE, "サイト連携キーを発行できませんでした。もう一度お試しください。"),
     "uq_inflow_routes_name": FieldError("name", ErrorCode.DUPLICATE, _NAME_TAKEN),
     "uq_occupations_name": FieldError("name", ErrorCode.DUPLICATE, _NAME_TAKEN),
     "uq_first_visit_motives_name": FieldError("name", ErrorCode.DUPLICATE, _NAME_TAKEN),

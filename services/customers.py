@@ -52,7 +52,8 @@ from services.store import get_store_settings
 #: Scalar fields a caller may set, with their admin label (used in messages and the audit log).
 FIELD_LABELS: dict[str, str] = {name: FIELDS[name].label for name in SCALAR_FIELDS}
 #: Where a registration comes from decides what it must contain, unless the caller says.
-MODE_OF_PATH = {RegistrationPath.PHONE: Mode.PHONE, RegistrationPath.IMPORT: Mode.IMPORT}
+MODE_OF_PATH = {RegistrationPath.PHONE: Mode.PHONE, RegistrationPath.IMPORT: Mode.IMPORT,
+                RegistrationPath.LINE: Mode.LINE}
 
 
 async def _check_references(session: AsyncSession, values: dict[str, Any], errors: Collector) -> None:
@@ -261,6 +262,7 @@ async def create_customer(
     mode: Mode | None = None,
     required: tuple[str, ...] | None = None,
     phone_must_be_free: bool = False,
+    permission: Action = Action.CREATE_CUSTOMER,
 ) -> Customer:
     """Register a customer. Numbers are auto-allocated when ``customer_no`` is empty.
 
@@ -268,9 +270,10 @@ async def create_customer(
     ``required`` is the older way of saying it (a tuple of field names), mapped to a mode.
     A customer registered by phone without an address gets the placeholder
     (:func:`placeholder_email`); ``phone_must_be_free`` refuses a phone of an active customer,
-    naming that customer (:func:`register_phone_customer`).
+    naming that customer (:func:`register_phone_customer`). ``permission`` is what the actor must
+    be allowed: LINE linking registers customers for the reservation site (services.line_link).
     """
-    check(actor, Action.CREATE_CUSTOMER)
+    check(actor, permission)
     if mode is None and required is not None:
         mode = Mode.FULL if "email" in required else Mode.PHONE if "phone" in required else Mode.IMPORT
     cleaned = clean_customer(data, mode or MODE_OF_PATH.get(path, Mode.FULL))

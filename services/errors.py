@@ -61,6 +61,7 @@ class ErrorCode(str, enum.Enum):
     BEYOND_HORIZON = "BEYOND_HORIZON"
     IN_PAST = "IN_PAST"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    NOT_LINKED = "NOT_LINKED"
 
 
 @dataclass(frozen=True)

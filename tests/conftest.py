@@ -136,6 +136,16 @@ async def staff_token(db: Database) -> str:
     return await _account_token(db, "staff", StaffRole.STAFF)
 
 
+@pytest.fixture
+async def site_secret(db: Database) -> str:
+    """A live site credential of the reservation site's server (サイト連携キー)."""
+    from services import api_clients
+
+    async with db.transaction() as s:
+        _client, secret = await api_clients.create_api_client(s, "予約サイト", Actor.system("test"))
+    return secret
+
+
 class GraphQLClient:
     """Posts GraphQL documents over HTTP, as a frontend would."""
 
@@ -143,8 +153,11 @@ class GraphQLClient:
         self.client = client
 
     async def __call__(self, query: str, variables: dict | None = None, *, token: str | None = None,
-                       expect_errors: bool = False) -> dict:
+                       site: str | None = None, expect_errors: bool = False) -> dict:
+        """``token``: a bearer token; ``site``: a site credential's secret (サイト連携キー)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if site:
+            headers = {"Authorization": f"ApiClient {site}"}
         response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}},
                                           headers=headers)
         assert response.status_code == 200, response.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 
-@strawberry.input(description="メールアドレス変更の受付 (the reservation site's server; managers' token today)")
+@strawberry.input(description="メールアドレス変更の受付 (the reservation site's server, with its site credential)")
 class StartEmailChangeInput:
     customer_id: strawberry.ID = strawberry.field(description="顧客ID (customer id)")
     email: str = strawberry.field(description="新しいメールアドレス (the new address; the token is mailed there)")

@@ -88,6 +88,7 @@ COLUMNS = ColumnMap(models.Customer, {
 @strawberry.type(description="紹介 (a referral link: the other customer and the memo)")
 class CustomerReferral:
     customer_id: strawberry.Private[int]
+    id: strawberry.ID = strawberry.field(description="紹介ID (the link, for updateReferral / removeReferral)")
     memo: str | None = strawberry.field(description="メモ (memo, e.g. the discount given)")
     created_at: datetime = strawberry.field(description="登録日時 (when the link was recorded)")
 
@@ -96,7 +97,8 @@ class CustomerReferral:
 
     @classmethod
     def of(cls, referral: models.Referral, other_id: int) -> CustomerReferral:
-        return cls(customer_id=other_id, memo=referral.memo, created_at=referral.created_at)
+        return cls(customer_id=other_id, id=strawberry.ID(str(referral.id)), memo=referral.memo,
+                   created_at=referral.created_at)
 
 
 @strawberry.type(description="フリー項目の回答 (the customer's choice for one free item)")

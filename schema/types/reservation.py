@@ -66,6 +66,12 @@ class ReservationMenuLine:
 
 @model_type(models.Reservation, include=RESERVATION_COLUMNS, description="予約 (reservation, SPEC §3)")
 class Reservation:
+    guest_name: str | None = derived(
+        lambda r: r.guest_name, columns=("guest_name",), visible=Action.READ_STAFF_FIELDS,
+        description="非会員名 (a walk-in guest's name, null for a customer's reservation; staff only)")
+    guest_phone: str | None = derived(
+        lambda r: r.guest_phone, columns=("guest_phone",), visible=Action.READ_STAFF_FIELDS,
+        description="非会員電話番号 (a walk-in guest's phone, when given; staff only)")
     status_label: str = derived(
         lambda r: r.status.label, columns=("status",),
         description="ステータス表示名 (Japanese label of the status, e.g. キャンセル料未払い)")

@@ -25,6 +25,9 @@ Modes (:class:`Mode`):
     stored (pass ``current``; a phone-only customer may still lack kana).
 ``SELF_EDIT`` (お客様ご自身による変更)
     As ``UPDATE``, but only fields marked ``customer_editable`` may be given.
+``LINE`` (LINE連携)
+    A new customer registered when the reservation site links a LINE account nobody matches:
+    姓, 名 and メールアドレス (services.line_link).
 
 Text rules: every text has a length limit and a longer value is an error (never cut);
 names, kana, phone and e-mail refuse control characters and bidi overrides; free text

@@ -21,6 +21,7 @@ class Mode(str, enum.Enum):
     IMPORT = "import"
     UPDATE = "update"
     SELF_EDIT = "self_edit"
+    LINE = "line"
 
 
 class Role(str, enum.Enum):
@@ -180,6 +181,7 @@ REQUIRED_BY_MODE: dict[Mode, tuple[str, ...]] = {
     Mode.IMPORT: NAMES,
     Mode.UPDATE: NAMES,
     Mode.SELF_EDIT: NAMES,
+    Mode.LINE: (*NAMES, "email"),
 }
 #: Labels of pseudo-fields that only appear in messages (e.g. one kana box for セイ and メイ).
 _EXTRA_LABELS = {"kana": "フリガナ"}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from models import StaffAccount
+from models import Customer, StaffAccount
 from services.config import get_settings
 
 LOGIN = """
@@ -199,11 +199,13 @@ mutation Issue($input: IssueCustomerTokenInput!) {
 ME_CUSTOMER = "{ me { ... on Customer { id customerNo } } }"
 
 
-async def test_a_manager_issues_a_customer_token_that_sees_only_that_customer(gql, given, manager_token):
+async def test_the_site_issues_a_customer_token_that_sees_only_that_customer(gql, given, site_secret, db):
     customer = await given.customer()
+    async with db.transaction() as s:
+        await s.execute(update(Customer).where(Customer.id == customer.id).values(line_user_id="U" + "c" * 32))
 
     result = (await gql(ISSUE_CUSTOMER_TOKEN, {"input": {"customerId": str(customer.id)}},
-                        token=manager_token))["issueCustomerToken"]
+                        site=site_secret))["issueCustomerToken"]
 
     assert result["errors"] == [] and result["customer"]["id"] == str(customer.id)
     me = await gql(ME_CUSTOMER, token=result["token"])
@@ -218,11 +220,11 @@ async def test_staff_cannot_issue_customer_tokens(gql, given, staff_token):
 
     assert result["token"] is None
     assert result["errors"] == [
-        {"field": None, "code": "PERMISSION_DENIED", "message": "店長・管理者のみが行える操作です。"}]
+        {"field": None, "code": "PERMISSION_DENIED", "message": "予約サイトのサーバー（サイト連携キー）だけが行える操作です。"}]
 
 
-async def test_issuing_a_token_for_an_unknown_customer_is_not_found(gql, manager_token):
+async def test_issuing_a_token_for_an_unknown_customer_is_not_found(gql, site_secret):
     result = (await gql(ISSUE_CUSTOMER_TOKEN, {"input": {"customerId": "424242"}},
-                        token=manager_token))["issueCustomerToken"]
+                        site=site_secret))["issueCustomerToken"]
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("customerId", "NOT_FOUND")]

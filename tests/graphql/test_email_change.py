@@ -66,12 +66,12 @@ async def test_staff_keep_the_clear_duplicate_error(gql, given, staff_token):
     assert [e["code"] for e in out["updateCustomer"]["errors"]] == ["DUPLICATE_EMAIL"]
 
 
-async def test_the_new_address_is_set_with_the_token_mailed_to_it(gql, given, db, manager_token):
+async def test_the_new_address_is_set_with_the_token_mailed_to_it(gql, given, db, manager_token, site_secret):
     me = await given.customer(email="me@example.jp")
     token = await given.customer_token(me)
 
     started = (await gql(START, {"input": {"customerId": str(me.id), "email": "New@Example.JP"}},
-                         token=manager_token))["startEmailChange"]
+                         site=site_secret))["startEmailChange"]
     assert started["errors"] == [] and len(started["token"]) > 30 and started["expiresAt"].endswith("+09:00")
     assert await _email_of(db, me) == "me@example.jp"  # nothing changes until it is confirmed
     async with db.sessionmaker() as s:  # only a digest of the token is kept
@@ -87,33 +87,33 @@ async def test_the_new_address_is_set_with_the_token_mailed_to_it(gql, given, db
     assert actions[-2:] == ["email_change_requested", "update"]
 
 
-async def test_starting_answers_alike_whether_or_not_the_address_is_in_use(gql, given, manager_token):
+async def test_starting_answers_alike_whether_or_not_the_address_is_in_use(gql, given, manager_token, site_secret):
     me = await given.customer(email="me@example.jp")
     await given.customer(email="taken@example.jp")
     answers = [(await gql(START, {"input": {"customerId": str(me.id), "email": address}},
-                          token=manager_token))["startEmailChange"] for address in ("taken@example.jp", "free@example.jp")]
+                          site=site_secret))["startEmailChange"] for address in ("taken@example.jp", "free@example.jp")]
     assert [sorted(a) for a in answers] == [["errors", "expiresAt", "token"]] * 2
     assert all(a["errors"] == [] and a["token"] for a in answers)
 
 
-async def test_a_taken_address_is_told_to_the_mailbox_owner_at_confirmation(gql, given, db, manager_token):
+async def test_a_taken_address_is_told_to_the_mailbox_owner_at_confirmation(gql, given, db, manager_token, site_secret):
     me = await given.customer(email="me@example.jp")
     await given.customer(email="taken@example.jp")
     started = (await gql(START, {"input": {"customerId": str(me.id), "email": "taken@example.jp"}},
-                         token=manager_token))["startEmailChange"]
+                         site=site_secret))["startEmailChange"]
     out = (await gql(CONFIRM, {"input": {"token": started["token"]}}, token=manager_token))["confirmEmailChange"]
     assert out["customer"] is None and [e["code"] for e in out["errors"]] == ["DUPLICATE_EMAIL"]
     assert await _email_of(db, me) == "me@example.jp"
 
 
 async def test_a_token_that_is_wrong_expired_replaced_or_someone_elses_is_refused_alike(gql, given, db,
-                                                                                         manager_token):
+                                                                                         manager_token, site_secret):
     me, other = await given.customer(email="me@example.jp"), await given.customer(email="other@example.jp")
     other_token = await given.customer_token(other)
 
     async def start(address: str) -> str:
         return (await gql(START, {"input": {"customerId": str(me.id), "email": address}},
-                          token=manager_token))["startEmailChange"]["token"]
+                          site=site_secret))["startEmailChange"]["token"]
 
     replaced = await start("first@example.jp")
     current = await start("second@example.jp")
@@ -137,11 +137,11 @@ async def test_only_the_sites_server_starts_a_change(gql, given, db, staff_token
     assert await count(db, EmailChange) == 0
 
 
-async def test_a_bad_address_is_refused_in_japanese_and_nothing_is_written(gql, given, db, manager_token):
+async def test_a_bad_address_is_refused_in_japanese_and_nothing_is_written(gql, given, db, manager_token, site_secret):
     me = await given.customer(email="me@example.jp")
     for address, code in (("not an address", "INVALID_EMAIL"), ("", "REQUIRED"), ("a" * 300 + "@example.jp",
                                                                                    "INVALID_EMAIL")):
         out = (await gql(START, {"input": {"customerId": str(me.id), "email": address}},
-                         token=manager_token))["startEmailChange"]
+                         site=site_secret))["startEmailChange"]
         assert out["token"] is None and [e["code"] for e in out["errors"]] == [code], out
     assert await count(db, EmailChange) == 0

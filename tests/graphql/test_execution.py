@@ -27,6 +27,8 @@ from models import (
     ReservationStatus,
     StaffMember,
     TicketMenu,
+    TicketPurchase,
+    Withdrawal,
 )
 from models.db import Database
 from resolvers.runtime.context import Context
@@ -40,6 +42,7 @@ from schema.scalars import SCALAR_MAP
 from services.actor import Actor
 from services import tickets
 from services.booking import status as booking_status
+from services.booking.transitions import SALON_TZ
 from services.config import get_settings
 from tests.booking_world import World, later
 
@@ -89,8 +92,19 @@ TICKETS = """query {
     expiryChanges { oldExpiresOn newExpiresOn reason changedBy { id name } } } } }
   ticketMenus(includeInactive: true) { edges { node { id name uses menus { name } staffMembers { name } } } } }"""
 
+#: 退会者: each withdrawal with its customer.
+WITHDRAWALS = """query { withdrawnCustomers(first: 20) { edges { node { id reason withdrawnAt
+  customer { id customerNo fullName lineName email phone inflowRoutes { name } } } } } }"""
+
+#: Each customer's tickets, as the customer's own page on the site reads them.
+CUSTOMER_TICKETS = """query { customers(first: 20) { edges { node { id ticketPurchases { id remaining
+  purchasedOn usedCount ticketMenu { name } } } } } }"""
+
+#: A day's walk-ins (非会員): guests without a customer.
+NON_MEMBERS = """query($d: Date!) { nonMembers(date: $d) { id guestName guestPhone startAt customer { id } } }"""
+
 #: Every document the tests here compare with stock Strawberry.
-DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED, TICKETS)
+DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED, TICKETS, WITHDRAWALS, CUSTOMER_TICKETS, NON_MEMBERS)
 
 
 def _context(db: Database, actor: Actor) -> Context:
@@ -135,9 +149,18 @@ async def _salon(db: Database) -> tuple[World, list[Any]]:
         purchase = await tickets.purchase_ticket(session, hanako.id, menu.id, None, world.staff)
         await tickets.change_ticket_expiry(session, purchase.id, purchase.expires_on + timedelta(days=30),
                                            "ご旅行のため", world.manager)
+    async with db.transaction() as session:  # a withdrawal, and tickets bought outright
+        session.add(Withdrawal(customer_id=twin.id, reason="引っ越しのため"))
+        ticket = TicketMenu(name="カット5回券", price=20000, validity_days=180, uses=5)
+        session.add(ticket)
+        await session.flush()
+        for owner, used in ((hanako, 1), (taro, 5)):
+            session.add(TicketPurchase(customer_id=owner.id, ticket_menu_id=ticket.id, purchased_on=later(0).date(),
+                                       expires_on=later(0).date() + timedelta(days=180), total_uses=5,
+                                       used_count=used))
     async with db.transaction() as session:  # a walk-in guest: no customer
         start = later(78)
-        session.add(Reservation(customer_id=None, guest_name="飛び込み", start_at=start,
+        session.add(Reservation(customer_id=None, guest_name="飛び込み", guest_phone="09012340000", start_at=start,
                                 end_at=start + timedelta(hours=1), channel=ReservationChannel.ADMIN,
                                 status=ReservationStatus.BOOKED))
     return world, [hanako, taro, twin]
@@ -149,10 +172,11 @@ def _day_variables() -> dict:
 
 
 @pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page",
-                                                  "tickets"])
+                                                  "tickets", "withdrawals", "customer tickets", "walk-ins"])
 async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
     world, _ = await _salon(db)
-    variables = _day_variables() if query is DAY else None
+    variables = _day_variables() if query is DAY else {"d": later(78).astimezone(SALON_TZ).date().isoformat()} \
+        if query is NON_MEMBERS else None
     fast = await _answer(db, schema, world.staff, query, variables)
     reference = await _answer(db, REFERENCE, world.staff, query, variables)
     assert fast == reference
