@@ -206,6 +206,7 @@ class CustomerAdmin(LineLinkMixin, ReferralsMixin, JapaneseModelView, model=Cust
     create_action = Action.CREATE_CUSTOMER
     edit_action = Action.EDIT_CUSTOMER
     delete_action = Action.DELETE_CUSTOMER  # the service decides for each customer, and says why
+    list_template = "salon/customer_list.html"
 
     column_list = [
         Customer.customer_no, "full_name", "full_name_kana", Customer.phone, Customer.email,
@@ -261,6 +262,9 @@ class CustomerAdmin(LineLinkMixin, ReferralsMixin, JapaneseModelView, model=Cust
         return "氏名・フリガナ・お客様番号・電話番号"
 
     def list_query(self, request: Request) -> Select:
+        # 退会者を表示 (?withdrawn=1): the withdrawn customers alone; otherwise they are left out.
+        if request.query_params.get("withdrawn") == "1":
+            return select(Customer).where(Customer.withdrawn_at.is_not(None))
         return select(Customer).where(Customer.withdrawn_at.is_(None))
 
     def search_query(self, stmt: Select, term: str) -> Select:

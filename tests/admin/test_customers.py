@@ -323,3 +323,26 @@ async def test_the_customer_form_has_every_settable_field_with_the_registrys_lab
     for name in on_form:
         assert form[name].label.text.startswith(FIELDS[name].label)
     assert list(service_data({})) == list(SETTABLE)
+
+
+async def test_withdrawn_customers_leave_the_list_and_its_search_and_a_toggle_shows_them(staff, db):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from models import Customer
+    from tests.factories import add_customer
+
+    staying = await add_customer(db, last_name="在籍")
+    gone = await add_customer(db, last_name="退会済")
+    async with db.transaction() as s:
+        await s.execute(update(Customer).where(Customer.id == gone.id).values(withdrawn_at=datetime.now(UTC)))
+
+    listed = await staff.get("/admin/customer/list")
+    assert staying.customer_no in listed.text and gone.customer_no not in listed.text
+    assert "退会者を表示" in listed.text
+    searched = await staff.get("/admin/customer/list?search=退会済")
+    assert gone.customer_no not in searched.text
+    shown = await staff.get("/admin/customer/list?withdrawn=1")
+    assert gone.customer_no in shown.text and staying.customer_no not in shown.text and "会員を表示" in shown.text
+    assert gone.customer_no in (await staff.get("/admin/customer/list?withdrawn=1&search=退会済")).text
