@@ -16,6 +16,8 @@ from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.flags import FlagMutation, FlagQuery
+from resolvers.karte import KarteMutation, KarteQuery
+from resolvers.karte_images import KarteImageMutation
 from resolvers.limits import (
     MAX_ALIASES,
     MAX_QUERY_DEPTH,
@@ -31,7 +33,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 
 @strawberry.type(description="照会 (root query)")
-class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery):
+class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, KarteQuery):
     pass
 
 
@@ -39,7 +41,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
     description="更新 (root mutation: each takes one `input` and returns a payload with `errors`)"
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
-               CustomerImportMutation):
+               CustomerImportMutation, KarteMutation, KarteImageMutation):
     pass
 
 

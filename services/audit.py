@@ -40,6 +40,9 @@ class AuditEntity(LabeledEnum):
     TICKET_MENU = ("ticket_menu", "回数券メニュー")
     STORE_SETTING = ("store_setting", "店舗設定")
     CUSTOMER_IMPORT = ("customer_import", "顧客の一括登録")
+    KARTE_ENTRY = ("karte_entry", "技術カルテ")
+    VISIT_MEMO = ("visit_memo", "来店メモ")
+    KARTE_IMAGE = ("karte_image", "画像カルテ")
 
 
 class AuditAction(LabeledEnum):
@@ -51,6 +54,8 @@ class AuditAction(LabeledEnum):
     MERGE = ("merge", "統合")
     ISSUE_TOKEN = ("issue_token", "顧客トークン発行")
     EMAIL_CHANGE_REQUESTED = ("email_change_requested", "メールアドレス変更の受付")
+    #: 要配慮個人情報 (health information) was shown to someone: who and when, per entry.
+    READ_HEALTH_INFO = ("read_health_info", "健康情報の閲覧")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).

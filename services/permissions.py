@@ -43,6 +43,8 @@ class Action(enum.Enum):
     #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
     #: null for anyone else.
     READ_STAFF_FIELDS = "see staff-only fields"
+    #: 営業報告, 技術カルテ, 来店メモ (and their health information): the salon's records of a visit.
+    WRITE_KARTE = "write sales reports, karte and visit memos"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -69,6 +71,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.MANAGE_RESERVATIONS: {A: False, C: False, S: True, M: True},
     Action.START_EMAIL_CHANGE: {A: False, C: False, S: False, M: True},
     Action.READ_STAFF_FIELDS: {A: False, C: False, S: True, M: True},
+    Action.WRITE_KARTE: {A: False, C: False, S: True, M: True},
 }
 
 #: The GraphQL types a customer token (the LINE reservation site) can reach, and why it may read
@@ -92,6 +95,13 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "FreeItemChoice": True,
     "ReservationStatusOption": True,
     "PostalAddress": True,
+    "SalesReport": False,
+    "KarteEntry": False,
+    "KarteCategory": False,
+    "KarteDetail": False,
+    "KartePhrase": False,
+    "VisitMemo": False,
+    "KarteImage": False,
 }
 
 _REFUSAL = {
