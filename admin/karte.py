@@ -22,7 +22,7 @@ from sqladmin.fields import SelectField
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from admin.base import JapaneseModelView
 from admin.display import format_day, wrapping
@@ -31,6 +31,7 @@ from admin.flag_views import CustomerLoader, customer_picker
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
 from admin.mutation import mutate
+from admin.notices import warn
 from admin.widgets import NO_BROWSER_CHECK, RequiredMark
 from models import Customer, KarteCategory, KarteDetail, KarteEntry, KartePhrase, StaffMember, VisitMemo
 from services import karte as karte_service
@@ -225,9 +226,7 @@ class KarteEntryAdmin(_VisitRowsAdmin, model=KarteEntry):
         fields: dict[str, Any] = {}
         if "customer" in rules:
             fields["customer"] = customer_picker(self, default=_start("customer"))
-            fields["copy_from"] = StringField("コピー元", default=_start("copy_from"),
-                                              render_kw={"readonly": True, "class": "form-control"},
-                                              description="「前回コピー」で開いたときのコピー元のカルテ番号です。")
+            fields["copy_from"] = HiddenField(default=_start("copy_from"))  # said above the form (notify)
         fields["visit_date"] = StringField("来店日", default=_start("visit_date"),
                                            description="空欄のときは今日の日付になります。",
                                            render_kw={"type": "date", "class": "form-control", **NO_BROWSER_CHECK})
@@ -263,6 +262,8 @@ class KarteEntryAdmin(_VisitRowsAdmin, model=KarteEntry):
                              category_id=str(source.category_id) if source.category_id else None,
                              detail_id=str(source.detail_id) if source.detail_id else None,
                              staff_member_id=str(source.staff_member_id) if source.staff_member_id else None)
+                warn(request, f"{format_day(source.visit_date)}の技術カルテ（No. {source.id}）をコピーしました。"
+                              "来店日と内容を確かめて保存してください。", "前回コピー")
         _START.set(start)
         return context
 

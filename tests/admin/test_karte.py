@@ -54,6 +54,7 @@ async def test_copy_previous_fills_the_form_and_writes_a_new_entry(staff, db, wo
     form = await staff.get(url)
     assert form.status_code == 200
     assert "9%" in form.text and f'value="{second.id}"' in form.text
+    assert "2026/11/01（日）の技術カルテ（No. " in form.text  # what was copied, said above the form
     assert await count_rows(db, KarteEntry) == 2  # nothing written on a GET
     response = await staff.submit(url, {
         "customer": str(customer.id), "copy_from": str(second.id), "visit_date": "2026-12-01",
