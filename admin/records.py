@@ -1,4 +1,4 @@
-"""Read-only lists: sales reports, merges, withdrawals.
+"""Read-only lists: merges, withdrawals.
 
 Later issues give them behaviour (booking, merge, withdrawal …) through their
 services; today they list with Japanese labels and eager-load what they show
@@ -19,7 +19,6 @@ from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     Customer,
     MergeLog,
-    SalesReport,
     Withdrawal,
 )
 from services.customer_search import free_text_clause
@@ -30,11 +29,6 @@ RESERVATIONS = "予約"
 SETTINGS = "設定"
 
 
-def _reservation_cell(model: SalesReport, attribute: str) -> str:
-    r = model.reservation
-    return "" if r is None else f"#{r.id} {r.start_at:%Y/%m/%d}"
-
-
 def _counts_cell(model: MergeLog, attribute: str) -> str:
     return "、".join(f"{k}: {n}" for k, n in (model.moved_counts or {}).items())
 
@@ -42,29 +36,6 @@ def _counts_cell(model: MergeLog, attribute: str) -> str:
 def _search_customers(stmt: Select, term: str, relationship: Any) -> Select:
     clause = free_text_clause(term)
     return stmt if clause is None else stmt.join(relationship).where(clause)
-
-
-class SalesReportAdmin(CautionMarkMixin, ReadOnlyView, model=SalesReport):
-    name = name_plural = "営業報告"
-    category = RESERVATIONS
-    icon = "fa-solid fa-clipboard"
-    column_list = [SalesReport.reservation, SalesReport.customer, SalesReport.staff_member,
-                   SalesReport.treatment, SalesReport.amount_yen, SalesReport.created_at]
-    column_labels = {SalesReport.reservation: "予約", SalesReport.customer: "お客様",
-                     SalesReport.staff_member: "担当スタッフ"}
-    column_formatters = {SalesReport.reservation: _reservation_cell, SalesReport.customer: customer_cell}
-    column_formatters_detail = column_formatters
-    column_details_exclude_list = [SalesReport.reservation_id, SalesReport.customer_id,
-                                   SalesReport.staff_member_id]
-    column_sortable_list = [SalesReport.amount_yen, SalesReport.created_at]
-    column_default_sort = [("created_at", True)]
-    column_searchable_list = [SalesReport.treatment]
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        return _search_customers(stmt, term, SalesReport.customer)
 
 
 class MergeLogAdmin(ReadOnlyView, model=MergeLog):

@@ -28,6 +28,7 @@ class SalesReport(TimestampMixin, Base):
     treatment: Mapped[str] = mapped_column(Text, default="", server_default="", comment="施術内容")
     customer_request: Mapped[str | None] = mapped_column(Text, comment="お客様のご要望")
     next_proposal: Mapped[str | None] = mapped_column(Text, comment="次回提案")
+    products_sold: Mapped[str | None] = mapped_column(Text, comment="販売商品")
     amount_yen: Mapped[int] = mapped_column(default=0, server_default="0", comment="売上金額(円)")
 
     reservation: Mapped[Reservation] = relationship(lazy="raise")
@@ -100,10 +101,13 @@ class KarteEntry(TimestampMixin, Base):
         ForeignKey("staff_members.id", ondelete="SET NULL"), index=True, comment="担当スタッフ")
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("karte_entries.id", ondelete="SET NULL"), comment="コピー元")
+    #: 要配慮個人情報 (APPI): staff only, and every read of it is written to the audit log.
+    is_health_info: Mapped[bool] = mapped_column(default=False, server_default="0", comment="健康情報")
 
     customer: Mapped[Customer] = relationship(lazy="raise")
     category: Mapped[KarteCategory | None] = relationship(lazy="raise")
     detail: Mapped[KarteDetail | None] = relationship(lazy="raise")
+    staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")
 
 
 class KarteImage(Base):
@@ -125,6 +129,8 @@ class KarteImage(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), comment="登録者")
 
+    customer: Mapped[Customer] = relationship(lazy="raise")
+
 
 class VisitMemo(TimestampMixin, Base):
     """来店メモ per visit date."""
@@ -140,3 +146,8 @@ class VisitMemo(TimestampMixin, Base):
     text: Mapped[str] = mapped_column(Text, comment="メモ")
     staff_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_members.id", ondelete="SET NULL"), comment="担当スタッフ")
+    #: 要配慮個人情報 (APPI): staff only, and every read of it is written to the audit log.
+    is_health_info: Mapped[bool] = mapped_column(default=False, server_default="0", comment="健康情報")
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+    staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")

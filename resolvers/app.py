@@ -22,7 +22,7 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from models.db import Database
-from resolvers import request_guard
+from resolvers import karte_images, request_guard
 from resolvers.runtime.context import Context
 from resolvers.runtime.loaders import Loaders
 from resolvers.runtime.reads import RequestReads
@@ -186,4 +186,5 @@ def routes(db: Database, settings: Settings) -> list[BaseRoute]:
         Route("/graphql", with_cors(BodyLimit(SalonGraphQL(db, settings), settings.graphql_max_body_bytes,
                                               settings.import_max_bytes + 100_000), settings), name="graphql"),
         Mount(ASSETS_URL, app=StaticFiles(directory=HERE / "static" / "graphiql"), name="graphiql-assets"),
+        Route("/karte-images/{id}", karte_images.image_route(db), methods=["GET"], name="karte-image"),
     ]

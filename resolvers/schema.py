@@ -17,6 +17,8 @@ from resolvers.email_change import EmailChangeMutation
 from resolvers import input_errors
 from resolvers.errors import UNEXPECTED_MESSAGE, is_unexpected
 from resolvers.flags import FlagMutation, FlagQuery
+from resolvers.karte import KarteMutation, KarteQuery
+from resolvers.karte_images import KarteImageMutation
 from resolvers.line import LineMutation
 from resolvers.referrals import ReferralMutation
 from resolvers.walk_in import WalkInMutation, WalkInQuery
@@ -38,7 +40,7 @@ __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "schema"]
 
 @strawberry.type(description="照会 (root query)")
 class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQuery, TicketQuery, CalendarQuery,
-            WithdrawalQuery, WalkInQuery):
+            WithdrawalQuery, WalkInQuery, KarteQuery):
     pass
 
 
@@ -47,7 +49,7 @@ class Query(AccountQuery, CustomerQuery, CatalogQuery, FlagQuery, ReservationQue
 )
 class Mutation(AccountMutation, CustomerMutation, EmailChangeMutation, FlagMutation, ReservationMutation,
                CustomerImportMutation, TicketMutation, CalendarMutation, LineMutation, WithdrawalMutation,
-               ReferralMutation, WalkInMutation):
+               ReferralMutation, WalkInMutation, KarteMutation, KarteImageMutation):
     pass
 
 

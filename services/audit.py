@@ -45,6 +45,9 @@ class AuditEntity(LabeledEnum):
     STAFF_SHIFT = ("staff_shift", "出勤")
     API_CLIENT = ("api_client", "サイト連携キー")
     REFERRAL = ("referral", "紹介")
+    KARTE_ENTRY = ("karte_entry", "技術カルテ")
+    VISIT_MEMO = ("visit_memo", "来店メモ")
+    KARTE_IMAGE = ("karte_image", "画像カルテ")
 
 
 class AuditAction(LabeledEnum):
@@ -61,6 +64,8 @@ class AuditAction(LabeledEnum):
     LINK_LINE = ("link_line", "LINE連携")
     UNLINK_LINE = ("unlink_line", "LINE連携の解除")
     WITHDRAW = ("withdraw", "退会")
+    #: 要配慮個人情報 (health information) was shown to someone: who and when, per entry.
+    READ_HEALTH_INFO = ("read_health_info", "健康情報の閲覧")
 
 
 #: Fields whose stored value is an enum member: shown by its Japanese label (「未回答 → 男性」).

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     #: openpyxl reads the shared strings eagerly even in read-only mode: bounded separately.
     import_max_shared_strings_bytes: int = 60_000_000
     import_chunk_rows: int = 1_000
+    #: 画像カルテ: bounds on an uploaded JPEG, checked before it is decoded (a decompression bomb
+    #: declares a huge picture in a small file), and how many one customer keeps.
+    karte_image_max_bytes: int = 8_000_000
+    karte_image_max_pixels: int = 40_000_000
+    karte_image_max_count: int = 3
 
 
     @property

@@ -116,6 +116,9 @@ MESSAGES: dict[str, FieldError] = {
         "customer_id", ErrorCode.REQUIRED, "お客様または非会員名を入力してください。"),
     "ck_reservations_fee_nonneg": FieldError(
         "cancel_fee_yen", ErrorCode.INVALID, "キャンセル料は0円以上で入力してください。"),
+    "uq_sales_reports_reservation_id": FieldError(
+        "reservation_id", ErrorCode.DUPLICATE,
+        "この予約の営業報告はすでに作成されています。作成済みの営業報告を編集してください。"),
     # Two staff saving the column mapping of the same file layout at the same moment.
     "uq_import_column_mappings_signature": FieldError(
         None, ErrorCode.DUPLICATE, "同じ列構成の対応付けが同時に保存されました。もう一度お試しください。"),
@@ -128,7 +131,6 @@ INTERNAL = frozenset({
     "uq_email_changes_token_hash",
     "uq_slot_holds_token_hash",
     "uq_reservation_menus_reservation_id_menu_id",
-    "uq_sales_reports_reservation_id",
     "uq_ticket_uses_purchase_id_reservation_id",
 })
 

@@ -55,6 +55,8 @@ class Action(enum.Enum):
     #: GraphQL fields for the salon's eyes only (caution, blacklist, referrals, a reservation's memo):
     #: null for anyone else.
     READ_STAFF_FIELDS = "see staff-only fields"
+    #: 営業報告, 技術カルテ, 来店メモ (and their health information): the salon's records of a visit.
+    WRITE_KARTE = "write sales reports, karte and visit memos"
 
 
 #: "own" = allowed only for the token's own customer record.
@@ -90,6 +92,7 @@ TABLE: dict[Action, dict[Role, bool | str]] = {
     Action.MANAGE_API_CLIENTS: {A: False, C: False, S: False, M: True},
     Action.WITHDRAW: {A: False, C: OWN, S: False, M: False},
     Action.MANAGE_REFERRALS: {A: False, C: False, S: True, M: True},
+    Action.WRITE_KARTE: {A: False, C: False, S: True, M: True},
 }
 
 #: The GraphQL types a customer token (the LINE reservation site) can reach, and why it may read
@@ -123,6 +126,13 @@ CUSTOMER_READS: dict[str, bool | str] = {
     "TimeSlot": True,
     "SlotStylist": True,  # the list is empty for the customer channel (services.calendar.slots)
     "Withdrawal": False,  # withdrawnCustomers refuses a customer token
+    "SalesReport": False,
+    "KarteEntry": False,
+    "KarteCategory": False,
+    "KarteDetail": False,
+    "KartePhrase": False,
+    "VisitMemo": False,
+    "KarteImage": False,
 }
 
 _REFUSAL = {

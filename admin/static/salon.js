@@ -122,3 +122,25 @@
     $("#modal-delete-text").text(target + "を削除します。よろしいですか？");
   });
 })();
+
+// カルテ: a 参照項目 chosen from its list goes into the text (data-append-to: the textarea's id), to be
+// edited there; the list goes back to blank so that saving does not add the phrase a second time.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    var target = select.getAttribute && select.getAttribute("data-append-to");
+    if (target && select.value && select.value !== "__None") {
+      var area = document.getElementById(target);
+      if (area) {
+        area.value = area.value.replace(/\s+$/, "") + (area.value.trim() ? "\n" : "") + select.value;
+        area.focus();
+      }
+      select.value = "__None";
+    }
+    // The visit-date picker moves at once.
+    if (select.hasAttribute && select.hasAttribute("data-submit-on-change") && select.form) {
+      select.form.submit();
+    }
+  });
+})();

@@ -25,16 +25,23 @@ from models import (
     FreeItem,
     FreeItemChoice,
     InflowRoute,
+    KarteCategory,
+    KarteDetail,
+    KarteEntry,
+    KarteImage,
+    KartePhrase,
     Menu,
     Occupation,
     Referral,
     Reservation,
     ReservationMenu,
+    SalesReport,
     StaffAccount,
     StaffMember,
     TicketExpiryChange,
     TicketMenu,
     TicketPurchase,
+    VisitMemo,
     customer_inflow_routes,
 )
 from models.ticket import ticket_menu_menus, ticket_menu_staff
@@ -80,6 +87,14 @@ EXPIRY_CHANGES_BY_PURCHASE = select(TicketExpiryChange.purchase_id, TicketExpiry
 PURCHASES_BY_CUSTOMER = select(TicketPurchase.customer_id, TicketPurchase).order_by(
     TicketPurchase.expires_on.desc(), TicketPurchase.id.desc())
 MENU_LINES_BY_RESERVATION = select(ReservationMenu.reservation_id, ReservationMenu).order_by(ReservationMenu.id)
+DETAILS_BY_KARTE_CATEGORY = select(KarteDetail.category_id, KarteDetail).order_by(KarteDetail.sort_order,
+                                                                                  KarteDetail.id)
+PHRASES_BY_KARTE_CATEGORY = select(KartePhrase.category_id, KartePhrase).order_by(KartePhrase.sort_order,
+                                                                                  KartePhrase.id)
+IMAGES_BY_CUSTOMER = select(KarteImage.customer_id, KarteImage).order_by(KarteImage.id)
+#: The karte lists of a customer's page, each newest first: (model, its order, newest first).
+SALES_REPORT_ORDER = ("created_at", "id")
+VISIT_ORDER = ("visit_date", "id")
 
 
 class Loaders:
@@ -110,6 +125,14 @@ class Loaders:
     @cached_property
     def menu(self) -> Loader:
         return self._by_id(Menu)
+
+    @cached_property
+    def reservation(self) -> Loader:
+        return self._by_id(Reservation)
+
+    @cached_property
+    def sales_report_by_reservation(self) -> Loader:
+        return self._one_by(SalesReport, "reservation_id")
 
     @cached_property
     def staff_member(self) -> Loader:
@@ -196,6 +219,51 @@ class Loaders:
     @cached_property
     def reservation_page_by_customer(self) -> Loader:
         return self._page_by_customer()
+
+    @cached_property
+    def karte_category(self) -> Loader:
+        return self._by_id(KarteCategory)
+
+    @cached_property
+    def karte_detail(self) -> Loader:
+        return self._by_id(KarteDetail)
+
+    @cached_property
+    def details_by_karte_category(self) -> Loader:
+        return self._many_by(DETAILS_BY_KARTE_CATEGORY)
+
+    @cached_property
+    def phrases_by_karte_category(self) -> Loader:
+        return self._many_by(PHRASES_BY_KARTE_CATEGORY)
+
+    @cached_property
+    def images_by_customer(self) -> Loader:
+        """A customer's images (at most three), without their bytes (deferred on the model)."""
+        return self._many_by(IMAGES_BY_CUSTOMER)
+
+    @cached_property
+    def sales_report_page_by_customer(self) -> Loader:
+        return self._page_of(SalesReport, SALES_REPORT_ORDER)
+
+    @cached_property
+    def sales_report_count_by_customer(self) -> Loader:
+        return self._count_by(SalesReport.customer_id)
+
+    @cached_property
+    def karte_entry_page_by_customer(self) -> Loader:
+        return self._page_of(KarteEntry, VISIT_ORDER)
+
+    @cached_property
+    def karte_entry_count_by_customer(self) -> Loader:
+        return self._count_by(KarteEntry.customer_id)
+
+    @cached_property
+    def visit_memo_page_by_customer(self) -> Loader:
+        return self._page_of(VisitMemo, VISIT_ORDER)
+
+    @cached_property
+    def visit_memo_count_by_customer(self) -> Loader:
+        return self._count_by(VisitMemo.customer_id)
 
     async def _site_refusals(self, keys: Sequence[int]) -> list[Any]:
         async with self._reads.session() as session:
@@ -290,6 +358,27 @@ class Loaders:
 
         return self._loader(batch)
 
+    def _page_of(self, model: type, order: tuple[str, ...]) -> Loader:
+        """``load((customer_id, offset, limit))`` → that page of the customer's rows of ``model``, in
+        ``order`` descending; one query per distinct (offset, limit) for all customers of a list."""
+        keys_of = column_keys(model)
+        make = view(model, keys_of)._make  # type: ignore[attr-defined]
+        customer_at = keys_of.index("customer_id")
+
+        async def batch(keys: Sequence[tuple[int, int, int]]) -> list[list[Any]]:
+            pages: dict[tuple[int, int], list[int]] = defaultdict(list)
+            for customer_id, offset, limit in keys:
+                pages[(offset, limit)].append(customer_id)
+            found: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+            for (offset, limit), ids in pages.items():
+                size, parameters = _padded(ids)
+                parameters.update(low=offset, high=offset + limit)
+                for row in await self._reads.rows(_ranked_rows(model, order, size), parameters):
+                    found[(row[customer_at], offset, limit)].append(make(row))
+            return [found.get(key, []) for key in keys]
+
+        return self._loader(batch)
+
     def _many_by(self, query: Select[Any]) -> Loader:
         """``load(key)`` → the second column of every row whose first column equals key, in query order
         (an entity there comes as a view of its row, resolvers.runtime.rows)."""
@@ -318,6 +407,18 @@ def _ranked_reservations(size: int) -> Select[Any]:
     keys = column_keys(Reservation)
     ranked = (select(*(getattr(Reservation, key) for key in keys), rank.label("rank"))
               .where(_keys_in(Reservation.customer_id, size)).subquery())
+    return (select(*(ranked.c[key] for key in keys))
+            .where(ranked.c.rank > bindparam("low"), ranked.c.rank <= bindparam("high")).order_by(ranked.c.rank))
+
+
+@lru_cache(maxsize=64)
+def _ranked_rows(model: Any, order: tuple[str, ...], size: int) -> Select[Any]:
+    """:func:`_ranked_reservations` for another model with a ``customer_id``: ``order`` descending."""
+    rank = func.row_number().over(partition_by=model.customer_id,
+                                  order_by=[getattr(model, key).desc() for key in order])
+    keys = column_keys(model)
+    ranked = (select(*(getattr(model, key) for key in keys), rank.label("rank"))
+              .where(_keys_in(model.customer_id, size)).subquery())
     return (select(*(ranked.c[key] for key in keys))
             .where(ranked.c.rank > bindparam("low"), ranked.c.rank <= bindparam("high")).order_by(ranked.c.rank))
 

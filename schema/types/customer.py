@@ -29,10 +29,15 @@ from services.normalize import format_phone, format_wareki
 from services.permissions import Action
 
 if TYPE_CHECKING:
+    from schema.types.karte import KarteEntryConnection, KarteImage, SalesReportConnection, VisitMemoConnection
     from schema.types.reservation import ReservationConnection
     from schema.types.ticket import TicketPurchase
 
 TicketPurchaseType = Annotated["TicketPurchase", strawberry.lazy("schema.types.ticket")]
+
+_KARTE = "schema.types.karte"
+_FIRST = Annotated[int | None, strawberry.argument(description="件数 (page size; default 20)")]
+_AFTER = Annotated[str | None, strawberry.argument(description="このカーソルの次から (endCursor)")]
 
 Parent = strawberry.Parent[models.Customer]
 
@@ -82,6 +87,9 @@ COLUMNS = ColumnMap(models.Customer, {
     "is_line_registered": ("line_user_id",),
     "is_phone_only": ("email_is_placeholder",),
     "reservations": (),
+    "sales_reports": (),
+    "karte_entries": (),
+    "visit_memos": (),
 }, "Customer")  # links and derived fields declare their own columns (resolvers.runtime.fields)
 
 
@@ -196,6 +204,37 @@ class Customer:
         return Page(edges=edges, count_total=total, page_info=PageInfo(
             has_next_page=len(rows) > size, has_previous_page=offset > 0,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+
+
+    images: list[Annotated[KarteImage, strawberry.lazy(_KARTE)]] | None = link(
+        Loaders.images_by_customer, visible=Action.READ_STAFF_FIELDS,
+        description="画像カルテ (the customer's images, at most three, oldest first; staff only, null otherwise)")
+
+    @strawberry.field(description="営業報告 (the customer's sales reports, newest first; staff only, null otherwise)")
+    async def sales_reports(self, root: Parent, info: Info, first: _FIRST = None, after: _AFTER = None
+                            ) -> Annotated[SalesReportConnection, strawberry.lazy(_KARTE)] | None:
+        from schema.types.karte import SalesReportConnection as Page
+        from schema.types.karte import customer_page
+
+        return await customer_page(info, root.id, "SalesReport", Page, first, after)
+
+    @strawberry.field(description="技術カルテ (the customer's karte entries, latest visit first; staff only, null "
+                                  "otherwise; reading health information is written to the audit log)")
+    async def karte_entries(self, root: Parent, info: Info, first: _FIRST = None, after: _AFTER = None
+                            ) -> Annotated[KarteEntryConnection, strawberry.lazy(_KARTE)] | None:
+        from schema.types.karte import KarteEntryConnection as Page
+        from schema.types.karte import customer_page
+
+        return await customer_page(info, root.id, "KarteEntry", Page, first, after)
+
+    @strawberry.field(description="来店メモ (the customer's visit memos, latest visit first; staff only, null "
+                                  "otherwise; reading health information is written to the audit log)")
+    async def visit_memos(self, root: Parent, info: Info, first: _FIRST = None, after: _AFTER = None
+                          ) -> Annotated[VisitMemoConnection, strawberry.lazy(_KARTE)] | None:
+        from schema.types.karte import VisitMemoConnection as Page
+        from schema.types.karte import customer_page
+
+        return await customer_page(info, root.id, "VisitMemo", Page, first, after)
 
 
 @strawberry.type(name="CustomerConnection", description="顧客一覧 (a page of customers)")

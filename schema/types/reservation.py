@@ -22,6 +22,7 @@ from services.permissions import Action
 
 Parent = strawberry.Parent[models.Reservation]
 CustomerType = Annotated["Customer", strawberry.lazy("schema.types.customer")]
+SalesReportType = Annotated["SalesReport", strawberry.lazy("schema.types.karte")]
 
 RESERVATION_COLUMNS = {
     "id": "identifier",
@@ -89,6 +90,10 @@ class Reservation:
                             description="合計金額(円) (sum of the menu prices)")
     memo: str | None = derived(lambda r: r.memo, columns=("memo",), visible=Action.READ_STAFF_FIELDS,
                                description="メモ (staff memo; staff only, null otherwise)")
+    sales_report: SalesReportType | None = link(
+        Loaders.sales_report_by_reservation, visible=Action.READ_STAFF_FIELDS,
+        description="営業報告 (the reservation's sales report; null when none is written yet; staff only, "
+                    "null otherwise)")
     cancel_fee_paid_by: ActingStaff | None = link(
         Loaders.staff_account_name, "cancel_fee_paid_by_id", then=_acting, visible=Action.READ_STAFF_FIELDS,
         description="キャンセル料受領者 (who recorded the fee as paid; staff only, null otherwise)")

@@ -110,9 +110,11 @@ class Given:
         staff: StaffMember | None = None,
         days_ago: int = 10,
         status: ReservationStatus = ReservationStatus.VISITED,
+        start_at: datetime | None = None,
     ) -> Reservation:
-        """A reservation (visited by default), with the customer's statistics refreshed."""
-        start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+        """A reservation (visited by default; ``days_ago`` or at ``start_at``), with the customer's
+        statistics refreshed."""
+        start = start_at or datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
         async with self.db.transaction() as session:
             reservation = Reservation(
                 customer_id=customer.id,

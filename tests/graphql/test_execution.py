@@ -25,9 +25,16 @@ from models import (
     Reservation,
     ReservationChannel,
     ReservationStatus,
+    KarteCategory,
+    KarteDetail,
+    KarteEntry,
+    KarteImage,
+    KartePhrase,
+    SalesReport,
     StaffMember,
     TicketMenu,
     TicketPurchase,
+    VisitMemo,
     Withdrawal,
 )
 from models.db import Database
@@ -64,7 +71,7 @@ DAY = """query($from: Date!, $to: Date!, $skip: Boolean!) {
       menus { price menu { id name } } } } } }
 fragment Line on Reservation { id startAt endAt status statusLabel isLateCancel lateCancelLabel cancelFeeYen
   visitedAt memo channel when: startAt hidden: memo @skip(if: $skip)
-  cancelFeePaidBy { id name } cancelFeeWaivedBy { id name } }
+  cancelFeePaidBy { id name } cancelFeeWaivedBy { id name } salesReport { id treatment } }
 fragment Who on Customer { %s }""" % CUSTOMER_FIELDS
 
 CUSTOMERS = "query { customers(first: 20) { totalCount edges { node { %s } } } }" % CUSTOMER_FIELDS
@@ -103,8 +110,23 @@ CUSTOMER_TICKETS = """query { customers(first: 20) { edges { node { id ticketPur
 #: A day's walk-ins (非会員): guests without a customer.
 NON_MEMBERS = """query($d: Date!) { nonMembers(date: $d) { id guestName guestPhone startAt customer { id } } }"""
 
+#: 営業報告: the search's page, each report's reservation, customer and stylist.
+KARTE = """query { salesReports(first: 20) { totalCount edges { node { id treatment amountYen productsSold
+  reservation { id startAt salesReport { id } } customer { id fullName isCaution } staff { id name } } } } }"""
+
+#: The customer's karte lists (entries, memos, reports) and the karte masters.
+KARTE_LISTS = """query { customers(first: 20) { edges { node { id
+  karteEntries(first: 5) { totalCount edges { node { id visitDate text isHealthInfo copiedFromId
+    category { id name } detail { id name } staff { id name } reservation { id startAt } } } }
+  visitMemos(first: 5) { edges { node { id text staff { name } reservation { id } } } }
+  salesReports(first: 5) { edges { node { id treatment } } }
+  images { id width height byteSize caption url } } } }
+  karteCategories { edges { node { id name details { id name } phrases { id text } } } } }"""
+
+
 #: Every document the tests here compare with stock Strawberry.
-DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED, TICKETS, WITHDRAWALS, CUSTOMER_TICKETS, NON_MEMBERS)
+DOCUMENTS = (DAY, CUSTOMERS, FLAGS, CATALOG, NESTED, TICKETS, WITHDRAWALS, CUSTOMER_TICKETS, NON_MEMBERS, KARTE,
+             KARTE_LISTS)
 
 
 def _context(db: Database, actor: Actor) -> Context:
@@ -129,13 +151,34 @@ async def _salon(db: Database) -> tuple[World, list[Any]]:
     taro = await world.customer(last_name="佐藤", first_name="太郎", last_name_kana="サトウ",
                                 first_name_kana="タロウ", birth_date=None)
     twin = await world.customer(email="twin@example.jp", phone=hanako.phone)  # matches hanako's entry
-    await world.book(hanako, hours=72, menus=(0, 1))
+    first = await world.book(hanako, hours=72, menus=(0, 1))
     await world.book(taro, hours=74, stylist=None, menus=(3,))
     await world.book(twin, hours=76, stylist=1)
     for hours, settle in ((2, booking_status.pay_cancellation_fee), (3, booking_status.waive_cancellation_fee)):
         late = await world.book(taro, hours=hours, stylist=None)  # cancelled late: a fee, then settled
         await world.run(booking_status.cancel_by_customer, late.id, world.staff)
         await world.run(settle, late.id, world.manager)
+    async with db.transaction() as session:
+        session.add(SalesReport(reservation_id=first.id, customer_id=hanako.id, treatment="カット",
+                                products_sold="シャンプー", amount_yen=6600,
+                                staff_member_id=first.staff_member_id))
+        category = KarteCategory(name="カラー")
+        session.add(category)
+        await session.flush()
+        detail = KarteDetail(category_id=category.id, name="薬剤")
+        session.add_all([detail, KartePhrase(category_id=category.id, text="根元から")])
+        await session.flush()
+        entry = KarteEntry(customer_id=hanako.id, visit_date=first.start_at.date(), text="6%",
+                           category_id=category.id, detail_id=detail.id, reservation_id=first.id,
+                           staff_member_id=first.staff_member_id)
+        session.add(entry)
+        await session.flush()
+        session.add_all([KarteEntry(customer_id=hanako.id, visit_date=first.start_at.date(), text="アレルギー",
+                                    is_health_info=True, copied_from_id=entry.id),
+                         VisitMemo(customer_id=hanako.id, visit_date=first.start_at.date(), text="旅行",
+                                   reservation_id=first.id, staff_member_id=first.staff_member_id),
+                         KarteImage(customer_id=hanako.id, data=b"\xff\xd8\xff", width=1, height=1,
+                                    byte_size=3, caption="施術前")])
     await world.flag(hanako, Caution, "大声で話す")
     await world.flag(hanako, BlacklistEntry, "無断キャンセル3回")  # after booking: a listed customer can't book
     async with db.transaction() as session:
@@ -172,7 +215,8 @@ def _day_variables() -> dict:
 
 
 @pytest.mark.parametrize("query", DOCUMENTS, ids=["day list", "customer page", "flags", "catalog", "nested page",
-                                                  "tickets", "withdrawals", "customer tickets", "walk-ins"])
+                                                  "tickets", "withdrawals", "customer tickets", "walk-ins",
+                                                  "sales reports", "karte lists"])
 async def test_staff_answers_equal_the_reference(db: Database, query: str) -> None:
     world, _ = await _salon(db)
     variables = _day_variables() if query is DAY else {"d": later(78).astimezone(SALON_TZ).date().isoformat()} \
