@@ -214,3 +214,31 @@ async def test_0009_renames_the_own_entry_flag_and_keeps_it_both_ways(empty_engi
     async with empty_engine.connect() as conn:
         rows = (await conn.execute(text("SELECT id, is_blacklisted FROM customers ORDER BY id"))).all()
         assert [(i, bool(flag)) for i, flag in rows] == [(1, False), (2, True)]
+
+
+# --------------------------------------------------------------------------- rows that refer to a recreated table
+
+async def test_an_upgrade_that_recreates_a_table_keeps_the_rows_referring_to_it(empty_engine: AsyncEngine) -> None:
+    """0015 recreates ``reservations`` on SQLite (batch mode); with foreign keys enforced, dropping the
+    old table would cascade to its menus, reports and ticket uses. The upgrade keeps every one."""
+    await upgrade(empty_engine, "0014")
+    async with empty_engine.begin() as conn:
+        await conn.execute(sa.insert(_CUSTOMERS_0007), [_customer_0007(1)])
+        await conn.execute(sa.insert(models.Menu.__table__).values(id=1, name="カット", price=5500,
+                                                                   duration_minutes=60))
+        await conn.execute(sa.insert(models.Reservation.__table__).values(
+            id=1, customer_id=1, start_at=_AT, end_at=_AT + timedelta(hours=1),
+            channel=models.ReservationChannel.ADMIN, status=models.ReservationStatus.VISITED, visited_at=_AT))
+        await conn.execute(sa.insert(models.ReservationMenu.__table__).values(reservation_id=1, menu_id=1, price=5500))
+        await conn.execute(sa.insert(models.SalesReport.__table__).values(reservation_id=1, customer_id=1,
+                                                                          treatment="カット"))
+
+    await upgrade(empty_engine)
+
+    async with empty_engine.connect() as conn:
+        counts = [(await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar_one()
+                  for table in (models.Reservation.__table__, models.ReservationMenu.__table__,
+                                models.SalesReport.__table__)]
+        assert counts == [1, 1, 1]
+        if empty_engine.dialect.name == "sqlite":
+            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar_one() == 1
