@@ -84,6 +84,11 @@ async def customer_page_context(session_maker: Any, request: Request, customer: 
             "action": audit.label_of(audit.AuditAction, c.action), "actor": c.actor or "—",
             "fields": "、".join(FIELD_LABELS.get(key, key) for key in c.changes) or "—",
         } for c in page.changes],
+        "karte": {
+            "entries": page.karte.entries, "memos": page.karte.memos, "images": page.karte.images,
+            "last_entry": format_date(page.karte.last_entry_on) if page.karte.last_entry_on else "",
+            "last_memo": format_date(page.karte.last_memo_on) if page.karte.last_memo_on else "",
+        },
         "back": request.session.get(LIST_URL_KEY) or str(request.url_for("admin:list", identity="customer")),
     }
 

@@ -1,7 +1,8 @@
 """The customer's page (顧客カルテ): what the front desk reads about one customer, top to bottom.
 
 Upcoming reservations, the history (newest first, the latest ``HISTORY_SHOWN``), the figures that are
-not stored on the customer (late cancels), the tickets held and the latest changes of the profile,
+not stored on the customer (late cancels), how much karte there is, the tickets held and the latest
+changes of the profile,
 read in a fixed handful of statements whatever the customer's history (a regular with hundreds of
 visits costs what a new customer does). The stored figures (visits, cancels, first / last visit,
 average interval, last menu) are the customer's own columns, written by services.customer_stats.
@@ -11,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     AuditLog,
+    KarteEntry,
+    KarteImage,
     Menu,
     Reservation,
     ReservationMenu,
@@ -26,6 +30,7 @@ from models import (
     StaffMember,
     TicketMenu,
     TicketPurchase,
+    VisitMemo,
 )
 from models.base import utcnow
 from services.audit import AuditEntity
@@ -73,6 +78,17 @@ class ChangeLine:
 
 
 @dataclass(frozen=True)
+class KarteSummary:
+    """How much karte the customer has, and the last visit each kind was written for."""
+
+    entries: int
+    last_entry_on: date | None
+    memos: int
+    last_memo_on: date | None
+    images: int
+
+
+@dataclass(frozen=True)
 class CustomerPage:
     upcoming: list[ReservationLine]
     history: list[ReservationLine]
@@ -80,6 +96,7 @@ class CustomerPage:
     late_cancel_count: int
     tickets: list[TicketLine]
     changes: list[ChangeLine]
+    karte: KarteSummary
 
 
 def start_of_today(now: datetime | None = None) -> datetime:
@@ -103,6 +120,7 @@ async def customer_page(session: AsyncSession, customer_id: int, *, now: datetim
         upcoming=upcoming, history=history, history_total=counted[0], late_cancel_count=int(counted[1]),
         tickets=await _tickets(session, customer_id, in_japan(now or utcnow()).date()),
         changes=await _changes(session, customer_id),
+        karte=await _karte(session, customer_id),
     )
 
 
@@ -148,6 +166,20 @@ async def _tickets(session: AsyncSession, customer_id: int, today: date) -> list
     )).all()
     return [TicketLine(id=r[0], name=r[1], purchased_on=r[2], expires_on=r[3], used=r[4], total=r[5],
                        expired=r[3] < today) for r in rows]
+
+
+async def _karte(session: AsyncSession, customer_id: int) -> KarteSummary:
+    """Counts and latest days only: the entries themselves (some may be health information, whose
+    every read is logged) are read on the karte's own pages."""
+    def count(model: Any) -> Any:
+        return select(func.count()).where(model.customer_id == customer_id).scalar_subquery()
+
+    def latest(model: Any) -> Any:
+        return select(func.max(model.visit_date)).where(model.customer_id == customer_id).scalar_subquery()
+
+    row = (await session.execute(select(count(KarteEntry), latest(KarteEntry), count(VisitMemo), latest(VisitMemo),
+                                        count(KarteImage)))).one()
+    return KarteSummary(entries=row[0], last_entry_on=row[1], memos=row[2], last_memo_on=row[3], images=row[4])
 
 
 async def _changes(session: AsyncSession, customer_id: int) -> list[ChangeLine]:

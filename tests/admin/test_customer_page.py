@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import event
 
+from models import AuditLog, KarteEntry, VisitMemo
+
 from services import booking, flags
 from tests.admin.test_customers import FORM, HANAKO
-from tests.factories import SYSTEM, add_customer, add_menu, add_reservation, add_staff_member
+from tests.factories import SYSTEM, add_customer, add_menu, add_reservation, add_staff_member, count_rows
 
 SOON = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
 
@@ -41,8 +43,8 @@ async def test_the_page_reads_top_to_bottom(manager, db):
     assert "❗ 要注意人物: ジアミンアレルギー" in " ".join(header.split())
     assert f'/admin/reservation/create?customer_id={customer.id}' in page
     assert f'/admin/customer/edit/{customer.id}' in page
-    sections = ("customer-header", 'id="upcoming"', 'id="history"', 'id="figures"', 'id="tickets"',
-                'id="profile"', 'id="changes"')
+    sections = ("customer-header", 'id="upcoming"', 'id="history"', 'id="figures"', 'id="karte"',
+                'id="tickets"', 'id="profile"', 'id="changes"')
     positions = [page.index(section) for section in sections]
     assert positions == sorted(positions)
     upcoming_part = text.split("今後のご予約")[1].split("来店・予約の履歴")[0]
@@ -125,3 +127,21 @@ async def test_lists_and_reservations_open_the_customer_page(manager, db):
     for url in ("/admin/caution/list", "/admin/reservation/list?date=__all",
                 f"/admin/reservation/details/{upcoming.id}"):
         assert link in (await manager.get(url)).text, url
+
+
+async def test_the_karte_section_counts_and_opens_the_customers_karte(manager, db):
+    """Counts and the last visit written, never the entries themselves (health information is read,
+    and its reading logged, on the karte's own pages); the lists and forms open on this customer."""
+    customer = await add_customer(db, **HANAKO)
+    async with db.transaction() as session:
+        session.add_all([KarteEntry(customer_id=customer.id, visit_date=date(2026, 11, 3), text="カラー 6レベル"),
+                         KarteEntry(customer_id=customer.id, visit_date=date(2026, 12, 1), text="アレルギー疑い",
+                                    is_health_info=True),
+                         VisitMemo(customer_id=customer.id, visit_date=date(2026, 12, 1), text="お子様連れ")])
+    page = (await manager.get(f"/admin/customer/details/{customer.id}")).text
+    karte = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="karte"')[1].split('id="tickets"')[0]).split())
+    assert "技術カルテ 2件・最終 2026/12/01" in karte and "来店メモ 1件・最終 2026/12/01" in karte
+    assert "画像カルテ 0 / 3枚" in karte and "アレルギー疑い" not in page
+    for identity in ("karte-entry", "visit-memo", "karte-image"):
+        assert f"/admin/{identity}/list?customer_id={customer.id}" in page
+    assert await count_rows(db, AuditLog, AuditLog.action == "read_health_info") == 0
