@@ -103,7 +103,27 @@ def customer_picker(view: Any, **kwargs: Any) -> AjaxSelectField:
                    **NO_BROWSER_CHECK}, **kwargs)
 
 
-class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
+class CustomerRowsMixin:
+    """For views of rows that belong to a customer (``model.customer``): the forms' お客様 picker
+    (search as you type, with ❗ / ⛔) and the list's search by the customer, as the customer list
+    searches."""
+
+    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[misc]
+        self._form_ajax_refs["customer"] = CustomerLoader(  # type: ignore[attr-defined]
+            "customer", Customer, self, fields=("customer_no",), limit=20)
+
+    def search_placeholder(self) -> str:
+        return "お客様の氏名・フリガナ・お客様番号・電話番号"
+
+    def search_query(self, stmt: Select, term: str) -> Select:
+        clause = free_text_clause(term)
+        return stmt if clause is None else stmt.join(self.model.customer).where(clause)  # type: ignore[attr-defined]
+
+
+class _FlagAdmin(CautionMarkMixin, CustomerRowsMixin, JapaneseModelView):
     """Create (customer + memo), edit (memo), delete (the entry only) through services.flags."""
 
     kind: ClassVar[flag_service.FlagKind]
@@ -115,21 +135,8 @@ class _FlagAdmin(CautionMarkMixin, JapaneseModelView):
     column_sortable_list = ["created_at", "updated_at"]
     column_default_sort = [("updated_at", True)]
     column_searchable_list = ["memo"]
-    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
     form_create_rules = ["customer", "memo"]
     form_edit_rules = ["memo"]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._form_ajax_refs["customer"] = CustomerLoader("customer", Customer, self, fields=("customer_no",),
-                                                          limit=20)
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        clause = free_text_clause(term)
-        return stmt if clause is None else stmt.join(self.model.customer).where(clause)
 
     async def _allowed(self, request: Request) -> bool:
         # Through the table, so that the 403 page says why (「店長・管理者のみが行える操作です。」).

@@ -27,7 +27,7 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from admin.base import JapaneseModelView
 from admin.display import format_day, wrapping
 from admin.errors import AdminError
-from admin.flag_views import CustomerLoader, customer_picker
+from admin.flag_views import CustomerRowsMixin, customer_picker
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.forms import BLANK_CHOICE, JapaneseForm, choices_of
 from admin.mutation import mutate
@@ -38,7 +38,6 @@ from services import karte as karte_service
 from services import visit_memos
 from services.actor import Actor
 from services.audit import AuditEntity
-from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode, FieldError
 from services.ids import parse_id
 from services.permissions import Action
@@ -78,7 +77,7 @@ def _parse_day(value: Any) -> date | None:
         return None
 
 
-class _VisitRowsAdmin(CautionMarkMixin, JapaneseModelView):
+class _VisitRowsAdmin(CautionMarkMixin, CustomerRowsMixin, JapaneseModelView):
     """What the karte and memo views share: one customer's rows by visit date, health reads audited,
     writes through the services."""
 
@@ -88,22 +87,9 @@ class _VisitRowsAdmin(CautionMarkMixin, JapaneseModelView):
     column_default_sort = [("visit_date", True), ("id", True)]
     column_sortable_list = ["visit_date"]
     column_searchable_list = ["text"]
-    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
     create_action = Action.WRITE_KARTE
     edit_action = Action.WRITE_KARTE
     delete_action = Action.WRITE_KARTE
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._form_ajax_refs["customer"] = CustomerLoader("customer", Customer, self, fields=("customer_no",),
-                                                          limit=20)
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        clause = free_text_clause(term)
-        return stmt if clause is None else stmt.join(self.model.customer).where(clause)
 
     def list_query(self, request: Request) -> Select:
         """``?customer_id=``: that customer's rows; ``?visit_date=``: of that visit."""

@@ -28,7 +28,6 @@ from models import (
 )
 from services.booking import prepayment_off_allowed
 from services.calendar import WEEKDAYS
-from services.permissions import Action
 from services.store import get_store_settings
 
 MASTER = "マスタ"

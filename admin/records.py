@@ -15,7 +15,6 @@ from starlette.requests import Request
 
 from admin.base import ReadOnlyView
 from admin.display import datetime_cell, memo_cell
-from admin.flags import CautionMarkMixin, customer_cell
 from models import (
     Customer,
     MergeLog,

@@ -20,16 +20,15 @@ from wtforms import SelectField, StringField
 from admin.base import JapaneseModelView, path_id
 from admin.display import format_date, format_datetime, format_yen
 from admin.errors import AdminError
-from admin.flag_views import PRESELECTED, CustomerLoader, customer_picker, preselect_customer
+from admin.flag_views import PRESELECTED, CustomerRowsMixin, customer_picker, preselect_customer
 from admin.flags import CautionMarkMixin, customer_cell, list_customer_cell
 from admin.forms import BLANK_CHOICE, JapaneseForm
 from admin.mutation import message_page, mutate
 from admin.notices import notify
 from admin.widgets import NO_BROWSER_CHECK, RequiredMark
-from models import Customer, TicketExpiryChange, TicketMenu, TicketPurchase
+from models import TicketExpiryChange, TicketMenu, TicketPurchase
 from services import tickets as ticket_service
 from services.actor import Actor
-from services.customer_search import free_text_clause
 from services.errors import DomainError, ErrorCode, NotFound
 from services.ids import parse_id
 from services.permissions import Action
@@ -95,7 +94,7 @@ class TicketStateFilter:
         return query.where(ticket_service.state_clause(state, today))
 
 
-class TicketPurchaseAdmin(CautionMarkMixin, JapaneseModelView, model=TicketPurchase):
+class TicketPurchaseAdmin(CautionMarkMixin, CustomerRowsMixin, JapaneseModelView, model=TicketPurchase):
     name = "回数券"
     name_plural = "回数券"
     category = "顧客管理"
@@ -123,20 +122,7 @@ class TicketPurchaseAdmin(CautionMarkMixin, JapaneseModelView, model=TicketPurch
     column_default_sort = [("expires_on", False)]
     column_searchable_list = [TicketPurchase.purchased_on]
     column_filters = [TicketStateFilter()]
-    form_ajax_refs = {"customer": {"fields": ("customer_no",), "limit": 20}}
     form_create_rules = ["customer", "ticket_menu_id", "purchased_on"]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._form_ajax_refs["customer"] = CustomerLoader("customer", Customer, self, fields=("customer_no",),
-                                                          limit=20)
-
-    def search_placeholder(self) -> str:
-        return "お客様の氏名・フリガナ・お客様番号・電話番号"
-
-    def search_query(self, stmt: Select, term: str) -> Select:
-        clause = free_text_clause(term)
-        return stmt if clause is None else stmt.join(TicketPurchase.customer).where(clause)
 
     def list_query(self, request: Request) -> Select:
         return select(TicketPurchase).options(selectinload(TicketPurchase.customer),

@@ -8,7 +8,6 @@ Screenshots: test-artifacts/screenshots/withdrawal-<width>-NN-*.png (look at the
 
 from __future__ import annotations
 
-import re
 
 from playwright.sync_api import expect
 

@@ -5,7 +5,7 @@ The salon of test_booking_calendar: 10:00–19:00, closed Tuesdays, 30-minute sl
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
