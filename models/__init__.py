@@ -50,11 +50,11 @@ from models.staff import (
     StaffRole,
     TokenKind,
 )
-from models.store import Menu, StoreSetting
+from models.store import AssignRule, Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
 __all__ = [
-    "ActorKind", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
+    "ActorKind", "AssignRule", "AdminSession", "ApiToken", "AuditLog", "Base", "BlacklistEntry", "BlacklistMatchClearance",
     "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift", "StaffShiftException",
     "CancelKind", "Caution", "Customer",
     "CustomerAttribute", "CustomerFreeItemValue", "CustomerImport", "EmailChange", "FirstVisitMotive", "FreeItem", "FreeItemChoice",
