@@ -51,11 +51,11 @@ from models.staff import (
     StaffRole,
     TokenKind,
 )
-from models.store import Menu, StoreSetting
+from models.store import AssignRule, Menu, StoreSetting
 from models.ticket import TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
 
 __all__ = [
-    "ActorKind", "AdminSession", "ApiClient", "ApiToken", "AuditLog", "Base", "BlacklistEntry",
+    "ActorKind", "AdminSession", "ApiClient", "ApiToken", "AssignRule", "AuditLog", "Base", "BlacklistEntry",
     "BlacklistMatchClearance", "BusinessHours", "CalendarDayKind", "CalendarException", "SlotHold", "StaffShift",
     "StaffShiftException",
     "CancelKind", "Caution", "Customer",

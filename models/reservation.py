@@ -97,6 +97,8 @@ class Reservation(TimestampMixin, Base):
     #: of the request it came with: a retry returns this reservation, another request is refused.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, comment="冪等キー")
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64), comment="冪等キーの要求内容")
+    #: 指名なし: the customer chose no stylist and the store's rule picked ``staff_member_id``.
+    auto_assigned: Mapped[bool] = mapped_column(server_default="0", comment="指名なし（自動割当）")
 
     customer: Mapped[Customer | None] = relationship(lazy="raise")
     staff_member: Mapped[StaffMember | None] = relationship(lazy="raise")

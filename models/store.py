@@ -6,6 +6,14 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
+from models.types import LabeledEnum, enum_column
+
+
+class AssignRule(LabeledEnum):
+    """How 指名なし picks a stylist on the customer channel."""
+
+    FEWEST = ("FEWEST", "その日の予約が少ないスタッフ")
+    ORDER = ("ORDER", "スタッフの表示順")
 
 
 class Menu(TimestampMixin, Base):
@@ -64,3 +72,6 @@ class StoreSetting(TimestampMixin, Base):
                                                         comment="予約受付の締切(開始の何分前まで)")
     hold_minutes: Mapped[int] = mapped_column(default=10, server_default="10",
                                               comment="仮押さえの時間(分)")
+    assign_rule: Mapped[AssignRule] = enum_column(AssignRule, default=AssignRule.FEWEST,
+                                                  server_default=AssignRule.FEWEST.value,
+                                                  comment="指名なしの担当の決め方")

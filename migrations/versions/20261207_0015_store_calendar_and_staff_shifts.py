@@ -95,6 +95,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('idempotency_key', sa.String(length=64), nullable=True, comment='冪等キー'))
         batch_op.add_column(sa.Column('idempotency_fingerprint', sa.String(length=64), nullable=True, comment='冪等キーの要求内容'))
         batch_op.create_unique_constraint(batch_op.f('uq_reservations_idempotency_key'), ['idempotency_key'])
+        batch_op.add_column(sa.Column('auto_assigned', sa.Boolean(), server_default='0', nullable=False, comment='指名なし（自動割当）'))
 
     with op.batch_alter_table('store_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('slot_minutes', sa.Integer(), server_default='30', nullable=False, comment='予約枠の間隔(分)'))
@@ -105,11 +106,13 @@ def upgrade() -> None:
         batch_op.create_check_constraint('notice_range', 'booking_notice_minutes BETWEEN 0 AND 20160')
         batch_op.add_column(sa.Column('hold_minutes', sa.Integer(), server_default='10', nullable=False, comment='仮押さえの時間(分)'))
         batch_op.create_check_constraint('hold_range', 'hold_minutes BETWEEN 1 AND 60')
+        batch_op.add_column(sa.Column('assign_rule', sa.Enum('FEWEST', 'ORDER', name='assignrule', native_enum=False, length=32), server_default='FEWEST', nullable=False, comment='指名なしの担当の決め方'))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('store_settings', schema=None) as batch_op:
+        batch_op.drop_column('assign_rule')
         batch_op.drop_constraint('hold_range', type_='check')
         batch_op.drop_column('hold_minutes')
         batch_op.drop_constraint('notice_range', type_='check')
@@ -120,6 +123,7 @@ def downgrade() -> None:
         batch_op.drop_column('slot_minutes')
 
     with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_column('auto_assigned')
         batch_op.drop_constraint(batch_op.f('uq_reservations_idempotency_key'), type_='unique')
         batch_op.drop_column('idempotency_fingerprint')
         batch_op.drop_column('idempotency_key')

@@ -15,6 +15,7 @@ from services import audit
 from services.actor import Actor
 from services.audit import AuditAction, AuditEntity
 from services.booking import holds, rules
+from services.booking.assign import assign
 from services.booking.calendar_rules import Verdict, calendar_check, past_problems
 from services.booking.locks import lock_booking, locked_reservation
 from services.booking.transitions import check_active, japan_time
@@ -108,7 +109,8 @@ def initial_status(channel: ReservationChannel, tentative: bool, use_prepayment:
 def snapshot(reservation: Reservation, menu_ids: list[int]) -> dict[str, Any]:
     return {"customer_id": reservation.customer_id, "staff_member_id": reservation.staff_member_id,
             "start_at": reservation.start_at, "end_at": reservation.end_at, "status": reservation.status,
-            "channel": reservation.channel, "menu_ids": menu_ids}
+            "channel": reservation.channel, "menu_ids": menu_ids,
+            **({"auto_assigned": True} if reservation.auto_assigned else {})}
 
 
 async def create_reservation(session: AsyncSession, request: BookingRequest, actor: Actor, *,
@@ -154,14 +156,18 @@ async def create_reservation(session: AsyncSession, request: BookingRequest, act
     start_at, end_at = period
     settings = await get_store_settings(session)
     channel = _channel(request.channel, actor)
+    chosen = None
+    if staff_id is None and not actor.is_staff:  # 指名なし: the store's rule picks who
+        chosen = await assign(session, period, verdict.working, settings.assign_rule, actor, now, own_hold)
     reservation = Reservation(
-        customer_id=request.customer_id, staff_member_id=request.staff_member_id, start_at=start_at,
+        customer_id=request.customer_id, staff_member_id=chosen or request.staff_member_id, start_at=start_at,
         end_at=end_at, channel=channel, memo=memo, created_by_id=actor.account_id,
         status=(ReservationStatus.VISITED if request.visited
                 else initial_status(channel, request.tentative, settings.use_prepayment)),
         visited_at=start_at if request.visited else None,
         items=[ReservationMenu(menu_id=m.id, price=m.price) for m in menus],
         idempotency_key=request.idempotency_key, idempotency_fingerprint=key_digest,
+        auto_assigned=chosen is not None,
     )
     session.add(reservation)
     async with refusing_violations():

@@ -2,8 +2,12 @@
 
 - :mod:`.hours`: one range of days read in a few statements (:func:`load_calendar`) and asked
   per day: when the store is open, when a stylist works
-- :mod:`.rules`: what a booking's time breaks (closed day, outside hours, notice, horizon, a
-  stylist's day off), refused on the customer channel and a warning for staff
+- :mod:`.shifts`: the weekly pattern and one week's shifts as the admin's grid writes them
+- :mod:`.slots`: the free slots (availableSlots)
+- :mod:`.settings`: the calendar's store settings as a manager writes them through GraphQL
+
+What a booking's time breaks (closed day, outside hours, notice, horizon, a stylist's day off) is
+the booking service's: ``services.booking.calendar_rules``.
 """
 
 from services.calendar.hours import (

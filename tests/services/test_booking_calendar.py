@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from models import BusinessHours, CalendarDayKind, CalendarException, Reservation, ReservationStatus, StaffShift
-from models import BlacklistEntry, Customer, StaffShiftException
+from models import AssignRule, AuditLog, BlacklistEntry, Customer, StaffShiftException, StoreSetting
 from services.actor import Actor
 from services.booking import BookingRequest, Reschedule, create_reservation, reschedule_reservation
 from services.errors import DomainError, ErrorCode
@@ -126,7 +127,7 @@ async def test_without_a_stylist_someone_on_shift_must_be_free(salon):
     err = await refused(salon, second, jst(MONDAY, 16), Actor.customer(second.id), stylist=None)
     assert err.code == ErrorCode.SLOT_FULL
     r, _ = await book(salon, second, jst(MONDAY, 11), Actor.customer(second.id), stylist=None)
-    assert r.staff_member_id is None
+    assert (r.staff_member_id, r.auto_assigned) == (salon.stylists[0].id, True)  # 鈴木 has a booking that day
 
 
 async def test_a_dated_day_off_wins_over_the_pattern(salon, db):
@@ -175,3 +176,21 @@ async def test_rescheduling_follows_the_same_rules(salon):
     with pytest.raises(DomainError) as caught:
         await move(NOW - timedelta(days=1), salon.staff)
     assert caught.value.code == ErrorCode.IN_PAST
+
+
+async def test_no_nomination_picks_a_stylist_by_the_store_rule_and_records_it(salon, db):
+    """Wednesday 11:00: 佐藤 and 鈴木 both work. 鈴木 already has a booking that day, so 'fewest' picks
+    佐藤; by display order (佐藤 first) as well; once 佐藤 is taken the next is 鈴木."""
+    first, second, third = await salon.customer(), await salon.customer(), await salon.customer()
+    await book(salon, first, jst(date(2027, 1, 6), 15), salon.staff, stylist=1)
+    r, _ = await book(salon, second, jst(date(2027, 1, 6), 11), Actor.customer(second.id), stylist=None)
+    assert (r.staff_member_id, r.auto_assigned) == (salon.stylists[0].id, True)
+    async with db.sessionmaker() as s:
+        log = await s.scalar(select(AuditLog).where(AuditLog.entity_id == r.id, AuditLog.entity == "reservation"))
+    assert log.changes["auto_assigned"] is True
+    async with db.transaction() as s:
+        (await s.get(StoreSetting, 1)).assign_rule = AssignRule.ORDER
+    r2, _ = await book(salon, third, jst(date(2027, 1, 6), 11), Actor.customer(third.id), stylist=None)
+    assert r2.staff_member_id == salon.stylists[1].id  # 佐藤 is taken at 11:00
+    staff_booked, _ = await book(salon, first, jst(date(2027, 1, 6), 13), salon.staff, stylist=None)
+    assert (staff_booked.staff_member_id, staff_booked.auto_assigned) == (None, False)
