@@ -65,8 +65,14 @@ def _figures(customer: Customer, page: CustomerPage) -> list[Figure]:
     ]
 
 
+def _karte_rows(lines: list[Any]) -> list[dict[str, Any]]:
+    return [{"id": line.id, "day": format_date(line.visit_date), "heading": line.heading, "text": line.text,
+             "staff": line.staff or "", "health": line.is_health_info} for line in lines]
+
+
 async def customer_page_context(session_maker: Any, request: Request, customer: Customer) -> dict[str, Any]:
-    """Everything the page shows beyond the customer's own row."""
+    """Everything the page shows beyond the customer's own row (``page.karte`` lists the health
+    information it shows, for the view to record those reads)."""
     async with session_maker() as session:
         page = await customer_page(session, customer.id)
     return {
@@ -88,6 +94,10 @@ async def customer_page_context(session_maker: Any, request: Request, customer: 
             "entries": page.karte.entries, "memos": page.karte.memos, "images": page.karte.images,
             "last_entry": format_date(page.karte.last_entry_on) if page.karte.last_entry_on else "",
             "last_memo": format_date(page.karte.last_memo_on) if page.karte.last_memo_on else "",
+            "latest_entries": _karte_rows(page.karte.latest_entries),
+            "latest_memos": _karte_rows(page.karte.latest_memos),
+            "image_ids": page.karte.image_ids,
+            "shown": page.karte,
         },
         "back": request.session.get(LIST_URL_KEY) or str(request.url_for("admin:list", identity="customer")),
     }

@@ -46,6 +46,8 @@ from models import (
 )
 from services import customers as customer_service
 from services import flags
+from services import karte as karte_service
+from services.audit import AuditEntity
 from services.actor import Actor
 from services.customer_fields import FIELDS, REQUIRED_BY_MODE, SETTABLE, CustomerField, Kind, Mode
 from services.customer_search import free_text_clause, order_columns
@@ -310,7 +312,16 @@ class CustomerAdmin(LineLinkMixin, ReferralsMixin, JapaneseModelView, model=Cust
     async def details_context(self, request: Request) -> dict[str, Any]:
         """The page's reservations, figures, tickets and changes (admin/customer_page.py)."""
         _, customer = request.state.details_customer
-        return {"page": await customer_page_context(self.session_maker, request, customer)}
+        page = await customer_page_context(self.session_maker, request, customer)
+        shown = page["karte"]["shown"]
+        if any(line.is_health_info for line in (*shown.latest_entries, *shown.latest_memos)):
+            async def perform(session: AsyncSession, actor: Actor) -> None:  # 要配慮個人情報: who read it, when
+                await karte_service.record_health_reads(session, actor, AuditEntity.KARTE_ENTRY,
+                                                        shown.latest_entries)
+                await karte_service.record_health_reads(session, actor, AuditEntity.VISIT_MEMO, shown.latest_memos)
+
+            await mutate(self, request, perform)
+        return {"page": page}
 
     # ------------------------------------------------------------------ the customer's page
 

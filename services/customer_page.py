@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     AuditLog,
+    KarteCategory,
+    KarteDetail,
     KarteEntry,
     KarteImage,
     Menu,
@@ -78,14 +80,32 @@ class ChangeLine:
 
 
 @dataclass(frozen=True)
+class KarteLine:
+    """A karte entry or visit memo as the page shows it. ``is_health_info``: 要配慮個人情報, whose every
+    read the caller records (services.karte.record_health_reads reads ``id`` and ``customer_id``)."""
+
+    id: int
+    customer_id: int
+    visit_date: date
+    heading: str
+    text: str
+    staff: str | None
+    is_health_info: bool
+
+
+@dataclass(frozen=True)
 class KarteSummary:
-    """How much karte the customer has, and the last visit each kind was written for."""
+    """How much karte the customer has, the last visit each kind was written for, and the latest
+    entries, memos and images themselves."""
 
     entries: int
     last_entry_on: date | None
     memos: int
     last_memo_on: date | None
     images: int
+    latest_entries: list[KarteLine]
+    latest_memos: list[KarteLine]
+    image_ids: list[int]
 
 
 @dataclass(frozen=True)
@@ -168,9 +188,13 @@ async def _tickets(session: AsyncSession, customer_id: int, today: date) -> list
                        expired=r[3] < today) for r in rows]
 
 
+LATEST_ENTRIES = 5
+LATEST_MEMOS = 3
+
+
 async def _karte(session: AsyncSession, customer_id: int) -> KarteSummary:
-    """Counts and latest days only: the entries themselves (some may be health information, whose
-    every read is logged) are read on the karte's own pages."""
+    """Counts, latest days, the latest entries and memos (health information among them is marked:
+    the caller records its reading) and the images' ids."""
     def count(model: Any) -> Any:
         return select(func.count()).where(model.customer_id == customer_id).scalar_subquery()
 
@@ -179,7 +203,29 @@ async def _karte(session: AsyncSession, customer_id: int) -> KarteSummary:
 
     row = (await session.execute(select(count(KarteEntry), latest(KarteEntry), count(VisitMemo), latest(VisitMemo),
                                         count(KarteImage)))).one()
-    return KarteSummary(entries=row[0], last_entry_on=row[1], memos=row[2], last_memo_on=row[3], images=row[4])
+    entries = (await session.execute(
+        select(KarteEntry.id, KarteEntry.visit_date, KarteCategory.name, KarteDetail.name, KarteEntry.text,
+               StaffMember.name, KarteEntry.is_health_info)
+        .outerjoin(KarteCategory, KarteCategory.id == KarteEntry.category_id)
+        .outerjoin(KarteDetail, KarteDetail.id == KarteEntry.detail_id)
+        .outerjoin(StaffMember, StaffMember.id == KarteEntry.staff_member_id)
+        .where(KarteEntry.customer_id == customer_id)
+        .order_by(KarteEntry.visit_date.desc(), KarteEntry.id.desc()).limit(LATEST_ENTRIES))).all()
+    memos = (await session.execute(
+        select(VisitMemo.id, VisitMemo.visit_date, VisitMemo.text, StaffMember.name, VisitMemo.is_health_info)
+        .outerjoin(StaffMember, StaffMember.id == VisitMemo.staff_member_id)
+        .where(VisitMemo.customer_id == customer_id)
+        .order_by(VisitMemo.visit_date.desc(), VisitMemo.id.desc()).limit(LATEST_MEMOS))).all()
+    images = (await session.scalars(select(KarteImage.id).where(KarteImage.customer_id == customer_id)
+                                    .order_by(KarteImage.uploaded_at.desc(), KarteImage.id.desc()))).all()
+    return KarteSummary(
+        entries=row[0], last_entry_on=row[1], memos=row[2], last_memo_on=row[3], images=row[4],
+        latest_entries=[KarteLine(id=e[0], customer_id=customer_id, visit_date=e[1],
+                                  heading=" / ".join(part for part in (e[2], e[3]) if part), text=e[4],
+                                  staff=e[5], is_health_info=bool(e[6])) for e in entries],
+        latest_memos=[KarteLine(id=m[0], customer_id=customer_id, visit_date=m[1], heading="", text=m[2],
+                                staff=m[3], is_health_info=bool(m[4])) for m in memos],
+        image_ids=list(images))
 
 
 async def _changes(session: AsyncSession, customer_id: int) -> list[ChangeLine]:

@@ -8,13 +8,13 @@ import html
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
-from models import AuditLog, KarteEntry, VisitMemo
+from models import AuditLog, KarteEntry, KarteImage, VisitMemo
 
 from services import booking, flags
 from tests.admin.test_customers import FORM, HANAKO
-from tests.factories import SYSTEM, add_customer, add_menu, add_reservation, add_staff_member, count_rows
+from tests.factories import SYSTEM, add_customer, add_menu, add_reservation, add_staff_member
 
 SOON = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
 
@@ -129,9 +129,9 @@ async def test_lists_and_reservations_open_the_customer_page(manager, db):
         assert link in (await manager.get(url)).text, url
 
 
-async def test_the_karte_section_counts_and_opens_the_customers_karte(manager, db):
-    """Counts and the last visit written, never the entries themselves (health information is read,
-    and its reading logged, on the karte's own pages); the lists and forms open on this customer."""
+async def test_the_karte_section_shows_the_latest_and_records_health_reads(manager, db):
+    """The latest karte entries and memos, newest first, with 要配慮 on health information, each read
+    of which is written to the audit log; counts, and the lists and forms open on this customer."""
     customer = await add_customer(db, **HANAKO)
     async with db.transaction() as session:
         session.add_all([KarteEntry(customer_id=customer.id, visit_date=date(2026, 11, 3), text="カラー 6レベル"),
@@ -141,7 +141,21 @@ async def test_the_karte_section_counts_and_opens_the_customers_karte(manager, d
     page = (await manager.get(f"/admin/customer/details/{customer.id}")).text
     karte = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="karte"')[1].split('id="tickets"')[0]).split())
     assert "技術カルテ 2件・最終 2026/12/01" in karte and "来店メモ 1件・最終 2026/12/01" in karte
-    assert "画像カルテ 0 / 3枚" in karte and "アレルギー疑い" not in page
+    assert "画像カルテ 0 / 3枚" in karte
+    assert karte.index("2026/12/01 要配慮 アレルギー疑い") < karte.index("2026/11/03 カラー 6レベル")
+    assert "2026/12/01 お子様連れ" in karte
     for identity in ("karte-entry", "visit-memo", "karte-image"):
         assert f"/admin/{identity}/list?customer_id={customer.id}" in page
-    assert await count_rows(db, AuditLog, AuditLog.action == "read_health_info") == 0
+    async with db.sessionmaker() as session:
+        reads = (await session.scalars(select(AuditLog).where(AuditLog.action == "read_health_info"))).all()
+    assert [(r.entity, r.changes) for r in reads] == [("karte_entry", {"customer_id": customer.id})]
+
+
+async def test_the_karte_images_show_as_thumbnails_served_to_staff(manager, db):
+    customer = await add_customer(db, **HANAKO)
+    async with db.transaction() as session:
+        image = KarteImage(customer_id=customer.id, data=b"\xff\xd8jpeg", width=1200, height=900, byte_size=6)
+        session.add(image)
+    page = (await manager.get(f"/admin/customer/details/{customer.id}")).text
+    assert f'src="http://testserver/admin/karte-image/file/{image.id}"' in page
+    assert "画像カルテ 1 / 3枚" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
