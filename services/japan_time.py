@@ -6,7 +6,7 @@ whether it is written by the API, shown in the admin or printed in an export.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -17,3 +17,8 @@ def in_japan(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(JAPAN)
+
+
+def japan_today() -> date:
+    """Today's date in Japan (the salon's day; a UTC server is still on yesterday until 09:00 there)."""
+    return datetime.now(JAPAN).date()

@@ -10,7 +10,7 @@ the audit log (:func:`record_health_reads`), whichever door shows it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from models import Customer, KarteCategory, KarteDetail, KarteEntry, Reservation
 from services import audit
 from services.actor import Actor
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
-from services.japan_time import JAPAN
+from services.japan_time import japan_today
 from services.normalize import check_day
 from services.permissions import Action, check
 from services.text_rules import free_text
@@ -33,7 +33,7 @@ FIELDS = ("visit_date", "category_id", "detail_id", "text", "staff_member_id", "
 
 
 def today() -> date:
-    return datetime.now(JAPAN).date()
+    return japan_today()
 
 
 async def customer_for_write(session: AsyncSession, customer_id: int | None, errors: list[FieldError]

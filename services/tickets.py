@@ -18,12 +18,11 @@ from sqlalchemy import ColumnElement, Date, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, Reservation, TicketExpiryChange, TicketMenu, TicketPurchase, TicketUse
-from models.base import utcnow
 from services import audit, text_rules
 from services.actor import Actor
 from services.booking import ACTIVE_STATUSES
 from services.errors import DomainError, ErrorCode, FieldError, NotFound
-from services.japan_time import in_japan
+from services.japan_time import in_japan, japan_today
 from services.locking import lock_customers
 from services.permissions import Action, check
 
@@ -43,7 +42,7 @@ class TicketState(enum.Enum):
 
 
 def today() -> date:
-    return in_japan(utcnow()).date()
+    return japan_today()
 
 
 def expiry_for(menu: TicketMenu, purchased_on: date) -> date:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from services.errors import DomainError, ErrorCode
+from services.japan_time import japan_today
 from services.normalize import (
     PostalAddress,
     check_day,
@@ -494,26 +495,25 @@ def test_parse_japanese_date_accepts_date_objects() -> None:
 
 
 def test_parse_japanese_date_today_is_not_future() -> None:
-    today = date.today()
+    today = japan_today()
     assert parse_japanese_date(today.isoformat()) == today
 
 
 @pytest.mark.parametrize(
-    "value",
-    [
-        (date.today() + timedelta(days=1)).isoformat(),
-        (date.today() + timedelta(days=1)).strftime("%Y/%m/%d"),
-        date.today() + timedelta(days=1),
-        "令和99年1月1日",
-    ],
+    "written",
+    [date.isoformat, lambda day: day.strftime("%Y/%m/%d"), lambda day: day, lambda day: "令和99年1月1日"],
+    ids=["iso", "slashes", "date", "era"],
 )
-def test_parse_japanese_date_future(value: str | date) -> None:
+def test_parse_japanese_date_future(written) -> None:
+    # Tomorrow in Japan, worked out when the test runs (not when it is collected: a run may cross
+    # midnight), as the rule reads the salon's day.
+    tomorrow = japan_today() + timedelta(days=1)
     with pytest.raises(DomainError) as exc:
-        parse_japanese_date(value, field="visit_date")
+        parse_japanese_date(written(tomorrow), field="visit_date")
     assert exc.value.code is ErrorCode.INVALID_DATE
     assert exc.value.field == "visit_date"
-    tomorrow = date.today() + timedelta(days=1)
     assert parse_japanese_date(tomorrow, allow_future=True) == tomorrow
+    assert parse_japanese_date(japan_today()) == japan_today()
     assert parse_japanese_date("令和99年1月1日", allow_future=True) == date(2117, 1, 1)
 
 
