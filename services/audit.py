@@ -106,6 +106,20 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+async def apply_and_record(session: AsyncSession, actor: Actor, row: Any, values: dict[str, Any],
+                           snapshot: Any, entity: AuditEntity) -> dict[str, list[Any]]:
+    """Set ``values`` on ``row`` and record the update of the fields that really changed (as read by
+    ``snapshot(row)``); nothing is recorded when nothing changed. Returns the changes."""
+    before = snapshot(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    changes = diff(before, snapshot(row))
+    if changes:
+        await session.flush()
+        await record(session, actor, entity=entity, entity_id=row.id, action=AuditAction.UPDATE, changes=changes)
+    return changes
+
+
 async def record(
     session: AsyncSession,
     actor: Actor,

@@ -170,13 +170,8 @@ async def update_karte_entry(session: AsyncSession, entry_id: int, data: dict[st
         _require_content({**before, **cleaned, **masters}, errors)
     if errors:
         raise DomainError.many(errors)
-    for key, value in {**cleaned, **masters}.items():
-        setattr(entry, key, value)
-    changes = audit.diff(before, _snapshot(entry))
-    if changes:
-        await session.flush()
-        await audit.record(session, actor, entity=audit.AuditEntity.KARTE_ENTRY, entity_id=entry.id,
-                           action=audit.AuditAction.UPDATE, changes=changes)
+    await audit.apply_and_record(session, actor, entry, {**cleaned, **masters}, _snapshot,
+                                 audit.AuditEntity.KARTE_ENTRY)
     return entry
 
 

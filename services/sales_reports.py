@@ -117,14 +117,7 @@ async def update_sales_report(session: AsyncSession, report_id: int, data: dict[
     cleaned = await _clean(session, data, errors)
     if errors:
         raise DomainError.many(errors)
-    before = _snapshot(report)
-    for key, value in cleaned.items():
-        setattr(report, key, value)
-    changes = audit.diff(before, _snapshot(report))
-    if changes:
-        await session.flush()
-        await audit.record(session, actor, entity=audit.AuditEntity.SALES_REPORT, entity_id=report.id,
-                           action=audit.AuditAction.UPDATE, changes=changes)
+    await audit.apply_and_record(session, actor, report, cleaned, _snapshot, audit.AuditEntity.SALES_REPORT)
     return report
 
 

@@ -65,12 +65,5 @@ async def update_visit_memo(session: AsyncSession, memo_id: int, data: dict[str,
         _require_text(cleaned, errors)
     if errors:
         raise DomainError.many(errors)
-    before = _snapshot(memo)
-    for key, value in cleaned.items():
-        setattr(memo, key, value)
-    changes = audit.diff(before, _snapshot(memo))
-    if changes:
-        await session.flush()
-        await audit.record(session, actor, entity=audit.AuditEntity.VISIT_MEMO, entity_id=memo.id,
-                           action=audit.AuditAction.UPDATE, changes=changes)
+    await audit.apply_and_record(session, actor, memo, cleaned, _snapshot, audit.AuditEntity.VISIT_MEMO)
     return memo
